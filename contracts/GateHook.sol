@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: BUSL-1.1
+pragma solidity 0.8.26;
+
+import {BaseHook} from "@openzeppelin/uniswap-hooks/src/base/BaseHook.sol";
+import {IPoolManager} from "@uniswap/v4-core/src/interfaces/IPoolManager.sol";
+import {Hooks} from "@uniswap/v4-core/src/libraries/Hooks.sol";
+import {PoolKey} from "@uniswap/v4-core/src/types/PoolKey.sol";
+import {PoolId} from "@uniswap/v4-core/src/types/PoolId.sol";
+import {Currency} from "@uniswap/v4-core/src/types/Currency.sol";
+import {BalanceDelta, BalanceDeltaLibrary} from "@uniswap/v4-core/src/types/BalanceDelta.sol";
+import {BeforeSwapDelta, BeforeSwapDeltaLibrary} from "@uniswap/v4-core/src/types/BeforeSwapDelta.sol";
+import {SwapParams, ModifyLiquidityParams} from "@uniswap/v4-core/src/types/PoolOperation.sol";
+import {IMsgSender} from "@uniswap/v4-periphery/src/interfaces/IMsgSender.sol";
+import {IGateHook} from "./interfaces/IGateHook.sol";
+import {IInvestorRegistry} from "./interfaces/IInvestorRegistry.sol";
+import {Eligibility} from "./libraries/Eligibility.sol";
+import {PoolConfig, PoolConfigLibrary} from "./libraries/PoolConfig.sol";
+import {Clearance} from "./libraries/Clearance.sol";
+
+/// @title GateHook
+/// @notice Admits only accredited, post-lockup investors to the swaps, adds and donations of authorized pools.
+/// @dev Kept thin on purpose: every line here is paid by every trade. It holds no tokens, returns no deltas and
+/// never touches fees; the eligibility rules live in the registry. A swap costs the gate one cold SLOAD of its own
+/// (the pool's config word, which also carries the canonical routers' trust bits) plus one registry call, whose
+/// slots the security token then reads warm.
+contract GateHook is BaseHook, IGateHook {
+    /// @inheritdoc IGateHook
+    IInvestorRegistry public immutable registry;
+    /// @inheritdoc IGateHook
+    address public immutable universalRouter;
+    /// @inheritdoc IGateHook
+    address public immutable positionManager;
+    /// @inheritdoc IGateHook
+    address public immutable v4Quoter;
+
+    /// @dev Bit indexes of the canonical routers in the trust bits (see {PoolConfig}).
+    uint256 private constant UNIVERSAL_ROUTER = 0;
+    uint256 private constant POSITION_MANAGER = 1;
+    uint256 private constant V4_QUOTER = 2;
+    uint256 private constant NOT_CANONICAL = type(uint256).max;
+    bytes32 private constant DEFAULT_ADMIN_ROLE = 0x00;
+
+    mapping(PoolId poolId => PoolConfig) internal _pools;
+    /// @dev Every pool ever authorized, so a change of canonical-router trust reaches each pool's config word.
+    PoolId[] internal _poolIds;
+    /// @dev The source of truth for the canonical routers' trust bits.
+    uint8 internal _canonicalTrust;
+    mapping(address router => RouterKind) internal _otherRouters;
+
+    constructor(
+        IPoolManager manager,
+        IInvestorRegistry investorRegistry,
+        address universalRouter_,
+        address positionManager_,
+        address v4Quoter_
+    ) BaseHook(manager) {
+        registry = investorRegistry;
+        universalRouter = universalRouter_;
+        positionManager = positionManager_;
+        v4Quoter = v4Quoter_;
+    }
+
+    modifier onlyRole(bytes32 role) {
+        if (!registry.hasRole(role, msg.sender)) revert Unauthorized(msg.sender, role);
+        _;
+    }
+
+    /// @notice The hook's callbacks; the deployed address must carry exactly these flags.
+    function getHookPermissions() public pure override returns (Hooks.Permissions memory) {
+        return Hooks.Permissions({
+            beforeInitialize: true,
+            afterInitialize: false,
+            beforeAddLiquidity: true,
+            afterAddLiquidity: false,
+            beforeRemoveLiquidity: false,
+            afterRemoveLiquidity: true,
+            beforeSwap: true,
+            afterSwap: false,
+            beforeDonate: true,
+            afterDonate: false,
+            beforeSwapReturnDelta: false,
+            afterSwapReturnDelta: false,
+            afterAddLiquidityReturnDelta: false,
+            afterRemoveLiquidityReturnDelta: false
+        });
+    }
+
+    // ------------------------------------------------------------------ admin
+
+    /// @inheritdoc IGateHook
+    function authorizePool(PoolKey calldata key, address securityToken) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (address(key.hooks) != address(this)) revert WrongHook(address(key.hooks));
+        if (securityToken != Currency.unwrap(key.currency0) && securityToken != Currency.unwrap(key.currency1)) {
+            revert SecurityNotInPool(securityToken);
+        }
+        PoolId poolId = key.toId();
+        PoolConfig config = _pools[poolId];
+        if (config.isInitialized()) {
+            // Re-running a deploy is a no-op; changing the security of a live pool is not allowed.
+            if (config.security() != securityToken) revert PoolAlreadyInitialized(poolId);
+            return;
+        }
+        if (PoolConfig.unwrap(config) == 0) _poolIds.push(poolId);
+        _pools[poolId] = PoolConfigLibrary.authorized(securityToken, _canonicalTrust);
+        emit PoolAuthorized(poolId, securityToken, key.currency0, key.currency1, msg.sender);
+    }
+
+    /// @inheritdoc IGateHook
+    function revokePoolAuthorization(PoolKey calldata key) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        PoolId poolId = key.toId();
+        PoolConfig config = _pools[poolId];
+        if (config.isInitialized()) revert PoolAlreadyInitialized(poolId);
+        if (!config.isAuthorized()) revert PoolNotAuthorized(poolId);
+        _pools[poolId] = config.withoutAuthorization();
+        emit PoolAuthorizationRevoked(poolId, msg.sender);
+    }
+
+    /// @inheritdoc IGateHook
+    function setPaused(PoolId[] calldata poolIds, bool paused) external onlyRole(registry.PAUSER_ROLE()) {
+        for (uint256 i; i < poolIds.length; ++i) {
+            PoolConfig config = _pools[poolIds[i]];
+            if (!config.isAuthorized()) revert PoolNotAuthorized(poolIds[i]);
+            _pools[poolIds[i]] = config.withPaused(paused);
+            emit PoolPausedSet(poolIds[i], paused, msg.sender);
+        }
+    }
+
+    /// @inheritdoc IGateHook
+    function setRouter(address router, RouterKind kind) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        uint256 index = _canonicalIndex(router);
+        if (index == NOT_CANONICAL) {
+            _otherRouters[router] = kind;
+        } else {
+            if (kind != RouterKind.Untrusted && kind != _canonicalKind(index)) revert RouterKindMismatch(router, kind);
+            uint8 bit = uint8(1 << index);
+            uint8 trust = kind == RouterKind.Untrusted ? _canonicalTrust & ~bit : _canonicalTrust | bit;
+            _canonicalTrust = trust;
+            // Copy the change into every pool's config word: admin pays once so that swaps pay nothing.
+            for (uint256 i; i < _poolIds.length; ++i) {
+                _pools[_poolIds[i]] = _pools[_poolIds[i]].withTrust(trust);
+            }
+        }
+        emit RouterSet(router, kind, msg.sender);
+    }
+
+    // ------------------------------------------------------------------ views
+
+    /// @inheritdoc IGateHook
+    function poolConfig(PoolId poolId)
+        external
+        view
+        returns (address securityToken, bool authorized, bool initialized, bool paused)
+    {
+        PoolConfig config = _pools[poolId];
+        return (config.security(), config.isAuthorized(), config.isInitialized(), config.isPaused());
+    }
+
+    /// @inheritdoc IGateHook
+    function routerKind(address router) public view returns (RouterKind) {
+        uint256 index = _canonicalIndex(router);
+        if (index == NOT_CANONICAL) return _otherRouters[router];
+        return _canonicalTrust & (1 << index) != 0 ? _canonicalKind(index) : RouterKind.Untrusted;
+    }
+
+    /// @inheritdoc IGateHook
+    function resolveInvestor(address sender) external view returns (address) {
+        return routerKind(sender) == RouterKind.Forwarder ? IMsgSender(sender).msgSender() : sender;
+    }
+
+    /// @inheritdoc IGateHook
+    function isCleared(address holder) external view returns (bool) {
+        return Clearance.isCleared(msg.sender, holder);
+    }
+
+    /// @inheritdoc IGateHook
+    function consumeExitAllowance(address holder, uint256 amount) external returns (bool) {
+        return Clearance.consumeExit(msg.sender, holder, amount);
+    }
+
+    // ------------------------------------------------------------------ hook callbacks
+
+    function _beforeInitialize(address sender, PoolKey calldata key, uint160) internal override returns (bytes4) {
+        PoolId poolId = key.toId();
+        PoolConfig config = _pools[poolId];
+        if (!config.isAuthorized()) revert PoolNotAuthorized(poolId);
+        // Only an admin may create the pool, so nobody can front-run the admin's initialization at a bad price.
+        if (!registry.hasRole(DEFAULT_ADMIN_ROLE, sender)) revert InitializerNotAdmin(sender);
+        _pools[poolId] = config.asInitialized();
+        return this.beforeInitialize.selector;
+    }
+
+    function _beforeSwap(address sender, PoolKey calldata key, SwapParams calldata, bytes calldata)
+        internal
+        override
+        returns (bytes4, BeforeSwapDelta, uint24)
+    {
+        PoolId poolId = key.toId();
+        (bool quote, address investor) = _admit(poolId, sender);
+        if (!quote) emit InvestorSwap(poolId, investor);
+        return (this.beforeSwap.selector, BeforeSwapDeltaLibrary.ZERO_DELTA, 0);
+    }
+
+    function _beforeAddLiquidity(address sender, PoolKey calldata key, ModifyLiquidityParams calldata, bytes calldata)
+        internal
+        override
+        returns (bytes4)
+    {
+        PoolId poolId = key.toId();
+        (, address investor) = _admit(poolId, sender);
+        emit InvestorLiquidityAdded(poolId, investor);
+        return this.beforeAddLiquidity.selector;
+    }
+
+    function _afterRemoveLiquidity(
+        address sender,
+        PoolKey calldata key,
+        ModifyLiquidityParams calldata,
+        BalanceDelta delta,
+        BalanceDelta,
+        bytes calldata
+    ) internal override returns (bytes4, BalanceDelta) {
+        PoolId poolId = key.toId();
+        PoolConfig config = _pools[poolId];
+        address lp = _resolve(config, sender);
+        // Exits are never gated. Credit the LP with the security it is owed (principal and fees), so the
+        // restricted token accepts that exact amount even if the LP's accreditation has lapsed since.
+        address securityToken = config.security();
+        int128 owed = Currency.unwrap(key.currency0) == securityToken ? delta.amount0() : delta.amount1();
+        if (owed > 0) Clearance.creditExit(securityToken, lp, uint128(owed));
+        emit InvestorLiquidityRemoved(poolId, lp);
+        return (this.afterRemoveLiquidity.selector, BalanceDeltaLibrary.ZERO_DELTA);
+    }
+
+    function _beforeDonate(address sender, PoolKey calldata key, uint256, uint256, bytes calldata)
+        internal
+        override
+        returns (bytes4)
+    {
+        PoolId poolId = key.toId();
+        (, address investor) = _admit(poolId, sender);
+        emit InvestorDonation(poolId, investor);
+        return this.beforeDonate.selector;
+    }
+
+    // ------------------------------------------------------------------ the gate
+
+    /// @dev Pool not paused, then the resolved end user eligible for the pool's security. A registry that reverts
+    /// makes the whole call revert: the gate fails closed. An admitted investor is cleared for the rest of the
+    /// transaction, so the security token settles with the PoolManager without a second registry call.
+    function _admit(PoolId poolId, address sender) private returns (bool quote, address investor) {
+        PoolConfig config = _pools[poolId];
+        if (config.isPaused()) revert PoolIsPaused(poolId);
+        RouterKind kind = _kindOf(config, sender);
+        if (kind == RouterKind.Quoter) return (true, sender);
+        investor = kind == RouterKind.Forwarder ? IMsgSender(sender).msgSender() : sender;
+        (Eligibility status, uint40 until) = registry.eligibility(investor, config.security());
+        if (status != Eligibility.Ok) revert InvestorNotEligible(investor, config.security(), status, until);
+        Clearance.clear(config.security(), investor);
+    }
+
+    function _resolve(PoolConfig config, address sender) private view returns (address) {
+        return _kindOf(config, sender) == RouterKind.Forwarder ? IMsgSender(sender).msgSender() : sender;
+    }
+
+    /// @dev Canonical routers are compared against immutables and their trust read from the pool's config word, so
+    /// the common path costs no extra SLOAD; only other routers hit the mapping.
+    function _kindOf(PoolConfig config, address sender) private view returns (RouterKind) {
+        if (sender == universalRouter) return config.trusts(UNIVERSAL_ROUTER) ? RouterKind.Forwarder : RouterKind.Untrusted;
+        if (sender == positionManager) return config.trusts(POSITION_MANAGER) ? RouterKind.Forwarder : RouterKind.Untrusted;
+        if (sender == v4Quoter) return config.trusts(V4_QUOTER) ? RouterKind.Quoter : RouterKind.Untrusted;
+        return _otherRouters[sender];
+    }
+
+    function _canonicalIndex(address router) private view returns (uint256) {
+        if (router == universalRouter) return UNIVERSAL_ROUTER;
+        if (router == positionManager) return POSITION_MANAGER;
+        if (router == v4Quoter) return V4_QUOTER;
+        return NOT_CANONICAL;
+    }
+
+    function _canonicalKind(uint256 index) private pure returns (RouterKind) {
+        return index == V4_QUOTER ? RouterKind.Quoter : RouterKind.Forwarder;
+    }
+}

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: BUSL-1.1
+pragma solidity ^0.8.26;
+
+import {PoolKey} from "@uniswap/v4-core/src/types/PoolKey.sol";
+import {PoolId} from "@uniswap/v4-core/src/types/PoolId.sol";
+import {Currency} from "@uniswap/v4-core/src/types/Currency.sol";
+import {Eligibility} from "../libraries/Eligibility.sol";
+import {IInvestorRegistry} from "./IInvestorRegistry.sol";
+
+/// @title IGateHook
+/// @notice A Uniswap v4 hook that lets only accredited, post-lockup investors swap, add liquidity or donate in the
+/// pools an admin authorized. One deployment serves many pools. Exits (removing liquidity, collecting fees) are
+/// never refused, so an investor whose accreditation lapses can always leave.
+/// @dev The end user is `IMsgSender(sender).msgSender()` when `sender` is a trusted forwarding router
+/// (UniversalRouter, PositionManager); any other `sender` acts as itself. Never `tx.origin`, never `hookData`.
+/// Roles come from the registry: the default admin authorizes pools and routers, pausers pause pools.
+interface IGateHook {
+    /// @notice How the gate treats a `sender` that calls the PoolManager.
+    enum RouterKind {
+        /// @dev Not a router: `sender` itself must be an eligible investor.
+        Untrusted,
+        /// @dev A router that reports its caller through `IMsgSender.msgSender()`; that caller must be eligible.
+        Forwarder,
+        /// @dev V4Quoter: its swaps always revert, so quotes are open to everyone (keepers, visitors).
+        Quoter
+    }
+
+    /// @notice Thrown when `account` lacks `role` in the registry.
+    error Unauthorized(address account, bytes32 role);
+    /// @notice Thrown when a PoolKey names another hook.
+    error WrongHook(address hooks);
+    /// @notice Thrown when the named security is neither of the pool's currencies.
+    error SecurityNotInPool(address securityToken);
+    /// @notice Thrown when a pool that was not authorized is initialized with this hook.
+    error PoolNotAuthorized(PoolId poolId);
+    /// @notice Thrown when an authorized pool is initialized by someone other than a registry default admin.
+    error InitializerNotAdmin(address sender);
+    /// @notice Thrown when an authorization is withdrawn from a pool that already exists.
+    error PoolAlreadyInitialized(PoolId poolId);
+    /// @notice Thrown when a paused pool is asked to swap, add liquidity or accept a donation.
+    error PoolIsPaused(PoolId poolId);
+    /// @notice Thrown when a canonical router is given a kind other than its own (or Untrusted).
+    error RouterKindMismatch(address router, RouterKind kind);
+    /// @notice Thrown when the resolved end user may not trade the pool's security.
+    error InvestorNotEligible(address investor, address securityToken, Eligibility reason, uint40 until);
+
+    /// @notice An admin approved `poolId` (one exact PoolKey) for initialization with this hook.
+    event PoolAuthorized(
+        PoolId indexed poolId, address indexed securityToken, Currency currency0, Currency currency1, address admin
+    );
+    /// @notice An admin withdrew an authorization before the pool was initialized.
+    event PoolAuthorizationRevoked(PoolId indexed poolId, address indexed admin);
+    /// @notice A pool was paused or unpaused.
+    event PoolPausedSet(PoolId indexed poolId, bool paused, address indexed pauser);
+    /// @notice A router's kind changed.
+    event RouterSet(address indexed router, RouterKind kind, address indexed admin);
+    /// @notice A swap was authorized for `investor`; it follows the PoolManager's `Swap` event in the same call.
+    event InvestorSwap(PoolId indexed poolId, address indexed investor);
+    /// @notice Liquidity was added for `investor`.
+    event InvestorLiquidityAdded(PoolId indexed poolId, address indexed investor);
+    /// @notice Liquidity was removed, or fees collected, for `investor` (never refused).
+    event InvestorLiquidityRemoved(PoolId indexed poolId, address indexed investor);
+    /// @notice A donation was authorized for `investor`.
+    event InvestorDonation(PoolId indexed poolId, address indexed investor);
+
+    /// @notice The registry this gate consults for eligibility and roles.
+    function registry() external view returns (IInvestorRegistry);
+    /// @notice The canonical UniversalRouter: a forwarding router while trusted.
+    function universalRouter() external view returns (address);
+    /// @notice The canonical PositionManager: a forwarding router while trusted.
+    function positionManager() external view returns (address);
+    /// @notice The canonical V4Quoter: open quotes while trusted.
+    function v4Quoter() external view returns (address);
+    /// @notice Approves one exact PoolKey for initialization with this hook, naming which currency is the security.
+    /// @dev Idempotent for the same key and security, so a deploy script can run twice.
+    function authorizePool(PoolKey calldata key, address securityToken) external;
+    /// @notice Withdraws an authorization before the pool is initialized.
+    function revokePoolAuthorization(PoolKey calldata key) external;
+    /// @notice Pauses or unpauses pools: a paused pool refuses swaps, adds and donations, never exits.
+    function setPaused(PoolId[] calldata poolIds, bool paused) external;
+    /// @notice Sets how the gate treats `router` as a `sender`. The three canonical routers can only be trusted in
+    /// their own kind or untrusted; any other address may be given any kind.
+    function setRouter(address router, RouterKind kind) external;
+    /// @notice The gate's configuration for a pool.
+    function poolConfig(PoolId poolId)
+        external
+        view
+        returns (address securityToken, bool authorized, bool initialized, bool paused);
+    /// @notice How the gate treats `router`.
+    function routerKind(address router) external view returns (RouterKind);
+    /// @notice The end user the gate would check for a call to the PoolManager made by `sender`.
+    function resolveInvestor(address sender) external view returns (address);
+    /// @notice Whether the gate admitted `holder` to a pool of the calling security token earlier in this transaction.
+    /// @dev Transient: a clearance is one registry verdict, reused by the token for the rest of the transaction.
+    function isCleared(address holder) external view returns (bool);
+    /// @notice Lets a security token accept, once, the exact amount an exiting LP takes out of a pool.
+    /// @dev Removing liquidity credits the resolved LP with the security amount owed, in transient storage keyed by
+    /// the token (`msg.sender`), so only that token can spend it, and only within the same transaction.
+    /// @return allowed Whether `amount` was covered; the allowance is reduced only when it was.
+    function consumeExitAllowance(address holder, uint256 amount) external returns (bool allowed);
+}

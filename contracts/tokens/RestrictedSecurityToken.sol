@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: BUSL-1.1
+pragma solidity 0.8.26;
+
+import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
+import {BaseHook} from "@openzeppelin/uniswap-hooks/src/base/BaseHook.sol";
+import {IRestrictedSecurity} from "../interfaces/IRestrictedSecurity.sol";
+import {IInvestorRegistry} from "../interfaces/IInvestorRegistry.sol";
+import {IGateHook} from "../interfaces/IGateHook.sol";
+import {Eligibility} from "../libraries/Eligibility.sol";
+
+/// @title RestrictedSecurityToken
+/// @notice A tokenized private security (demo issuance): every transfer is checked against the investor registry.
+/// @dev Fast path: when the PoolManager is one side and the gate admitted the other side earlier in the same
+/// transaction, that admission is the registry's verdict already, so the token does not ask again.
+contract RestrictedSecurityToken is ERC20, IRestrictedSecurity {
+    /// @inheritdoc IRestrictedSecurity
+    IInvestorRegistry public immutable registry;
+    /// @inheritdoc IRestrictedSecurity
+    IGateHook public immutable gate;
+    address private immutable POOL_MANAGER;
+
+    /// @param investorRegistry Decides who may hold and move the security.
+    /// @param gateHook The venue's gate; its PoolManager is the venue this token settles with.
+    constructor(string memory name_, string memory symbol_, IInvestorRegistry investorRegistry, IGateHook gateHook)
+        ERC20(name_, symbol_)
+    {
+        registry = investorRegistry;
+        gate = gateHook;
+        POOL_MANAGER = address(BaseHook(address(gateHook)).poolManager());
+    }
+
+    modifier onlyRole(bytes32 role) {
+        if (!registry.hasRole(role, msg.sender)) revert Unauthorized(msg.sender, role);
+        _;
+    }
+
+    /// @inheritdoc IRestrictedSecurity
+    function mint(address to, uint256 amount) external onlyRole(registry.ISSUER_ROLE()) {
+        _mint(to, amount);
+    }
+
+    function _update(address from, address to, uint256 value) internal override {
+        if (!_clearedSettlement(from, to)) _check(from, to, value);
+        super._update(from, to, value);
+    }
+
+    /// @dev A settlement with the PoolManager whose investor side the gate admitted in this transaction.
+    function _clearedSettlement(address from, address to) private view returns (bool) {
+        if (from == POOL_MANAGER) return gate.isCleared(to);
+        if (to == POOL_MANAGER) return gate.isCleared(from);
+        return false;
+    }
+
+    /// @dev One registry call checks both sides. A recipient the registry knows (even with lapsed accreditation,
+    /// or frozen) may still take exactly what its LP exit from a gated pool owes it.
+    function _check(address from, address to, uint256 value) private {
+        (Eligibility fromStatus, uint40 fromUntil, Eligibility toStatus, uint40 toUntil) =
+            registry.transferStatus(address(this), from, to);
+        if (fromStatus != Eligibility.Ok) revert SenderNotEligible(from, fromStatus, fromUntil);
+        if (toStatus == Eligibility.Ok) return;
+        if (toStatus == Eligibility.NotRegistered || !gate.consumeExitAllowance(to, value)) {
+            revert RecipientNotEligible(to, toStatus, toUntil);
+        }
+    }
+}

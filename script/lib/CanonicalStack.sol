@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: BUSL-1.1
+pragma solidity ^0.8.26;
+
+import {CommonBase} from "forge-std/Base.sol";
+import {IPoolManager} from "@uniswap/v4-core/src/interfaces/IPoolManager.sol";
+import {IPositionManager} from "@uniswap/v4-periphery/src/interfaces/IPositionManager.sol";
+import {IV4Quoter} from "@uniswap/v4-periphery/src/interfaces/IV4Quoter.sol";
+import {IStateView} from "@uniswap/v4-periphery/src/interfaces/IStateView.sol";
+import {IAllowanceTransfer} from "permit2/src/interfaces/IAllowanceTransfer.sol";
+import {IUniversalRouter} from "./IUniversalRouter.sol";
+
+/// @notice The canonical Uniswap v4 contracts the venue runs on.
+struct Stack {
+    IPoolManager poolManager;
+    IPositionManager positionManager;
+    IUniversalRouter universalRouter;
+    IV4Quoter v4Quoter;
+    IStateView stateView;
+    IAllowanceTransfer permit2;
+}
+
+/// @title CanonicalStack
+/// @notice Deploys Uniswap's own compiled bytecode (the artifacts shipped on npm), never a recompiled copy, so the
+/// tests and the local venue run exactly what mainnet runs. Permit2 must already be at its canonical address.
+abstract contract CanonicalStack is CommonBase {
+    address internal constant PERMIT2 = 0x000000000022D473030F116dDEE9F6B43aC78BA3;
+    /// @dev PositionManager's gas cap for subscriber unsubscribe callbacks, as in Uniswap's own deployments.
+    uint256 internal constant UNSUBSCRIBE_GAS_LIMIT = 300_000;
+
+    string internal constant POOL_MANAGER_ARTIFACT = "node_modules/@uniswap/v4-core/out/PoolManager.sol/PoolManager.json";
+    string internal constant POSITION_MANAGER_ARTIFACT =
+        "node_modules/@uniswap/v4-periphery/foundry-out/PositionManager.sol/PositionManager.json";
+    string internal constant V4_QUOTER_ARTIFACT = "node_modules/@uniswap/v4-periphery/foundry-out/V4Quoter.sol/V4Quoter.json";
+    string internal constant STATE_VIEW_ARTIFACT =
+        "node_modules/@uniswap/v4-periphery/foundry-out/StateView.sol/StateView.json";
+    string internal constant UNIVERSAL_ROUTER_ARTIFACT =
+        "node_modules/@uniswap/universal-router/artifacts/contracts/UniversalRouter.sol/UniversalRouter.json";
+
+    /// @dev UniversalRouter's constructor argument; only Permit2 and the v4 contracts matter to the venue.
+    struct RouterParameters {
+        address permit2;
+        address weth9;
+        address v2Factory;
+        address v3Factory;
+        bytes32 pairInitCodeHash;
+        bytes32 poolInitCodeHash;
+        address v4PoolManager;
+        address v3NFTPositionManager;
+        address v4PositionManager;
+        address spokePool;
+    }
+
+    function _deployStack(address poolManagerOwner) internal returns (Stack memory s) {
+        require(PERMIT2.code.length != 0, "CanonicalStack: Permit2 is not deployed");
+        s.permit2 = IAllowanceTransfer(PERMIT2);
+        s.poolManager = IPoolManager(vm.deployCode(POOL_MANAGER_ARTIFACT, abi.encode(poolManagerOwner)));
+        s.positionManager = IPositionManager(
+            vm.deployCode(
+                POSITION_MANAGER_ARTIFACT,
+                abi.encode(s.poolManager, PERMIT2, UNSUBSCRIBE_GAS_LIMIT, address(0), address(0))
+            )
+        );
+        s.v4Quoter = IV4Quoter(vm.deployCode(V4_QUOTER_ARTIFACT, abi.encode(s.poolManager)));
+        s.stateView = IStateView(vm.deployCode(STATE_VIEW_ARTIFACT, abi.encode(s.poolManager)));
+        RouterParameters memory params;
+        params.permit2 = PERMIT2;
+        params.v4PoolManager = address(s.poolManager);
+        params.v4PositionManager = address(s.positionManager);
+        s.universalRouter = IUniversalRouter(vm.deployCode(UNIVERSAL_ROUTER_ARTIFACT, abi.encode(params)));
+    }
+}
