@@ -214,7 +214,7 @@ abstract contract GateTestBase is Test, DeployPermit2, CanonicalStack {
         Currency currencyOut = path[path.length - 1].intermediateCurrency;
         bytes memory actions = abi.encodePacked(uint8(Actions.SWAP_EXACT_IN), uint8(Actions.SETTLE_ALL), uint8(Actions.TAKE_ALL));
         bytes[] memory params = new bytes[](3);
-        params[0] = abi.encode(IV4Router.ExactInputParams(currencyIn, path, amountIn, 0));
+        params[0] = abi.encode(IUniversalRouter.ExactInputParams(currencyIn, path, new uint256[](0), amountIn, 0));
         params[1] = abi.encode(currencyIn, uint256(amountIn));
         params[2] = abi.encode(currencyOut, uint256(0));
         _execute(user, actions, params);
@@ -232,13 +232,14 @@ abstract contract GateTestBase is Test, DeployPermit2, CanonicalStack {
         internal
         returns (uint256 tokenId)
     {
-        tokenId = posm.nextTokenId();
         bytes memory actions = abi.encodePacked(uint8(Actions.MINT_POSITION), uint8(Actions.SETTLE_PAIR));
         bytes[] memory params = new bytes[](2);
         params[0] = abi.encode(k, tickLower, tickUpper, liquidity, type(uint128).max, type(uint128).max, user, bytes(""));
         params[1] = abi.encode(k.currency0, k.currency1);
         vm.prank(user);
         posm.modifyLiquidities(abi.encode(actions, params), block.timestamp);
+        // Read after the call, so that a test's expectRevert applies to the mint itself.
+        tokenId = posm.nextTokenId() - 1;
     }
 
     function _mintFullRange(address user, PoolKey memory k, uint256 liquidity) internal returns (uint256) {
