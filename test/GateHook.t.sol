@@ -17,6 +17,7 @@ import {PoolDonateTest} from "@uniswap/v4-core/src/test/PoolDonateTest.sol";
 import {BaseHook} from "@openzeppelin/uniswap-hooks/src/base/BaseHook.sol";
 import {IV4Quoter} from "@uniswap/v4-periphery/src/interfaces/IV4Quoter.sol";
 import {PathKey} from "@uniswap/v4-periphery/src/libraries/PathKey.sol";
+import {QuoterRevert} from "@uniswap/v4-periphery/src/libraries/QuoterRevert.sol";
 
 import {GateTestBase} from "./utils/GateTestBase.sol";
 import {LyingRouter, PlainToken} from "./utils/TestTokens.sol";
@@ -363,8 +364,15 @@ contract GateHookTest is GateTestBase {
     function test_quote_revertsWhen_quoterUntrusted() public {
         hook.setRouter(address(quoter), IGateHook.RouterKind.Untrusted);
         vm.prank(eve);
-        // An untrusted quoter is checked as itself, and V4Quoter bubbles the gate's refusal up unchanged.
-        _expectHookRevert(IHooks.beforeSwap.selector, _notEligible(address(quoter), Eligibility.NotRegistered, 0));
+        // An untrusted quoter is checked as itself; V4Quoter reports the gate's refusal as unexpected revert bytes.
+        bytes memory refusal = abi.encodeWithSelector(
+            CustomRevert.WrappedError.selector,
+            address(hook),
+            IHooks.beforeSwap.selector,
+            _notEligible(address(quoter), Eligibility.NotRegistered, 0),
+            abi.encodeWithSelector(Hooks.HookCallFailed.selector)
+        );
+        vm.expectRevert(abi.encodeWithSelector(QuoterRevert.UnexpectedRevertBytes.selector, refusal));
         quoter.quoteExactInputSingle(IV4Quoter.QuoteExactSingleParams(key, !_securityIs0(key), 1_000e6, ""));
     }
 
