@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: BUSL-1.1
+pragma solidity 0.8.26;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {IHooks} from "@uniswap/v4-core/src/interfaces/IHooks.sol";
+import {IPoolManager} from "@uniswap/v4-core/src/interfaces/IPoolManager.sol";
+import {TickMath} from "@uniswap/v4-core/src/libraries/TickMath.sol";
+import {CustomRevert} from "@uniswap/v4-core/src/libraries/CustomRevert.sol";
+import {PoolKey} from "@uniswap/v4-core/src/types/PoolKey.sol";
+import {Currency} from "@uniswap/v4-core/src/types/Currency.sol";
+import {SwapParams} from "@uniswap/v4-core/src/types/PoolOperation.sol";
+import {PoolSwapTest} from "@uniswap/v4-core/src/test/PoolSwapTest.sol";
+import {PoolClaimsTest} from "@uniswap/v4-core/src/test/PoolClaimsTest.sol";
+
+import {GateTestBase} from "./utils/GateTestBase.sol";
+import {IGateHook} from "../contracts/interfaces/IGateHook.sol";
+import {IRestrictedSecurity} from "../contracts/interfaces/IRestrictedSecurity.sol";
+import {Eligibility} from "../contracts/libraries/Eligibility.sol";
+import {DemoStablecoin} from "../contracts/tokens/DemoStablecoin.sol";
+import {Clearance} from "../contracts/libraries/Clearance.sol";
+
+/// @notice The restricted security token's own rules, and the threat-model policies that rest on it.
+contract RestrictedSecurityTokenTest is GateTestBase {
+    // ================================================================== issuance
+
+    function test_mint_issuesToHolderInLockup() public {
+        uint256 before = security.balanceOf(bob);
+        _issue(bob, 1e18);
+        assertEq(security.balanceOf(bob), before + 1e18);
+    }
+
+    function test_mint_revertsWhen_callerNotIssuer() public {
+        vm.expectRevert(abi.encodeWithSelector(IRestrictedSecurity.Unauthorized.selector, alice, registry.ISSUER_ROLE()));
+        vm.prank(alice);
+        security.mint(alice, 1);
+    }
+
+    function test_mint_revertsWhen_recipientUnregistered() public {
+        vm.expectRevert(abi.encodeWithSelector(IRestrictedSecurity.RecipientNotEligible.selector, eve, Eligibility.NotRegistered, 0));
+        _issue(eve, 1);
+    }
+
+    function test_mint_revertsWhen_recipientAccreditationExpired() public {
+        uint40 expiry = registry.investor(carol).accreditationExpiry;
+        vm.expectRevert(
+            abi.encodeWithSelector(IRestrictedSecurity.RecipientNotEligible.selector, carol, Eligibility.AccreditationExpired, expiry)
+        );
+        _issue(carol, 1);
+    }
+
+    function test_wiring() public view {
+        assertEq(address(security.registry()), address(registry));
+        assertEq(address(security.gate()), address(hook));
+        assertEq(security.decimals(), 18);
+    }
+
+    // ================================================================== wallet transfers
+
+    function test_transfer_betweenEligibleHolders() public {
+        uint256 before = security.balanceOf(lp);
+        vm.prank(alice);
+        security.transfer(lp, 1e18);
+        assertEq(security.balanceOf(lp), before + 1e18);
+    }
+
+    function test_transfer_zeroValueIsNotChecked() public {
+        vm.prank(eve);
+        security.transfer(dave, 0);
+    }
+
+    function test_transfer_revertsWhen_senderInLockup() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(IRestrictedSecurity.SenderNotEligible.selector, bob, Eligibility.LockupActive, bobLockupEnd)
+        );
+        vm.prank(bob);
+        security.transfer(alice, 1);
+    }
+
+    function test_transfer_revertsWhen_senderFrozen() public {
+        vm.prank(officer);
+        registry.setFrozen(alice, true);
+        vm.expectRevert(abi.encodeWithSelector(IRestrictedSecurity.SenderNotEligible.selector, alice, Eligibility.Frozen, 0));
+        vm.prank(alice);
+        security.transfer(lp, 1);
+    }
+
+    /// @dev Accreditation governs buying, not selling: a holder whose accreditation lapsed can still sell to an
+    /// eligible buyer off-venue (the venue itself refuses them).
+    function test_transfer_succeedsWhen_senderAccreditationLapsed() public {
+        vm.prank(officer);
+        _register(alice, uint40(block.timestamp - 1), false);
+        vm.prank(alice);
+        security.transfer(lp, 1);
+    }
+
+    function test_transfer_revertsWhen_recipientUnregistered() public {
+        vm.expectRevert(abi.encodeWithSelector(IRestrictedSecurity.RecipientNotEligible.selector, eve, Eligibility.NotRegistered, 0));
+        vm.prank(alice);
+        security.transfer(eve, 1);
+    }
+
+    function test_transfer_revertsWhen_recipientFrozen() public {
+        vm.expectRevert(abi.encodeWithSelector(IRestrictedSecurity.RecipientNotEligible.selector, dave, Eligibility.Frozen, 0));
+        vm.prank(alice);
+        security.transfer(dave, 1);
+    }
+
+    function test_transfer_toListedVenueContract() public {
+        vm.prank(alice);
+        security.transfer(address(posm), 1);
+        assertEq(security.balanceOf(address(posm)), 1);
+    }
+
+    function test_fuzz_transfer_decisionMatchesRegistry(uint8 fromIndex, uint8 toIndex, uint96 amount) public {
+        address[6] memory cast = [alice, bob, carol, dave, eve, lp];
+        address from = cast[fromIndex % 6];
+        address to = cast[toIndex % 6];
+        amount = uint96(bound(amount, 0, security.balanceOf(from)));
+        (Eligibility f, uint40 fu, Eligibility t, uint40 tu) = registry.transferStatus(address(security), from, to);
+        if (amount == 0) {
+            // nothing moves, nothing is checked
+        } else if (f != Eligibility.Ok) {
+            vm.expectRevert(abi.encodeWithSelector(IRestrictedSecurity.SenderNotEligible.selector, from, f, fu));
+        } else if (t != Eligibility.Ok) {
+            vm.expectRevert(abi.encodeWithSelector(IRestrictedSecurity.RecipientNotEligible.selector, to, t, tu));
+        }
+        vm.prank(from);
+        security.transfer(to, amount);
+    }
+
+    // ================================================================== clearances and exit allowances
+
+    /// @dev The gate's clearance spares the settlement a second registry call...
+    function test_clearance_settlementSkipsTheRegistry() public {
+        vm.expectCall(address(registry), abi.encodeWithSelector(registry.eligibility.selector), 1);
+        vm.expectCall(address(registry), abi.encodeWithSelector(registry.transferStatus.selector), 0);
+        _swapExactIn(alice, key, !_securityIs0(key), 100e6);
+    }
+
+    /// @dev ...and lives only as long as the transaction that earned it (tests run each call as its own transaction).
+    function test_clearance_endsWithTheTransaction() public {
+        _swapExactIn(alice, key, !_securityIs0(key), 100e6);
+        vm.prank(address(security));
+        assertFalse(hook.isCleared(alice));
+    }
+
+    /// @dev A clearance is per (token, holder), and an exit allowance is spent at most once.
+    function test_clearance_isKeyedByTokenAndHolder() public {
+        ClearanceHarness h = new ClearanceHarness();
+        (bool same, bool otherHolder, bool otherToken) = h.clearAndRead(address(security), alice, eve, address(usd));
+        assertTrue(same);
+        assertFalse(otherHolder);
+        assertFalse(otherToken);
+        (bool first, bool second, bool tooMuch) = h.creditAndSpend(address(security), lp, 10);
+        assertTrue(first);
+        assertFalse(second);
+        assertFalse(tooMuch);
+    }
+
+    function test_exitAllowance_isSpentOnceAndOnlyByTheToken() public {
+        uint256 tokenId = _mintFullRange(lp, key, 1e16);
+        vm.prank(officer);
+        _register(lp, uint40(block.timestamp - 1), false);
+        _burn(lp, tokenId, key);
+        // The whole allowance went to the LP's own wallet; nothing is left to spend.
+        vm.prank(address(security));
+        assertFalse(hook.consumeExitAllowance(lp, 1));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IRestrictedSecurity.RecipientNotEligible.selector, lp, Eligibility.AccreditationExpired, block.timestamp - 1
+            )
+        );
+        vm.prank(alice);
+        security.transfer(lp, 1);
+    }
+
+    // ================================================================== threat-model policies, pinned
+
+    /// @dev Open, by policy: an ineligible user can swap in a hookless pool of the security and keep the output as
+    /// ERC-6909 claims inside the PoolManager, which the token cannot see. What the token still guarantees: the
+    /// claims never turn into tokens in an ineligible wallet. See docs/threat-model.md.
+    function test_threat_hooklessPoolClaims_cannotBeRedeemedByIneligible() public {
+        PoolKey memory open = _keyFor(Currency.wrap(address(security)), Currency.wrap(address(usd)), IHooks(address(0)));
+        manager.initialize(open, _sqrtPriceOneSecurityIsTenUsd(open));
+        _mintFullRange(lp, open, 1e16);
+
+        // Taking the output as tokens is refused by the token.
+        PoolSwapTest swapper = new PoolSwapTest(manager);
+        vm.prank(eve);
+        usd.approve(address(swapper), type(uint256).max);
+        bool zeroForOne = !_securityIs0(open);
+        SwapParams memory buy = SwapParams(zeroForOne, -100e6, zeroForOne ? TickMath.MIN_SQRT_PRICE + 1 : TickMath.MAX_SQRT_PRICE - 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                CustomRevert.WrappedError.selector,
+                address(security),
+                IERC20.transfer.selector,
+                abi.encodeWithSelector(IRestrictedSecurity.RecipientNotEligible.selector, eve, Eligibility.NotRegistered, 0),
+                abi.encodeWithSignature("ERC20TransferFailed()")
+            )
+        );
+        vm.prank(eve);
+        swapper.swap(open, buy, PoolSwapTest.TestSettings(false, false), "");
+
+        // Taking it as claims succeeds: this is the documented open edge.
+        vm.prank(eve);
+        swapper.swap(open, buy, PoolSwapTest.TestSettings({takeClaims: true, settleUsingBurn: false}), "");
+        uint256 claims = manager.balanceOf(eve, uint160(address(security)));
+        assertGt(claims, 0);
+
+        // Redeeming the claims for tokens goes through the token's check and is refused.
+        PoolClaimsTest redeemer = new PoolClaimsTest(manager);
+        vm.prank(eve);
+        manager.setOperator(address(redeemer), true);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                CustomRevert.WrappedError.selector,
+                address(security),
+                IERC20.transfer.selector,
+                abi.encodeWithSelector(IRestrictedSecurity.RecipientNotEligible.selector, eve, Eligibility.NotRegistered, 0),
+                abi.encodeWithSignature("ERC20TransferFailed()")
+            )
+        );
+        vm.prank(eve);
+        redeemer.withdraw(Currency.wrap(address(security)), eve, claims);
+    }
+
+    /// @dev Open, by policy: a position NFT can be transferred to anyone. A stranger who buys one can remove the
+    /// liquidity but cannot take the security into an unregistered wallet (the exit allowance needs a registered
+    /// holder); the quote side is free. See docs/threat-model.md.
+    function test_threat_positionNftTransfer_strangerCannotTakeSecurity() public {
+        uint256 tokenId = _mintFullRange(lp, key, 1e16);
+        vm.prank(lp);
+        IERC721(address(posm)).transferFrom(lp, eve, tokenId);
+        uint256 liquidity = posm.getPositionLiquidity(tokenId);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                CustomRevert.WrappedError.selector,
+                address(security),
+                IERC20.transfer.selector,
+                abi.encodeWithSelector(IRestrictedSecurity.RecipientNotEligible.selector, eve, Eligibility.NotRegistered, 0),
+                abi.encodeWithSignature("ERC20TransferFailed()")
+            )
+        );
+        _decrease(eve, tokenId, key, liquidity, eve);
+        // Sending the security side to an eligible holder works: the exit is never stuck for good.
+        _decrease(eve, tokenId, key, liquidity, lp);
+        assertEq(posm.getPositionLiquidity(tokenId), 0);
+    }
+}
+
+/// @notice Runs the Clearance library's writes and reads inside one call (one transaction).
+contract ClearanceHarness {
+    function clearAndRead(address token, address holder, address other, address otherToken)
+        external
+        returns (bool same, bool otherHolder, bool otherTokenCleared)
+    {
+        Clearance.clear(token, holder);
+        return (Clearance.isCleared(token, holder), Clearance.isCleared(token, other), Clearance.isCleared(otherToken, holder));
+    }
+
+    function creditAndSpend(address token, address holder, uint256 amount)
+        external
+        returns (bool first, bool second, bool tooMuch)
+    {
+        Clearance.creditExit(token, holder, amount);
+        tooMuch = Clearance.consumeExit(token, holder, amount + 1);
+        first = Clearance.consumeExit(token, holder, amount);
+        second = Clearance.consumeExit(token, holder, 1);
+    }
+}
+
+contract DemoStablecoinTest is GateTestBase {
+    function test_stablecoin_hasSixDecimals() public view {
+        assertEq(usd.decimals(), 6);
+        assertEq(usd.symbol(), "dUSD");
+    }
+
+    function test_stablecoin_mint_revertsWhen_callerNotOwner() public {
+        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, eve));
+        vm.prank(eve);
+        usd.mint(eve, 1);
+    }
+
+    function test_stablecoin_transfersFreely() public {
+        vm.prank(alice);
+        usd.transfer(eve, 1e6);
+        assertEq(usd.balanceOf(eve), 10_000_001e6);
+    }
+}
