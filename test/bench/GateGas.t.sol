@@ -9,6 +9,7 @@ import {TickMath} from "@uniswap/v4-core/src/libraries/TickMath.sol";
 import {PoolKey} from "@uniswap/v4-core/src/types/PoolKey.sol";
 import {Currency} from "@uniswap/v4-core/src/types/Currency.sol";
 import {HookMiner} from "@uniswap/v4-periphery/src/utils/HookMiner.sol";
+import {Actions} from "@uniswap/v4-periphery/src/libraries/Actions.sol";
 import {GateTestBase} from "../utils/GateTestBase.sol";
 import {NoopHook} from "../utils/NoopHook.sol";
 
@@ -19,9 +20,10 @@ contract PlainShare is ERC20 {
 }
 
 /// @notice Gas of the same UniversalRouter swap and PositionManager mint against otherwise identical pools: hookless,
-/// a no-op hook, and the gate; plus the same swap in a hookless pool of a plain ERC-20. Each measurement is the only
-/// call of its test, so every account and slot starts cold, as in a real transaction. Results land in
-/// `snapshots/GateGas.json`; `npm run bench` turns them into ratios.
+/// a no-op hook, and the gate; plus the same swaps in a hookless pool of a plain ERC-20. Tests run isolated
+/// (foundry.toml), so each measured call is its own transaction, cold accounts and slots included, and its figure is
+/// the transaction's gas as a receipt would show it. `<name>.intrinsic` records the 21,000 base plus calldata gas of
+/// that transaction, so `npm run bench` can also report execution gas. Results: `snapshots/GateGas.json`.
 contract GateGasBench is GateTestBase {
     uint128 internal constant SWAP_USD = 1_000e6;
     uint256 internal constant MINT_LIQUIDITY = 1e15;
@@ -66,19 +68,33 @@ contract GateGasBench is GateTestBase {
     /// @dev Buy shares with 1,000 USD.
     function _buy(PoolKey memory k, bool shareIs0, string memory name) internal {
         _swapExactIn(alice, k, !shareIs0, SWAP_USD);
-        vm.snapshotGasLastCall("GateGas", name);
+        _record(name);
     }
 
     /// @dev Sell 100 shares for USD.
     function _sell(PoolKey memory k, bool shareIs0, string memory name) internal {
         _swapExactIn(alice, k, shareIs0, 100e18);
-        vm.snapshotGasLastCall("GateGas", name);
+        _record(name);
     }
 
     function _mintBench(PoolKey memory k, string memory name) internal {
         int24 max = TickMath.maxUsableTick(k.tickSpacing);
-        _mint(lp, k, -max, max, MINT_LIQUIDITY);
+        bytes memory actions = abi.encodePacked(uint8(Actions.MINT_POSITION), uint8(Actions.SETTLE_PAIR));
+        bytes[] memory params = new bytes[](2);
+        params[0] = abi.encode(k, -max, max, MINT_LIQUIDITY, type(uint128).max, type(uint128).max, lp, bytes(""));
+        params[1] = abi.encode(k.currency0, k.currency1);
+        _modifyLiquidities(lp, actions, params);
+        _record(name);
+    }
+
+    /// @dev The measured call's transaction gas, and its intrinsic part (EIP-2028 calldata pricing, Cancun).
+    function _record(string memory name) internal {
         vm.snapshotGasLastCall("GateGas", name);
+        uint256 intrinsic = 21_000;
+        for (uint256 i; i < lastCalldata.length; ++i) {
+            intrinsic += lastCalldata[i] == 0 ? 4 : 16;
+        }
+        vm.snapshotValue("GateGas", string.concat(name, ".intrinsic"), intrinsic);
     }
 
     function test_bench_swap_hookless() public {

@@ -74,6 +74,8 @@ abstract contract GateTestBase is Test, DeployPermit2, CanonicalStack {
     address internal eve = makeAddr("eve (never registered)");
     address internal lp = makeAddr("lp (eligible LP)");
 
+    /// @dev Calldata of the last UniversalRouter or PositionManager call, for the benchmark's intrinsic gas.
+    bytes internal lastCalldata;
     uint40 internal offeringLockupEnd;
     uint40 internal bobLockupEnd;
 
@@ -223,8 +225,16 @@ abstract contract GateTestBase is Test, DeployPermit2, CanonicalStack {
     function _execute(address user, bytes memory actions, bytes[] memory params) internal {
         bytes[] memory inputs = new bytes[](1);
         inputs[0] = abi.encode(actions, params);
+        lastCalldata = abi.encodeCall(IUniversalRouter.execute, (abi.encodePacked(uint8(0x10)), inputs, block.timestamp));
         vm.prank(user);
         router.execute(abi.encodePacked(uint8(0x10)), inputs, block.timestamp);
+    }
+
+    function _modifyLiquidities(address user, bytes memory actions, bytes[] memory params) internal {
+        bytes memory unlockData = abi.encode(actions, params);
+        lastCalldata = abi.encodeCall(IPositionManager.modifyLiquidities, (unlockData, block.timestamp));
+        vm.prank(user);
+        posm.modifyLiquidities(unlockData, block.timestamp);
     }
 
     /// @dev A PositionManager MINT_POSITION + SETTLE_PAIR, as the dashboard sends it. Returns the token id.
@@ -236,8 +246,7 @@ abstract contract GateTestBase is Test, DeployPermit2, CanonicalStack {
         bytes[] memory params = new bytes[](2);
         params[0] = abi.encode(k, tickLower, tickUpper, liquidity, type(uint128).max, type(uint128).max, user, bytes(""));
         params[1] = abi.encode(k.currency0, k.currency1);
-        vm.prank(user);
-        posm.modifyLiquidities(abi.encode(actions, params), block.timestamp);
+        _modifyLiquidities(user, actions, params);
         // Read after the call, so that a test's expectRevert applies to the mint itself.
         tokenId = posm.nextTokenId() - 1;
     }
@@ -252,8 +261,7 @@ abstract contract GateTestBase is Test, DeployPermit2, CanonicalStack {
         bytes[] memory params = new bytes[](2);
         params[0] = abi.encode(tokenId, liquidity, type(uint128).max, type(uint128).max, bytes(""));
         params[1] = abi.encode(k.currency0, k.currency1);
-        vm.prank(user);
-        posm.modifyLiquidities(abi.encode(actions, params), block.timestamp);
+        _modifyLiquidities(user, actions, params);
     }
 
     /// @dev DECREASE_LIQUIDITY (0 liquidity = collect fees) + TAKE_PAIR to `recipient`.
@@ -262,8 +270,7 @@ abstract contract GateTestBase is Test, DeployPermit2, CanonicalStack {
         bytes[] memory params = new bytes[](2);
         params[0] = abi.encode(tokenId, liquidity, uint128(0), uint128(0), bytes(""));
         params[1] = abi.encode(k.currency0, k.currency1, recipient);
-        vm.prank(user);
-        posm.modifyLiquidities(abi.encode(actions, params), block.timestamp);
+        _modifyLiquidities(user, actions, params);
     }
 
     /// @dev BURN_POSITION (removes what is left and collects) + TAKE_PAIR to the owner.
@@ -272,8 +279,7 @@ abstract contract GateTestBase is Test, DeployPermit2, CanonicalStack {
         bytes[] memory params = new bytes[](2);
         params[0] = abi.encode(tokenId, uint128(0), uint128(0), bytes(""));
         params[1] = abi.encode(k.currency0, k.currency1, user);
-        vm.prank(user);
-        posm.modifyLiquidities(abi.encode(actions, params), block.timestamp);
+        _modifyLiquidities(user, actions, params);
     }
 
     // ------------------------------------------------------------------ expectations
