@@ -9,7 +9,7 @@ import {TickMath} from "@uniswap/v4-core/src/libraries/TickMath.sol";
 import {PoolKey} from "@uniswap/v4-core/src/types/PoolKey.sol";
 import {Currency} from "@uniswap/v4-core/src/types/Currency.sol";
 import {HookMiner} from "@uniswap/v4-periphery/src/utils/HookMiner.sol";
-import {Actions} from "@uniswap/v4-periphery/src/libraries/Actions.sol";
+import {VenueCalls} from "../utils/VenueCalls.sol";
 import {GateTestBase} from "../utils/GateTestBase.sol";
 import {NoopHook} from "../utils/NoopHook.sol";
 
@@ -79,11 +79,7 @@ contract GateGasBench is GateTestBase {
 
     function _mintBench(PoolKey memory k, string memory name) internal {
         int24 max = TickMath.maxUsableTick(k.tickSpacing);
-        bytes memory actions = abi.encodePacked(uint8(Actions.MINT_POSITION), uint8(Actions.SETTLE_PAIR));
-        bytes[] memory params = new bytes[](2);
-        params[0] = abi.encode(k, -max, max, MINT_LIQUIDITY, type(uint128).max, type(uint128).max, lp, bytes(""));
-        params[1] = abi.encode(k.currency0, k.currency1);
-        _modifyLiquidities(lp, actions, params);
+        _modifyLiquidities(lp, VenueCalls.mint(k, -max, max, MINT_LIQUIDITY, lp));
         _record(name);
     }
 

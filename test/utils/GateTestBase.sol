@@ -15,14 +15,13 @@ import {Currency} from "@uniswap/v4-core/src/types/Currency.sol";
 import {IPositionManager} from "@uniswap/v4-periphery/src/interfaces/IPositionManager.sol";
 import {IV4Quoter} from "@uniswap/v4-periphery/src/interfaces/IV4Quoter.sol";
 import {IStateView} from "@uniswap/v4-periphery/src/interfaces/IStateView.sol";
-import {IV4Router} from "@uniswap/v4-periphery/src/interfaces/IV4Router.sol";
-import {Actions} from "@uniswap/v4-periphery/src/libraries/Actions.sol";
 import {PathKey} from "@uniswap/v4-periphery/src/libraries/PathKey.sol";
 import {HookMiner} from "@uniswap/v4-periphery/src/utils/HookMiner.sol";
 import {IAllowanceTransfer} from "permit2/src/interfaces/IAllowanceTransfer.sol";
 
 import {CanonicalStack, Stack} from "../../script/lib/CanonicalStack.sol";
 import {IUniversalRouter} from "../../script/lib/IUniversalRouter.sol";
+import {VenueCalls} from "./VenueCalls.sol";
 import {InvestorRegistry} from "../../contracts/InvestorRegistry.sol";
 import {IInvestorRegistry} from "../../contracts/interfaces/IInvestorRegistry.sol";
 import {GateHook} from "../../contracts/GateHook.sol";
@@ -189,49 +188,33 @@ abstract contract GateTestBase is Test, DeployPermit2, CanonicalStack {
     function _swapExactIn(address user, PoolKey memory k, bool zeroForOne, uint128 amountIn, bytes memory hookData)
         internal
     {
-        (Currency cin, Currency cout) = zeroForOne ? (k.currency0, k.currency1) : (k.currency1, k.currency0);
-        bytes memory actions = abi.encodePacked(uint8(Actions.SWAP_EXACT_IN_SINGLE), uint8(Actions.SETTLE_ALL), uint8(Actions.TAKE_ALL));
-        bytes[] memory params = new bytes[](3);
-        params[0] = abi.encode(IV4Router.ExactInputSingleParams(k, zeroForOne, amountIn, 0, hookData));
-        params[1] = abi.encode(cin, uint256(amountIn));
-        params[2] = abi.encode(cout, uint256(0));
-        _execute(user, actions, params);
+        (bytes memory commands, bytes[] memory inputs) =
+            VenueCalls.swapExactInSingle(k, zeroForOne, amountIn, hookData, address(0));
+        _execute(user, commands, inputs);
     }
 
     /// @dev Like {_swapExactIn} but the output goes to `recipient` (UniversalRouter's TAKE).
     function _swapExactInTo(address user, PoolKey memory k, bool zeroForOne, uint128 amountIn, address recipient)
         internal
     {
-        (Currency cin, Currency cout) = zeroForOne ? (k.currency0, k.currency1) : (k.currency1, k.currency0);
-        bytes memory actions = abi.encodePacked(uint8(Actions.SWAP_EXACT_IN_SINGLE), uint8(Actions.SETTLE_ALL), uint8(Actions.TAKE));
-        bytes[] memory params = new bytes[](3);
-        params[0] = abi.encode(IV4Router.ExactInputSingleParams(k, zeroForOne, amountIn, 0, ""));
-        params[1] = abi.encode(cin, uint256(amountIn));
-        params[2] = abi.encode(cout, recipient, uint256(0)); // 0 = the whole open delta
-        _execute(user, actions, params);
+        (bytes memory commands, bytes[] memory inputs) =
+            VenueCalls.swapExactInSingle(k, zeroForOne, amountIn, "", recipient);
+        _execute(user, commands, inputs);
     }
 
     /// @dev A multi-hop exact-input swap along `path` starting with `currencyIn`.
     function _swapPath(address user, Currency currencyIn, PathKey[] memory path, uint128 amountIn) internal {
-        Currency currencyOut = path[path.length - 1].intermediateCurrency;
-        bytes memory actions = abi.encodePacked(uint8(Actions.SWAP_EXACT_IN), uint8(Actions.SETTLE_ALL), uint8(Actions.TAKE_ALL));
-        bytes[] memory params = new bytes[](3);
-        params[0] = abi.encode(IUniversalRouter.ExactInputParams(currencyIn, path, new uint256[](0), amountIn, 0));
-        params[1] = abi.encode(currencyIn, uint256(amountIn));
-        params[2] = abi.encode(currencyOut, uint256(0));
-        _execute(user, actions, params);
+        (bytes memory commands, bytes[] memory inputs) = VenueCalls.swapExactIn(currencyIn, path, amountIn);
+        _execute(user, commands, inputs);
     }
 
-    function _execute(address user, bytes memory actions, bytes[] memory params) internal {
-        bytes[] memory inputs = new bytes[](1);
-        inputs[0] = abi.encode(actions, params);
-        lastCalldata = abi.encodeCall(IUniversalRouter.execute, (abi.encodePacked(uint8(0x10)), inputs, block.timestamp));
+    function _execute(address user, bytes memory commands, bytes[] memory inputs) internal {
+        lastCalldata = abi.encodeCall(IUniversalRouter.execute, (commands, inputs, block.timestamp));
         vm.prank(user);
-        router.execute(abi.encodePacked(uint8(0x10)), inputs, block.timestamp);
+        router.execute(commands, inputs, block.timestamp);
     }
 
-    function _modifyLiquidities(address user, bytes memory actions, bytes[] memory params) internal {
-        bytes memory unlockData = abi.encode(actions, params);
+    function _modifyLiquidities(address user, bytes memory unlockData) internal {
         lastCalldata = abi.encodeCall(IPositionManager.modifyLiquidities, (unlockData, block.timestamp));
         vm.prank(user);
         posm.modifyLiquidities(unlockData, block.timestamp);
@@ -242,11 +225,7 @@ abstract contract GateTestBase is Test, DeployPermit2, CanonicalStack {
         internal
         returns (uint256 tokenId)
     {
-        bytes memory actions = abi.encodePacked(uint8(Actions.MINT_POSITION), uint8(Actions.SETTLE_PAIR));
-        bytes[] memory params = new bytes[](2);
-        params[0] = abi.encode(k, tickLower, tickUpper, liquidity, type(uint128).max, type(uint128).max, user, bytes(""));
-        params[1] = abi.encode(k.currency0, k.currency1);
-        _modifyLiquidities(user, actions, params);
+        _modifyLiquidities(user, VenueCalls.mint(k, tickLower, tickUpper, liquidity, user));
         // Read after the call, so that a test's expectRevert applies to the mint itself.
         tokenId = posm.nextTokenId() - 1;
     }
@@ -257,29 +236,15 @@ abstract contract GateTestBase is Test, DeployPermit2, CanonicalStack {
     }
 
     function _increase(address user, uint256 tokenId, PoolKey memory k, uint256 liquidity) internal {
-        bytes memory actions = abi.encodePacked(uint8(Actions.INCREASE_LIQUIDITY), uint8(Actions.SETTLE_PAIR));
-        bytes[] memory params = new bytes[](2);
-        params[0] = abi.encode(tokenId, liquidity, type(uint128).max, type(uint128).max, bytes(""));
-        params[1] = abi.encode(k.currency0, k.currency1);
-        _modifyLiquidities(user, actions, params);
+        _modifyLiquidities(user, VenueCalls.increase(k, tokenId, liquidity));
     }
 
-    /// @dev DECREASE_LIQUIDITY (0 liquidity = collect fees) + TAKE_PAIR to `recipient`.
     function _decrease(address user, uint256 tokenId, PoolKey memory k, uint256 liquidity, address recipient) internal {
-        bytes memory actions = abi.encodePacked(uint8(Actions.DECREASE_LIQUIDITY), uint8(Actions.TAKE_PAIR));
-        bytes[] memory params = new bytes[](2);
-        params[0] = abi.encode(tokenId, liquidity, uint128(0), uint128(0), bytes(""));
-        params[1] = abi.encode(k.currency0, k.currency1, recipient);
-        _modifyLiquidities(user, actions, params);
+        _modifyLiquidities(user, VenueCalls.decrease(k, tokenId, liquidity, recipient));
     }
 
-    /// @dev BURN_POSITION (removes what is left and collects) + TAKE_PAIR to the owner.
     function _burn(address user, uint256 tokenId, PoolKey memory k) internal {
-        bytes memory actions = abi.encodePacked(uint8(Actions.BURN_POSITION), uint8(Actions.TAKE_PAIR));
-        bytes[] memory params = new bytes[](2);
-        params[0] = abi.encode(tokenId, uint128(0), uint128(0), bytes(""));
-        params[1] = abi.encode(k.currency0, k.currency1, user);
-        _modifyLiquidities(user, actions, params);
+        _modifyLiquidities(user, VenueCalls.burn(k, tokenId, user));
     }
 
     // ------------------------------------------------------------------ expectations
