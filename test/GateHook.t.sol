@@ -23,7 +23,6 @@ import {GateTestBase} from "./utils/GateTestBase.sol";
 import {LyingRouter, PlainToken} from "./utils/TestTokens.sol";
 import {IGateHook} from "../contracts/interfaces/IGateHook.sol";
 import {IInvestorRegistry} from "../contracts/interfaces/IInvestorRegistry.sol";
-import {IRestrictedSecurity} from "../contracts/interfaces/IRestrictedSecurity.sol";
 import {Eligibility} from "../contracts/libraries/Eligibility.sol";
 
 contract GateHookTest is GateTestBase {
@@ -564,19 +563,6 @@ contract GateHookTest is GateTestBase {
 
     function _sell(address who, uint128 sharesIn) internal {
         _swapExactIn(who, key, _securityIs0(key), sharesIn);
-    }
-
-    /// @dev The PoolManager's `take` wraps the token's revert in `WrappedError`, like a hook's.
-    function _expectTokenRefusal(address to, Eligibility reason, uint40 until) internal {
-        vm.expectRevert(
-            abi.encodeWithSelector(
-                CustomRevert.WrappedError.selector,
-                address(security),
-                IERC20.transfer.selector,
-                abi.encodeWithSelector(IRestrictedSecurity.RecipientNotEligible.selector, to, reason, until),
-                abi.encodeWithSignature("ERC20TransferFailed()")
-            )
-        );
     }
 
     function _buyParams(int256 usdIn) internal view returns (SwapParams memory) {

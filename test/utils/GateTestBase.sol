@@ -29,6 +29,7 @@ import {IGateHook} from "../../contracts/interfaces/IGateHook.sol";
 import {RestrictedSecurityToken} from "../../contracts/tokens/RestrictedSecurityToken.sol";
 import {DemoStablecoin} from "../../contracts/tokens/DemoStablecoin.sol";
 import {Eligibility} from "../../contracts/libraries/Eligibility.sol";
+import {IRestrictedSecurity} from "../../contracts/interfaces/IRestrictedSecurity.sol";
 
 /// @title GateTestBase
 /// @notice The one fixture every gate test shares: the canonical Uniswap v4 stack deployed from its npm artifacts,
@@ -258,6 +259,19 @@ abstract contract GateTestBase is Test, DeployPermit2, CanonicalStack {
                 callback,
                 reason,
                 abi.encodeWithSelector(Hooks.HookCallFailed.selector)
+            )
+        );
+    }
+
+    /// @dev The PoolManager's `take` wraps the token's revert in `WrappedError`, like a hook's.
+    function _expectTokenRefusal(address to, Eligibility reason, uint40 until) internal {
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                CustomRevert.WrappedError.selector,
+                address(security),
+                IERC20.transfer.selector,
+                abi.encodeWithSelector(IRestrictedSecurity.RecipientNotEligible.selector, to, reason, until),
+                abi.encodeWithSignature("ERC20TransferFailed()")
             )
         );
     }
