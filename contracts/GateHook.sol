@@ -195,7 +195,7 @@ contract GateHook is BaseHook, IGateHook {
         returns (bytes4, BeforeSwapDelta, uint24)
     {
         PoolId poolId = key.toId();
-        (bool quote, address investor) = _admit(poolId, sender);
+        (bool quote, address investor) = _admit(poolId, sender, true);
         if (!quote) emit InvestorSwap(poolId, investor);
         return (this.beforeSwap.selector, BeforeSwapDeltaLibrary.ZERO_DELTA, 0);
     }
@@ -206,7 +206,7 @@ contract GateHook is BaseHook, IGateHook {
         returns (bytes4)
     {
         PoolId poolId = key.toId();
-        (, address investor) = _admit(poolId, sender);
+        (, address investor) = _admit(poolId, sender, false);
         emit InvestorLiquidityAdded(poolId, investor);
         return this.beforeAddLiquidity.selector;
     }
@@ -237,7 +237,7 @@ contract GateHook is BaseHook, IGateHook {
         returns (bytes4)
     {
         PoolId poolId = key.toId();
-        (, address investor) = _admit(poolId, sender);
+        (, address investor) = _admit(poolId, sender, false);
         emit InvestorDonation(poolId, investor);
         return this.beforeDonate.selector;
     }
@@ -247,11 +247,12 @@ contract GateHook is BaseHook, IGateHook {
     /// @dev Pool not paused, then the resolved end user eligible for the pool's security. A registry that reverts
     /// makes the whole call revert: the gate fails closed. An admitted investor is cleared for the rest of the
     /// transaction, so the security token settles with the PoolManager without a second registry call.
-    function _admit(PoolId poolId, address sender) private returns (bool quote, address investor) {
+    /// `isSwap`: only a swap may come from the quoter unchecked, since only the quoter's swaps never settle.
+    function _admit(PoolId poolId, address sender, bool isSwap) private returns (bool quote, address investor) {
         PoolConfig config = _pools[poolId];
         if (config.isPaused()) revert PoolIsPaused(poolId);
         RouterKind kind = _kindOf(config, sender);
-        if (kind == RouterKind.Quoter) return (true, sender);
+        if (kind == RouterKind.Quoter && isSwap) return (true, sender);
         investor = kind == RouterKind.Forwarder ? IMsgSender(sender).msgSender() : sender;
         (Eligibility status, uint40 until) = registry.eligibility(investor, config.security());
         if (status != Eligibility.Ok) revert InvestorNotEligible(investor, config.security(), status, until);

@@ -360,6 +360,17 @@ contract GateHookTest is GateTestBase {
         assertEq(security.balanceOf(alice) - before, quoted);
     }
 
+    /// @dev The quoter kind opens swaps only: a contract given that kind cannot add liquidity or donate unchecked.
+    function test_quoterKind_doesNotOpenDonations() public {
+        PoolDonateTest donor = new PoolDonateTest(manager);
+        hook.setRouter(address(donor), IGateHook.RouterKind.Quoter);
+        vm.prank(alice);
+        usd.approve(address(donor), type(uint256).max);
+        _expectHookRevert(IHooks.beforeDonate.selector, _notEligible(address(donor), Eligibility.NotRegistered, 0));
+        vm.prank(alice);
+        _donateUsd(donor, 100e6);
+    }
+
     function test_quote_revertsWhen_quoterUntrusted() public {
         hook.setRouter(address(quoter), IGateHook.RouterKind.Untrusted);
         vm.prank(eve);

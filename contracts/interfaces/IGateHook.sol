@@ -21,7 +21,9 @@ interface IGateHook {
         Untrusted,
         /// @dev A router that reports its caller through `IMsgSender.msgSender()`; that caller must be eligible.
         Forwarder,
-        /// @dev V4Quoter: its swaps always revert, so quotes are open to everyone (keepers, visitors).
+        /// @dev V4Quoter: its swaps always revert, so quotes are open to everyone (keepers, visitors). Only ever give
+        /// this kind to a contract whose swaps cannot settle. It opens swaps only; adds and donations from it are
+        /// checked as the contract itself.
         Quoter
     }
 
@@ -54,7 +56,8 @@ interface IGateHook {
     event PoolPausedSet(PoolId indexed poolId, bool paused, address indexed pauser);
     /// @notice A router's kind changed.
     event RouterSet(address indexed router, RouterKind kind, address indexed admin);
-    /// @notice A swap was authorized for `investor`; it follows the PoolManager's `Swap` event in the same call.
+    /// @notice A swap was authorized for `investor`. Emitted from beforeSwap, so it comes just before the
+    /// PoolManager's `Swap` event of the same swap (same transaction, next log index but one or more).
     event InvestorSwap(PoolId indexed poolId, address indexed investor);
     /// @notice Liquidity was added for `investor`.
     event InvestorLiquidityAdded(PoolId indexed poolId, address indexed investor);
