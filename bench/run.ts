@@ -4,12 +4,14 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { runGasBenchmark } from './gas.ts';
+import { runStartBenchmark } from './start.ts';
 import { formatTable, mergeResults, type Metric, type Results } from './metrics.ts';
 
 const RESULTS = 'bench/results.json';
 
 const benchmarks: Record<string, () => Metric[] | Promise<Metric[]>> = {
   gas: runGasBenchmark,
+  start: runStartBenchmark,
 };
 
 const requested = process.argv.slice(2);

@@ -98,10 +98,13 @@ async function compileChunk(input, files, graph, globalIds) {
       await compileChunk(input, files.slice(half), graph, globalIds),
     ]);
   }
-  const localToGlobal = Object.keys(sources)
-    .sort()
-    .map((name) => globalIds.get(name));
-  return renumber(output, localToGlobal);
+  // solc reports the id it gave each source; map those to the whole job's ids by name.
+  const localToGlobal = [];
+  for (const [name, { id }] of Object.entries(output.sources ?? {})) {
+    if (!globalIds.has(name)) throw new Error(`solc-js compiled ${name}, which forge did not send`);
+    localToGlobal[id] = globalIds.get(name);
+  }
+  return renumber(output, localToGlobal, globalIds.size);
 }
 
 // ---------------------------------------------------------------------------------------------- imports
@@ -157,9 +160,13 @@ function importClosure(files, graph) {
 
 // ---------------------------------------------------------------------------------------------- outputs
 
-/** Rewrites the source indexes a chunk's compile assigned into the whole job's ids. */
-function renumber(output, localToGlobal) {
-  const map = (i) => (i < 0 ? i : localToGlobal[i]);
+/**
+ * Rewrites the source indexes a chunk's compile assigned into the whole job's ids. Indexes past the user sources
+ * are compiler-generated sources (Yul utilities), numbered after them: they keep their offset past the end.
+ */
+function renumber(output, localToGlobal, globalCount) {
+  const localCount = localToGlobal.length;
+  const map = (i) => (i < 0 ? i : i < localCount ? localToGlobal[i] : globalCount + (i - localCount));
   const fixLocation = (loc) => loc.replace(/^(\d+:\d+:)(-?\d+)$/, (_, head, i) => head + map(Number(i)));
   const fixSourceMap = (sm) =>
     sm

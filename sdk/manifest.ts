@@ -1,0 +1,73 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { getAddress, type Address, type Hex } from 'viem';
+import { z } from 'zod';
+
+const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'an address').transform((a) => getAddress(a) as Address);
+const bytes32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, 'a 32-byte hex value').transform((h) => h as Hex);
+
+export const poolSchema = z.object({
+  name: z.string().min(1),
+  poolId: bytes32,
+  currency0: address,
+  currency1: address,
+  fee: z.number().int().nonnegative(),
+  tickSpacing: z.number().int().positive(),
+  hooks: address,
+  security: address,
+});
+
+/** `deployments/<chainId>.json`, written by script/Deploy.s.sol: the one source of addresses. */
+export const deploymentSchema = z.object({
+  chainId: z.number().int().positive(),
+  deployBlock: z.number().int().nonnegative(),
+  poolManager: address,
+  positionManager: address,
+  universalRouter: address,
+  v4Quoter: address,
+  stateView: address,
+  permit2: address,
+  investorRegistry: address,
+  gateHook: address,
+  stablecoin: address,
+  pools: z.array(poolSchema),
+  /** Local chain only: the seeded demo cast, by anvil account index. */
+  accounts: z
+    .array(z.object({ label: z.string(), index: z.number().int().nonnegative(), address, role: z.string() }))
+    .optional(),
+});
+
+export type Deployment = z.infer<typeof deploymentSchema>;
+export type Pool = z.infer<typeof poolSchema>;
+
+/** Parses a manifest, naming every problem at once. */
+export function parseDeployment(json: unknown, source = 'deployment manifest'): Deployment {
+  const result = deploymentSchema.safeParse(json);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n');
+    throw new Error(`${source} is invalid:\n${problems}`);
+  }
+  return result.data;
+}
+
+export function loadDeployment(chainId: number, dir = 'deployments'): Deployment {
+  const path = join(dir, `${chainId}.json`);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new Error(`no deployment for chain ${chainId}: ${path} does not exist (deploy first: npm start on a local chain)`);
+  }
+  return parseDeployment(JSON.parse(text), path);
+}
+
+/** The Uniswap PoolKey of a manifest pool, as viem encodes the tuple. */
+export function poolKeyOf(pool: Pool) {
+  return {
+    currency0: pool.currency0,
+    currency1: pool.currency1,
+    fee: pool.fee,
+    tickSpacing: pool.tickSpacing,
+    hooks: pool.hooks,
+  } as const;
+}
