@@ -1,12 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { dirname } from 'node:path';
 import { createServer } from 'node:net';
 
 export interface AnvilOptions {
   host: string;
   port: number;
-  /** Loaded at start if it exists, dumped every `stateInterval` seconds and on a clean stop. */
+  /** Loaded at start if it exists; saved every `stateInterval` seconds and on stop. */
   stateFile: string;
   stateInterval: number;
   logFile: string;
@@ -15,7 +16,9 @@ export interface AnvilOptions {
 export interface Anvil {
   rpcUrl: string;
   process: ChildProcess;
-  /** SIGINT, so anvil dumps its state, then waits for it to exit. */
+  /** Writes the chain's state to the state file now. */
+  save(): Promise<void>;
+  /** Saves the state, then stops anvil and waits for it to exit. */
   stop(): Promise<void>;
 }
 
@@ -37,6 +40,8 @@ export function foundryBinary(tool: 'anvil' | 'forge' | 'cast'): string {
 export async function startAnvil(opts: AnvilOptions): Promise<Anvil> {
   mkdirSync(dirname(opts.stateFile), { recursive: true });
   const log = createWriteStream(opts.logFile, { flags: 'a' });
+  // This process, not anvil, writes the state file: anvil's own periodic dump can race its dump on exit and
+  // leave an older state behind. One writer, in order, each write atomic (a temporary file, then a rename).
   const child = spawn(
     foundryBinary('anvil'),
     [
@@ -44,8 +49,7 @@ export async function startAnvil(opts: AnvilOptions): Promise<Anvil> {
       '--port', String(opts.port),
       '--chain-id', String(LOCAL_CHAIN_ID),
       '--mnemonic', ANVIL_MNEMONIC,
-      '--state', opts.stateFile,
-      '--state-interval', String(opts.stateInterval),
+      ...(existsSync(opts.stateFile) ? ['--load-state', opts.stateFile] : []),
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -66,11 +70,21 @@ export async function startAnvil(opts: AnvilOptions): Promise<Anvil> {
     await new Promise((r) => setTimeout(r, 100));
   }
 
+  let saving = Promise.resolve();
+  const save = () => {
+    saving = saving.then(() => saveState(rpcUrl, opts.stateFile));
+    return saving;
+  };
+  const timer = setInterval(() => save().catch((err) => log.write(`state save failed: ${err}\n`)), opts.stateInterval * 1000);
+
   return {
     rpcUrl,
     process: child,
+    save,
     async stop() {
+      clearInterval(timer);
       if (done) return;
+      await save().catch((err) => log.write(`final state save failed: ${err}\n`));
       child.kill('SIGINT');
       const timeout = setTimeout(() => child.kill('SIGKILL'), 15_000);
       await exited;
@@ -78,6 +92,20 @@ export async function startAnvil(opts: AnvilOptions): Promise<Anvil> {
       log.end();
     },
   };
+}
+
+/** anvil_dumpState answers with gzipped JSON; `--load-state` reads the JSON. */
+async function saveState(rpcUrl: string, stateFile: string): Promise<void> {
+  const res = await fetch(rpcUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'anvil_dumpState', params: [] }),
+  });
+  const { result, error } = (await res.json()) as { result?: string; error?: { message: string } };
+  if (!result) throw new Error(`anvil_dumpState: ${error?.message ?? 'no result'}`);
+  const tmp = `${stateFile}.tmp`;
+  writeFileSync(tmp, gunzipSync(Buffer.from(result.slice(2), 'hex')));
+  renameSync(tmp, stateFile);
 }
 
 export async function rpcAnswers(rpcUrl: string): Promise<boolean> {

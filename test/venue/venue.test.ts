@@ -48,7 +48,8 @@ async function boot() {
     stateInterval: 1,
     logFile: join(stateDir, 'anvil.log'),
   });
-  client = createPublicClient({ chain: foundry, transport: http(anvil.rpcUrl) });
+  // No caching: block numbers are compared across a restart.
+  client = createPublicClient({ chain: foundry, transport: http(anvil.rpcUrl), cacheTime: 0 });
 }
 
 beforeAll(async () => {
