@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { runGasBenchmark } from './gas.ts';
+import { runQuoteBenchmark } from './quote.ts';
 import { runStartBenchmark } from './start.ts';
 import { formatTable, mergeResults, type Metric, type Results } from './metrics.ts';
 
@@ -12,6 +13,7 @@ const RESULTS = 'bench/results.json';
 const benchmarks: Record<string, () => Metric[] | Promise<Metric[]>> = {
   gas: runGasBenchmark,
   start: runStartBenchmark,
+  quote: runQuoteBenchmark,
 };
 
 const requested = process.argv.slice(2);

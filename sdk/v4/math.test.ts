@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import {
+  compress,
+  getSqrtPriceAtTick,
+  getTickAtSqrtPrice,
+  MAX_SQRT_PRICE,
+  MAX_TICK,
+  MIN_SQRT_PRICE,
+  MIN_TICK,
+  nextInitializedTickWithinOneWord,
+  position,
+} from './math.ts';
+import { simulateSwap, type PoolSnapshot } from './swap.ts';
+
+describe('TickMath', () => {
+  it('matches the known anchors', () => {
+    expect(getSqrtPriceAtTick(0)).toBe(1n << 96n);
+    expect(getSqrtPriceAtTick(MIN_TICK)).toBe(MIN_SQRT_PRICE);
+    expect(getSqrtPriceAtTick(MAX_TICK)).toBe(MAX_SQRT_PRICE);
+    expect(getTickAtSqrtPrice(MIN_SQRT_PRICE)).toBe(MIN_TICK);
+    expect(getTickAtSqrtPrice(MAX_SQRT_PRICE - 1n)).toBe(MAX_TICK - 1);
+  });
+
+  it('inverts: the tick of a tick price is that tick, and one wei less is the tick below', () => {
+    for (const tick of [-887271, -200000, -60, -1, 1, 60, 253297, 887271]) {
+      expect(getTickAtSqrtPrice(getSqrtPriceAtTick(tick))).toBe(tick);
+      expect(getTickAtSqrtPrice(getSqrtPriceAtTick(tick) - 1n)).toBe(tick - 1);
+    }
+  });
+
+  it('refuses ticks and prices out of range', () => {
+    expect(() => getSqrtPriceAtTick(MAX_TICK + 1)).toThrow(/out of range/);
+    expect(() => getTickAtSqrtPrice(MAX_SQRT_PRICE)).toThrow(/out of range/);
+  });
+});
+
+describe('TickBitmap', () => {
+  it('compresses toward negative infinity, like v4', () => {
+    expect(compress(-1, 60)).toBe(-1);
+    expect(compress(-60, 60)).toBe(-1);
+    expect(compress(-61, 60)).toBe(-2);
+    expect(compress(59, 60)).toBe(0);
+    expect(position(-1)).toEqual({ wordPos: -1, bitPos: 255 });
+  });
+
+  it('finds the next initialized tick in either direction, or the word boundary', () => {
+    // Ticks 120 and 600 initialized (compressed 2 and 10), spacing 60.
+    const words = new Map([[0, (1n << 2n) | (1n << 10n)]]);
+    const word = (w: number) => words.get(w) ?? 0n;
+    expect(nextInitializedTickWithinOneWord(word, 300, 60, true)).toEqual({ next: 120, initialized: true });
+    expect(nextInitializedTickWithinOneWord(word, 120, 60, true)).toEqual({ next: 120, initialized: true });
+    expect(nextInitializedTickWithinOneWord(word, 120, 60, false)).toEqual({ next: 600, initialized: true });
+    expect(nextInitializedTickWithinOneWord(word, 600, 60, false)).toEqual({ next: 255 * 60, initialized: false });
+    expect(nextInitializedTickWithinOneWord(word, 60, 60, true)).toEqual({ next: 0, initialized: false });
+  });
+});
+
+describe('simulateSwap', () => {
+  // One full-range-like position: liquidity 1e18 at price 1, ticks -887220 / 887220 initialized.
+  const pool: PoolSnapshot = {
+    sqrtPriceX96: 1n << 96n,
+    tick: 0,
+    liquidity: 10n ** 18n,
+    lpFee: 3000,
+    tickSpacing: 60,
+    bitmap: new Map([
+      [position(compress(-887220, 60)).wordPos, 1n << BigInt(position(compress(-887220, 60)).bitPos)],
+      [position(compress(887220, 60)).wordPos, 1n << BigInt(position(compress(887220, 60)).bitPos)],
+    ]),
+    liquidityNet: new Map([
+      [-887220, 10n ** 18n],
+      [887220, -(10n ** 18n)],
+    ]),
+  };
+
+  it('charges the fee on the input and gives slightly less than the constant-product output', () => {
+    const r = simulateSwap(pool, { zeroForOne: true, amountSpecified: -(10n ** 15n) });
+    expect(r.amount0).toBe(-(10n ** 15n));
+    expect(r.amountIn).toBe(10n ** 15n);
+    // x*y=k with 0.3% fee: out = 1e18 * 997e12 / (1e18 + 997e12) = 996006981039903 (v4 rounds the output down)
+    expect(r.amount1).toBe(996006981039903n);
+    expect(r.feeAmount).toBe(3n * 10n ** 12n);
+    expect(r.ticksCrossed).toBe(0);
+  });
+
+  it('exact output pays what exact input of that payment returns', () => {
+    const out = simulateSwap(pool, { zeroForOne: false, amountSpecified: 10n ** 15n });
+    expect(out.amount0).toBe(10n ** 15n);
+    const back = simulateSwap(pool, { zeroForOne: false, amountSpecified: out.amount1 });
+    expect(back.amount0).toBeGreaterThanOrEqual(10n ** 15n);
+  });
+
+  it('refuses a price limit on the wrong side', () => {
+    expect(() => simulateSwap(pool, { zeroForOne: true, amountSpecified: -1n, sqrtPriceLimitX96: 2n << 96n })).toThrow(/PriceLimitAlreadyExceeded/);
+  });
+});
