@@ -1,0 +1,82 @@
+/**
+ * The ledger's schema, as ordered migrations (never edit one that shipped: add the next). Plain PostgreSQL, so
+ * PGlite and a PostgreSQL server run the same statements. Amounts are numeric(78,0): raw token units, exact.
+ */
+export const MIGRATIONS: string[] = [
+  `
+  create table blocks (
+    chain_id integer not null,
+    number bigint not null,
+    hash text not null,
+    timestamp bigint not null,
+    primary key (chain_id, number)
+  );
+
+  create table checkpoints (
+    keeper text not null,
+    chain_id integer not null,
+    block_number bigint not null,
+    block_hash text not null,
+    updated_at timestamptz not null default now(),
+    primary key (keeper, chain_id)
+  );
+
+  create table trades (
+    chain_id integer not null,
+    tx_hash text not null,
+    log_index integer not null,
+    pool_id text not null,
+    pool_name text not null,
+    security text not null,
+    investor text not null,
+    router text not null,
+    side text not null check (side in ('buy', 'sell')),
+    security_amount numeric(78, 0) not null,
+    stable_amount numeric(78, 0) not null,
+    price numeric not null,
+    fee_pips integer not null,
+    fee_amount numeric(78, 0) not null,
+    block_number bigint not null,
+    block_hash text not null,
+    block_time bigint not null,
+    status text not null check (status in ('pending', 'final', 'voided')),
+    primary key (chain_id, tx_hash, log_index)
+  );
+  create index trades_investor on trades (chain_id, investor, block_number);
+  create index trades_pool on trades (chain_id, pool_id, block_number);
+
+  create table liquidity_events (
+    chain_id integer not null,
+    tx_hash text not null,
+    log_index integer not null,
+    pool_id text not null,
+    investor text not null,
+    router text not null,
+    tick_lower integer not null,
+    tick_upper integer not null,
+    liquidity_delta numeric(78, 0) not null,
+    salt text not null,
+    block_number bigint not null,
+    block_hash text not null,
+    block_time bigint not null,
+    status text not null check (status in ('pending', 'final', 'voided')),
+    primary key (chain_id, tx_hash, log_index)
+  );
+
+  create table registry_events (
+    chain_id integer not null,
+    tx_hash text not null,
+    log_index integer not null,
+    event text not null,
+    args jsonb not null,
+    block_number bigint not null,
+    block_hash text not null,
+    block_time bigint not null,
+    status text not null check (status in ('pending', 'final', 'voided')),
+    primary key (chain_id, tx_hash, log_index)
+  );
+  `,
+];
+
+/** The tables whose rows come from chain logs and carry a block and a status. */
+export const LOG_TABLES = ['trades', 'liquidity_events', 'registry_events'] as const;

@@ -1,0 +1,221 @@
+import type { Hex, Log, PublicClient } from 'viem';
+import type { Deployment } from '../../../sdk/manifest.ts';
+import type { Ledger } from '../ledger/db.ts';
+import { LOG_TABLES } from '../ledger/schema.ts';
+import { decodeSettlementLogs, settlementTopics, type BlockRef, type Decoded } from './decode.ts';
+
+export const KEEPER = 'settlement';
+
+export interface SettlementOptions {
+  client: PublicClient;
+  ledger: Ledger;
+  deployment: Deployment;
+  /** A row is final once this many blocks (its own included) are on top of the chain. */
+  confirmations: number;
+  /** The most blocks asked of eth_getLogs at once; halved while the RPC refuses a range. */
+  maxRange: number;
+  /** Structured log lines (pino-compatible). */
+  log?: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
+}
+
+export interface SyncResult {
+  head: bigint;
+  /** The last block now in the ledger. */
+  checkpoint: bigint;
+  indexed: { trades: number; liquidity: number; registry: number };
+  /** Set when a reorg was found: the common ancestor the ledger rolled back to. */
+  reorgAncestor?: bigint;
+  caughtUp: boolean;
+}
+
+interface Checkpoint {
+  number: bigint;
+  hash: Hex | undefined;
+}
+
+async function readCheckpoint(o: SettlementOptions): Promise<Checkpoint> {
+  const rows = await o.ledger.query<{ block_number: string; block_hash: Hex }>(
+    'select block_number, block_hash from checkpoints where keeper = $1 and chain_id = $2',
+    [KEEPER, o.deployment.chainId],
+  );
+  if (rows.length > 0) return { number: BigInt(rows[0].block_number), hash: rows[0].block_hash };
+  return { number: BigInt(o.deployment.deployBlock) - 1n, hash: undefined };
+}
+
+async function header(client: PublicClient, number: bigint): Promise<BlockRef> {
+  const block = await client.getBlock({ blockNumber: number });
+  return { number, hash: block.hash!, timestamp: block.timestamp };
+}
+
+/**
+ * Brings the ledger one step closer to the chain head: rolls back a reorg if the checkpoint's block changed, then
+ * indexes at most `maxRange` blocks and finalizes what has enough confirmations. Rows, block hashes and the
+ * checkpoint commit in one transaction, so a crash at any point leaves the ledger at a consistent checkpoint.
+ */
+export async function syncOnce(o: SettlementOptions): Promise<SyncResult> {
+  const chainId = o.deployment.chainId;
+  const head = await o.client.getBlockNumber({ cacheTime: 0 });
+  let cp = await readCheckpoint(o);
+  let reorgAncestor: bigint | undefined;
+
+  if (cp.hash !== undefined && cp.number >= 0n) {
+    const onChain = cp.number <= head ? (await header(o.client, cp.number)).hash : undefined;
+    if (onChain !== cp.hash) {
+      reorgAncestor = await rollBack(o, cp.number);
+      cp = await readCheckpoint(o);
+    }
+  }
+
+  const from = cp.number + 1n;
+  const indexed = { trades: 0, liquidity: 0, registry: 0 };
+  if (from > head) {
+    await finalize(o, head);
+    return { head, checkpoint: cp.number, indexed, reorgAncestor, caughtUp: true };
+  }
+
+  const { logs, to } = await getLogsAdaptive(o, from, head < from + BigInt(o.maxRange) - 1n ? head : from + BigInt(o.maxRange) - 1n);
+  const numbers = new Set<bigint>([to, ...logs.map((l) => l.blockNumber!)]);
+  const blocks = new Map<bigint, BlockRef>();
+  await Promise.all([...numbers].map(async (n) => blocks.set(n, await header(o.client, n))));
+  // A log whose block hash differs from the header we just read means the chain moved under us: try again.
+  for (const l of logs) {
+    if (blocks.get(l.blockNumber!)!.hash !== l.blockHash) throw new Error(`block ${l.blockNumber} changed while indexing; retry`);
+  }
+  const decoded = decodeSettlementLogs(logs, o.deployment, blocks);
+  if (decoded.unmatched > 0) o.log?.warn({ from, to, unmatched: decoded.unmatched }, 'PoolManager events without the gate event naming the investor');
+
+  await o.ledger.transaction(async (tx) => {
+    await writeDecoded(tx, chainId, decoded);
+    for (const b of blocks.values()) {
+      await tx.query(
+        `insert into blocks (chain_id, number, hash, timestamp) values ($1, $2, $3, $4)
+         on conflict (chain_id, number) do update set hash = excluded.hash, timestamp = excluded.timestamp`,
+        [chainId, b.number.toString(), b.hash, b.timestamp.toString()],
+      );
+    }
+    await tx.query(
+      `insert into checkpoints (keeper, chain_id, block_number, block_hash) values ($1, $2, $3, $4)
+       on conflict (keeper, chain_id) do update set block_number = excluded.block_number, block_hash = excluded.block_hash, updated_at = now()`,
+      [KEEPER, chainId, to.toString(), blocks.get(to)!.hash],
+    );
+  });
+  await finalize(o, head);
+  indexed.trades = decoded.trades.length;
+  indexed.liquidity = decoded.liquidity.length;
+  indexed.registry = decoded.registry.length;
+  o.log?.info({ from: Number(from), to: Number(to), head: Number(head), ...indexed }, 'indexed');
+  return { head, checkpoint: to, indexed, reorgAncestor, caughtUp: to === head };
+}
+
+/** Upserts: a row re-included after a reorg (same tx and log index) comes back to life with its new block. */
+async function writeDecoded(tx: Pick<Ledger, 'query'>, chainId: number, d: Decoded) {
+  const place = (r: { txHash: Hex; logIndex: number; block: BlockRef }) => [
+    chainId, r.txHash, r.logIndex, r.block.number.toString(), r.block.hash, r.block.timestamp.toString(),
+  ];
+  const revive = 'block_number = excluded.block_number, block_hash = excluded.block_hash, block_time = excluded.block_time, status = \'pending\'';
+  for (const t of d.trades) {
+    await tx.query(
+      `insert into trades (chain_id, tx_hash, log_index, block_number, block_hash, block_time, pool_id, pool_name, security,
+         investor, router, side, security_amount, stable_amount, price, fee_pips, fee_amount, status)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 'pending')
+       on conflict (chain_id, tx_hash, log_index) do update set ${revive}`,
+      [...place(t), t.poolId, t.poolName, t.security, t.investor, t.router, t.side, t.securityAmount.toString(),
+        t.stableAmount.toString(), t.price, t.feePips, t.feeAmount.toString()],
+    );
+  }
+  for (const l of d.liquidity) {
+    await tx.query(
+      `insert into liquidity_events (chain_id, tx_hash, log_index, block_number, block_hash, block_time, pool_id, investor,
+         router, tick_lower, tick_upper, liquidity_delta, salt, status)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'pending')
+       on conflict (chain_id, tx_hash, log_index) do update set ${revive}`,
+      [...place(l), l.poolId, l.investor, l.router, l.tickLower, l.tickUpper, l.liquidityDelta.toString(), l.salt],
+    );
+  }
+  for (const r of d.registry) {
+    await tx.query(
+      `insert into registry_events (chain_id, tx_hash, log_index, block_number, block_hash, block_time, event, args, status)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, 'pending')
+       on conflict (chain_id, tx_hash, log_index) do update set ${revive}`,
+      [...place(r), r.event, JSON.stringify(r.args)],
+    );
+  }
+}
+
+/**
+ * Finds the common ancestor of the ledger and the chain by walking the stored block hashes down from `from`, then,
+ * in one transaction, voids every row above it, forgets those blocks and moves the checkpoint back.
+ */
+async function rollBack(o: SettlementOptions, from: bigint): Promise<bigint> {
+  const chainId = o.deployment.chainId;
+  const stored = await o.ledger.query<{ number: string; hash: Hex }>(
+    'select number, hash from blocks where chain_id = $1 and number <= $2 order by number desc',
+    [chainId, from.toString()],
+  );
+  let ancestor = BigInt(o.deployment.deployBlock) - 1n;
+  let ancestorHash: Hex | undefined;
+  for (const b of stored) {
+    const onChain = await header(o.client, BigInt(b.number)).catch(() => undefined);
+    if (onChain?.hash === b.hash) {
+      ancestor = BigInt(b.number);
+      ancestorHash = b.hash;
+      break;
+    }
+  }
+  await o.ledger.transaction(async (tx) => {
+    for (const table of LOG_TABLES) {
+      await tx.query(`update ${table} set status = 'voided' where chain_id = $1 and block_number > $2 and status <> 'voided'`, [chainId, ancestor.toString()]);
+    }
+    await tx.query('delete from blocks where chain_id = $1 and number > $2', [chainId, ancestor.toString()]);
+    if (ancestorHash) {
+      await tx.query('update checkpoints set block_number = $3, block_hash = $4, updated_at = now() where keeper = $1 and chain_id = $2', [KEEPER, chainId, ancestor.toString(), ancestorHash]);
+    } else {
+      await tx.query('delete from checkpoints where keeper = $1 and chain_id = $2', [KEEPER, chainId]);
+    }
+  });
+  o.log?.warn({ from: Number(from), ancestor: Number(ancestor) }, 'reorg: rolled the ledger back to the common ancestor');
+  return ancestor;
+}
+
+/** pending -> final once `confirmations` blocks (the row's own included) are on the chain. */
+async function finalize(o: SettlementOptions, head: bigint) {
+  const finalThrough = head - BigInt(o.confirmations) + 1n;
+  for (const table of LOG_TABLES) {
+    await o.ledger.query(`update ${table} set status = 'final' where chain_id = $1 and status = 'pending' and block_number <= $2`, [
+      o.deployment.chainId,
+      finalThrough.toString(),
+    ]);
+  }
+}
+
+/** eth_getLogs over [from, to], halving the range while the RPC refuses it as too large. */
+async function getLogsAdaptive(o: SettlementOptions, from: bigint, to: bigint): Promise<{ logs: Log[]; to: bigint }> {
+  const d = o.deployment;
+  for (;;) {
+    try {
+      const logs = await o.client.request({
+        method: 'eth_getLogs',
+        params: [{
+          address: [d.poolManager, d.gateHook, d.investorRegistry],
+          topics: [settlementTopics()],
+          fromBlock: `0x${from.toString(16)}`,
+          toBlock: `0x${to.toString(16)}`,
+        }],
+      });
+      const parsed = (logs as Log[]).map((l) => ({
+        ...l,
+        blockNumber: BigInt(l.blockNumber as unknown as string),
+        logIndex: Number(l.logIndex as unknown as string),
+        transactionIndex: Number(l.transactionIndex as unknown as string),
+      })) as Log[];
+      return { logs: parsed, to };
+    } catch (err) {
+      if (to > from && /range|limit|too many|exceed|size/i.test(String((err as Error).message))) {
+        to = from + (to - from) / 2n;
+        o.log?.warn({ from: Number(from), to: Number(to) }, 'eth_getLogs refused the range; halving it');
+        continue;
+      }
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * The settlement keeper against a real anvil and the real venue: trade confirmations that name the investor and
+ * match the chain, liquidity and registry audit events, idempotent re-indexing, finality, and reorgs.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createPublicClient, createTestClient, createWalletClient, erc20Abi, http, maxUint160, maxUint256, parseEventLogs, type PublicClient } from 'viem';
+import { mnemonicToAccount } from 'viem/accounts';
+import { foundry } from 'viem/chains';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { permit2Abi, poolManagerAbi, universalRouterAbi } from '../../sdk/abis/generated.ts';
+import { poolKeyOf, type Deployment } from '../../sdk/manifest.ts';
+import { encodeSwapExactInSingle } from '../../sdk/periphery.ts';
+import { ANVIL_MNEMONIC, ANVIL_OPERATOR_KEY, freePort, startAnvil, type Anvil } from '../../script/venue/anvil.ts';
+import { deployVenue } from '../../script/venue/deploy.ts';
+import { openPgliteLedger, type Ledger } from '../../script/keeper/ledger/db.ts';
+import { syncOnce, type SettlementOptions } from '../../script/keeper/settlement/indexer.ts';
+
+const alice = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 1 });
+let anvil: Anvil;
+let client: PublicClient;
+let deployment: Deployment;
+let ledger: Ledger;
+let options: SettlementOptions;
+let dataDir: string;
+let deploymentsDir: string;
+
+async function syncToHead() {
+  for (let i = 0; i < 100; i++) if ((await syncOnce(options)).caughtUp) return;
+  throw new Error('the keeper never caught up');
+}
+
+async function swap(buy: boolean, amount: bigint) {
+  const pool = deployment.pools[0];
+  const usdIs0 = pool.currency0 === deployment.stablecoin;
+  const zeroForOne = buy ? usdIs0 : !usdIs0;
+  const { commands, inputs } = encodeSwapExactInSingle({ poolKey: poolKeyOf(pool), zeroForOne, amountIn: amount, amountOutMinimum: 0n });
+  const wallet = createWalletClient({ account: alice, chain: foundry, transport: http(anvil.rpcUrl) });
+  const hash = await wallet.writeContract({ address: deployment.universalRouter, abi: universalRouterAbi, functionName: 'execute', args: [commands, inputs, 2n ** 40n] });
+  return client.waitForTransactionReceipt({ hash });
+}
+
+const liveTrades = () =>
+  ledger.query<{ tx_hash: string; investor: string; side: string; security_amount: string; stable_amount: string; status: string; router: string; price: string }>(
+    "select * from trades where status <> 'voided' order by block_number, log_index",
+  );
+
+/** Every gated-pool Swap the chain has, from the PoolManager's own logs. */
+async function chainSwaps() {
+  const logs = await client.getLogs({ address: deployment.poolManager, fromBlock: 0n, toBlock: 'latest' });
+  const ids = new Set(deployment.pools.map((p) => p.poolId.toLowerCase()));
+  return parseEventLogs({ abi: poolManagerAbi, logs, eventName: 'Swap' }).filter((e) => ids.has(e.args.id.toLowerCase()));
+}
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'accredex-settlement-'));
+  deploymentsDir = `deployments/.tmp-settlement-${process.pid}`;
+  anvil = await startAnvil({ host: '127.0.0.1', port: await freePort(), stateFile: join(dataDir, 'state.json'), stateInterval: 600, logFile: join(dataDir, 'anvil.log') });
+  client = createPublicClient({ chain: foundry, transport: http(anvil.rpcUrl), cacheTime: 0 });
+  deployment = await deployVenue({ rpcUrl: anvil.rpcUrl, privateKey: ANVIL_OPERATOR_KEY, deploymentsDir });
+  ledger = await openPgliteLedger();
+  options = { client, ledger, deployment, confirmations: 2, maxRange: 7 };
+  const wallet = createWalletClient({ account: alice, chain: foundry, transport: http(anvil.rpcUrl) });
+  const pool = deployment.pools[0];
+  for (const token of [pool.currency0, pool.currency1]) {
+    await client.waitForTransactionReceipt({ hash: await wallet.writeContract({ address: token, abi: erc20Abi, functionName: 'approve', args: [deployment.permit2, maxUint256] }) });
+    await client.waitForTransactionReceipt({
+      hash: await wallet.writeContract({ address: deployment.permit2, abi: permit2Abi, functionName: 'approve', args: [token, deployment.universalRouter, maxUint160, 2 ** 48 - 1] }),
+    });
+  }
+}, 180_000);
+
+afterAll(async () => {
+  await ledger?.close();
+  await anvil?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(deploymentsDir, { recursive: true, force: true });
+});
+
+describe('settlement keeper', () => {
+  it('records the seed: the LP positions and the registry audit trail, naming the LP, not the router', async () => {
+    await syncToHead();
+    const liquidity = await ledger.query<{ investor: string; router: string }>('select investor, router from liquidity_events');
+    expect(liquidity).toHaveLength(4); // two positions in each of two pools
+    expect(new Set(liquidity.map((l) => l.investor))).toEqual(new Set([mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 6 }).address]));
+    expect(new Set(liquidity.map((l) => l.router))).toEqual(new Set([deployment.positionManager]));
+    const registry = await ledger.query<{ event: string; n: string }>('select event, count(*)::text as n from registry_events group by event');
+    const counts = Object.fromEntries(registry.map((r) => [r.event, Number(r.n)]));
+    expect(counts.InvestorUpserted).toBe(6); // five at onboarding, then carol's lapse
+    expect(counts.InvestorFrozen).toBe(1);
+    expect(counts.VenueSet).toBe(4);
+  });
+
+  it('writes one confirmation per trade that names the investor and matches the chain', async () => {
+    const buy = await swap(true, 2_000n * 10n ** 6n);
+    const sell = await swap(false, 10n * 10n ** 18n);
+    await syncToHead();
+    const trades = await liveTrades();
+    expect(trades).toHaveLength(2);
+    const pool = deployment.pools[0];
+    for (const [trade, receipt, side] of [[trades[0], buy, 'buy'], [trades[1], sell, 'sell']] as const) {
+      expect(trade.tx_hash).toBe(receipt.transactionHash);
+      expect(trade.investor).toBe(alice.address);
+      expect(trade.router).toBe(deployment.universalRouter);
+      expect(trade.side).toBe(side);
+      // The amounts are what the token and the stablecoin actually moved for alice.
+      const transfers = parseEventLogs({ abi: erc20Abi, logs: receipt.logs, eventName: 'Transfer' });
+      const moved = (token: string) => transfers.find((t) => t.address.toLowerCase() === token.toLowerCase())!.args.value;
+      expect(BigInt(trade.security_amount)).toBe(moved(pool.security));
+      expect(BigInt(trade.stable_amount)).toBe(moved(deployment.stablecoin));
+    }
+    expect(Number(trades[0].price)).toBeGreaterThan(24);
+    expect(Number(trades[0].price)).toBeLessThan(27);
+    expect(trades.map((t) => t.status)).toEqual(['final', 'pending']); // the sell has one confirmation of two
+  });
+
+  it('re-indexing from scratch adds no duplicate', async () => {
+    const before = await ledger.query<{ n: string }>('select count(*)::text as n from trades');
+    await ledger.query('delete from checkpoints');
+    await syncToHead();
+    const after = await ledger.query<{ n: string }>('select count(*)::text as n from trades');
+    expect(after[0].n).toBe(before[0].n);
+    expect((await liveTrades()).length).toBe((await chainSwaps()).length);
+  });
+
+  it('voids a trade that a reorg removed and leaves the ledger equal to the canonical chain', async () => {
+    const receipt = await swap(true, 500n * 10n ** 6n);
+    await syncToHead();
+    expect((await liveTrades()).map((t) => t.tx_hash)).toContain(receipt.transactionHash);
+    // Replace the swap's block with an empty one at the same height.
+    const test = createTestClient({ mode: 'anvil', chain: foundry, transport: http(anvil.rpcUrl) });
+    await test.request({ method: 'anvil_rollback' as never, params: [1] as never });
+    await test.mine({ blocks: 1 });
+    const result = await syncOnce(options);
+    expect(result.reorgAncestor).toBeDefined();
+    await syncToHead();
+    const voided = await ledger.query<{ status: string }>('select status from trades where tx_hash = $1', [receipt.transactionHash]);
+    expect(voided).toEqual([{ status: 'voided' }]);
+    const canonical = (await chainSwaps()).map((e) => e.transactionHash);
+    expect((await liveTrades()).map((t) => t.tx_hash)).toEqual(canonical);
+  });
+});
