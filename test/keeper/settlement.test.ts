@@ -16,6 +16,8 @@ import { ANVIL_MNEMONIC, ANVIL_OPERATOR_KEY, freePort, startAnvil, type Anvil } 
 import { deployVenue } from '../../script/venue/deploy.ts';
 import { openPgliteLedger, type Ledger } from '../../script/keeper/ledger/db.ts';
 import { syncOnce, type SettlementOptions } from '../../script/keeper/settlement/indexer.ts';
+import { startApi } from '../../script/keeper/api/server.ts';
+import type { Server } from 'node:http';
 
 const alice = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 1 });
 let anvil: Anvil;
@@ -139,5 +141,68 @@ describe('settlement keeper', () => {
     expect(voided).toEqual([{ status: 'voided' }]);
     const canonical = (await chainSwaps()).map((e) => e.transactionHash);
     expect((await liveTrades()).map((t) => t.tx_hash)).toEqual(canonical);
+  });
+});
+
+describe('keepers API', () => {
+  let server: Server;
+  let base: string;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    server = await startApi({ ledger, client, chainId: deployment.chainId, host: '127.0.0.1', port, streamPollMs: 50 });
+    base = `http://127.0.0.1:${port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))));
+
+  const get = async (path: string) => {
+    const res = await fetch(base + path);
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+
+  it('reports health with the settlement lag', async () => {
+    await syncToHead();
+    const { status, body } = await get('/health');
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ chainId: 31337, rpc: 'ok', lagBlocks: 0 });
+  });
+
+  it('pages trades with a cursor and filters them', async () => {
+    const all = (await get('/trades?limit=500')).body.items as { tx_hash: string; status: string }[];
+    expect(all.length).toBeGreaterThanOrEqual(3);
+    const first = await get('/trades?limit=1');
+    const second = await get(`/trades?limit=1&cursor=${first.body.nextCursor}`);
+    expect((first.body.items as { tx_hash: string }[])[0].tx_hash).toBe(all[0].tx_hash);
+    expect((second.body.items as { tx_hash: string }[])[0].tx_hash).toBe(all[1].tx_hash);
+    const voided = (await get('/trades?status=voided')).body.items as unknown[];
+    expect(voided).toHaveLength(all.filter((t) => t.status === 'voided').length);
+    const mine = (await get(`/trades?investor=${alice.address.toLowerCase()}&side=sell`)).body.items as { side: string }[];
+    expect(mine.length).toBeGreaterThan(0);
+    expect(mine.every((t) => t.side === 'sell')).toBe(true);
+  });
+
+  it('names bad input', async () => {
+    expect(await get('/trades?limit=0')).toEqual({ status: 400, body: { error: 'limit must be 1 to 500' } });
+    expect(await get('/trades?investor=alice')).toEqual({ status: 400, body: { error: 'investor must be an address' } });
+    expect(await get('/trades?cursor=zzz')).toEqual({ status: 400, body: { error: 'cursor is not one this API issued' } });
+    expect((await get('/nowhere')).status).toBe(404);
+  });
+
+  it('streams a new confirmation to subscribers (SSE)', async () => {
+    const controller = new AbortController();
+    const res = await fetch(`${base}/trades/stream`, { signal: controller.signal });
+    expect(res.headers.get('content-type')).toBe('text/event-stream');
+    const reader = res.body!.getReader();
+    const receipt = await swap(true, 300n * 10n ** 6n);
+    await syncToHead();
+    let text = '';
+    const deadline = Date.now() + 10_000;
+    while (!text.includes(receipt.transactionHash) && Date.now() < deadline) {
+      const { value } = await reader.read();
+      text += new TextDecoder().decode(value);
+    }
+    controller.abort();
+    expect(text).toMatch(/event: trade/);
+    expect(text).toContain(receipt.transactionHash);
   });
 });

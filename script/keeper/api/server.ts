@@ -1,0 +1,158 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { PublicClient } from 'viem';
+import type { Ledger } from '../ledger/db.ts';
+import { KEEPER } from '../settlement/indexer.ts';
+
+export interface ApiOptions {
+  ledger: Ledger;
+  client: PublicClient;
+  chainId: number;
+  host: string;
+  port: number;
+  /** How often the trade stream looks for new confirmations. */
+  streamPollMs?: number;
+}
+
+interface TradeRow {
+  tx_hash: string;
+  log_index: number;
+  block_number: string;
+  [column: string]: unknown;
+}
+
+const MAX_PAGE = 500;
+
+/** A cursor is the last row's (block, log index), opaque to clients. */
+const encodeCursor = (row: TradeRow) => Buffer.from(`${row.block_number}:${row.log_index}`).toString('base64url');
+function decodeCursor(cursor: string): [string, number] {
+  const [block, index] = Buffer.from(cursor, 'base64url').toString().split(':');
+  if (!/^\d+$/.test(block ?? '') || !/^\d+$/.test(index ?? '')) throw new HttpError(400, 'cursor is not one this API issued');
+  return [block, Number(index)];
+}
+
+class HttpError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+const TRADE_FILTERS = {
+  pool: 'pool_id',
+  investor: 'investor',
+  security: 'security',
+  status: 'status',
+  side: 'side',
+} as const;
+
+/**
+ * The keepers' read-only HTTP API, on loopback by default. The swap path never depends on it.
+ *   GET /health                  chain head, ledger checkpoint, lag in blocks
+ *   GET /trades?pool=&investor=&security=&side=&status=&limit=&cursor=
+ *                                trade confirmations, oldest first, cursor paging
+ *   GET /trades/stream           Server-Sent Events: every confirmation as it is recorded (`?cursor=` resumes)
+ */
+export function startApi(o: ApiOptions): Promise<Server> {
+  const server = createServer((req, res) => {
+    handle(o, req, res).catch((err: unknown) => {
+      const status = err instanceof HttpError ? err.status : 500;
+      if (!res.headersSent) json(res, status, { error: err instanceof Error ? err.message : String(err) });
+      else res.end();
+    });
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port, o.host, () => resolve(server));
+  });
+}
+
+async function handle(o: ApiOptions, req: IncomingMessage, res: ServerResponse) {
+  const url = new URL(req.url ?? '/', 'http://api');
+  if (req.method !== 'GET') throw new HttpError(405, 'read-only API: GET only');
+  if (url.pathname === '/health') return json(res, 200, await health(o));
+  if (url.pathname === '/trades') return json(res, 200, await trades(o, url.searchParams));
+  if (url.pathname === '/trades/stream') return stream(o, url.searchParams, req, res);
+  throw new HttpError(404, `no route ${url.pathname}`);
+}
+
+async function health(o: ApiOptions) {
+  const [cp] = await o.ledger.query<{ block_number: string; updated_at: string }>(
+    'select block_number, updated_at from checkpoints where keeper = $1 and chain_id = $2',
+    [KEEPER, o.chainId],
+  );
+  const head = await o.client.getBlockNumber({ cacheTime: 0 }).catch(() => undefined);
+  const checkpoint = cp ? Number(cp.block_number) : undefined;
+  return {
+    chainId: o.chainId,
+    head: head === undefined ? null : Number(head),
+    settlement: { checkpoint: checkpoint ?? null, updatedAt: cp?.updated_at ?? null },
+    lagBlocks: head !== undefined && checkpoint !== undefined ? Number(head) - checkpoint : null,
+    rpc: head === undefined ? 'unreachable' : 'ok',
+  };
+}
+
+function tradeQuery(o: ApiOptions, params: URLSearchParams, after?: [string, number]) {
+  const where = ['chain_id = $1'];
+  const values: unknown[] = [o.chainId];
+  for (const [param, column] of Object.entries(TRADE_FILTERS)) {
+    const value = params.get(param);
+    if (value === null) continue;
+    values.push(column === 'investor' || column === 'security' ? normalizeAddress(param, value) : value);
+    where.push(`${column === 'investor' || column === 'security' ? `lower(${column})` : column} = $${values.length}`);
+  }
+  if (after) {
+    values.push(after[0], after[1]);
+    where.push(`(block_number, log_index) > ($${values.length - 1}::bigint, $${values.length}::integer)`);
+  }
+  return { where: where.join(' and '), values };
+}
+
+function normalizeAddress(param: string, value: string) {
+  if (!/^0x[0-9a-fA-F]{40}$/.test(value)) throw new HttpError(400, `${param} must be an address`);
+  return value.toLowerCase();
+}
+
+async function trades(o: ApiOptions, params: URLSearchParams) {
+  const limit = params.has('limit') ? Number(params.get('limit')) : 100;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new HttpError(400, `limit must be 1 to ${MAX_PAGE}`);
+  const status = params.get('status');
+  if (status !== null && !['pending', 'final', 'voided'].includes(status)) throw new HttpError(400, 'status must be pending, final or voided');
+  const cursor = params.get('cursor');
+  const { where, values } = tradeQuery(o, params, cursor ? decodeCursor(cursor) : undefined);
+  values.push(limit + 1);
+  const rows = await o.ledger.query<TradeRow>(
+    `select * from trades where ${where} order by block_number, log_index limit $${values.length}`,
+    values,
+  );
+  const page = rows.slice(0, limit);
+  return { items: page, nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]) : null };
+}
+
+/** SSE: sends every confirmation after the cursor (or from now), polling the ledger, so any keeper process may write. */
+async function stream(o: ApiOptions, params: URLSearchParams, req: IncomingMessage, res: ServerResponse) {
+  let after: [string, number];
+  const cursor = params.get('cursor');
+  if (cursor) {
+    after = decodeCursor(cursor);
+  } else {
+    const [last] = await o.ledger.query<TradeRow>('select block_number, log_index from trades where chain_id = $1 order by block_number desc, log_index desc limit 1', [o.chainId]);
+    after = last ? [last.block_number, last.log_index] : ['0', -1];
+  }
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+  res.write(': accredex trade confirmations\n\n');
+  let open = true;
+  req.on('close', () => (open = false));
+  while (open) {
+    const { where, values } = tradeQuery(o, params, after);
+    const rows = await o.ledger.query<TradeRow>(`select * from trades where ${where} order by block_number, log_index limit 500`, values);
+    for (const row of rows) {
+      res.write(`id: ${encodeCursor(row)}\nevent: trade\ndata: ${JSON.stringify(row)}\n\n`);
+      after = [row.block_number, row.log_index];
+    }
+    await new Promise((r) => setTimeout(r, o.streamPollMs ?? 500));
+  }
+}
+
+function json(res: ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
