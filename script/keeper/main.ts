@@ -2,24 +2,36 @@
  * `npm run keeper -- <name>`: runs Accredex's keepers against a deployed venue.
  *
  *   settlement   index every trade, liquidity change and registry event of the gated pools into the ledger
- *   api          serve the ledger over HTTP (trades, health, a stream of confirmations)
+ *   api          serve the ledger over HTTP (trades, health, a stream of confirmations, reports)
  *   all          both, in one process sharing one ledger (what npm start runs)
+ *   report       the quarterly ATS-R figures:  report --quarter 2026Q3 [--format json|csv|html] [--out FILE]
+ *   statement    one investor's confirmations: statement --investor 0x.. --from 2026-07-01 --to 2026-09-30 [...]
  *
  * Settings come from the environment (see script/keeper/config.ts); they are validated at start and every problem
  * is listed. Logs are JSON lines (pino). SIGINT or SIGTERM stops cleanly: the ledger is consistent at every
  * checkpoint, and the next run resumes from the last one.
  */
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
 import { createPublicClient, http } from 'viem';
 import { loadDeployment } from '../../sdk/manifest.ts';
 import { startApi } from './api/server.ts';
 import { loadKeeperConfig } from './config.ts';
-import { openPgliteLedger } from './ledger/db.ts';
+import { openPgliteLedger, type Ledger } from './ledger/db.ts';
+import {
+  investorStatement,
+  parseDays,
+  parseQuarter,
+  quarterlyReport,
+  renderQuarterly,
+  renderStatement,
+  type ReportFormat,
+} from './reports/reports.ts';
 import { acquireLedgerLock } from './ledger/lock.ts';
 import { runSettlementKeeper } from './settlement/run.ts';
 
-const KEEPERS = ['settlement', 'api', 'all'] as const;
+const KEEPERS = ['settlement', 'api', 'all', 'report', 'statement'] as const;
 type KeeperName = (typeof KEEPERS)[number];
 
 const USAGE = `usage: npm run keeper -- <${KEEPERS.join('|')}>
@@ -27,6 +39,11 @@ const USAGE = `usage: npm run keeper -- <${KEEPERS.join('|')}>
   settlement   index trades, liquidity changes and registry events into the ledger
   api          serve the ledger over HTTP on ACCREDEX_HOST:ACCREDEX_API_PORT
   all          both, in one process (PGlite ledgers are single-process)
+  report       --quarter 2026Q3 [--format json|csv|html] [--out FILE]
+               the quarterly figures an ATS files (Form ATS-R), per security and in total
+  statement    --investor 0x.. --from 2026-07-01 --to 2026-09-30 [--format json|csv] [--out FILE]
+               one investor's trade confirmations
+  (while npm start runs, the ledger is in use: ask its API, /reports/quarterly and /reports/statement)
 
 environment: ACCREDEX_RPC_URL, ACCREDEX_DATA_DIR, ACCREDEX_DEPLOYMENTS_DIR, ACCREDEX_HOST, ACCREDEX_API_PORT,
              ACCREDEX_CONFIRMATIONS, ACCREDEX_POLL_MS, ACCREDEX_MAX_LOG_RANGE, ACCREDEX_LOG_LEVEL`;
@@ -43,12 +60,22 @@ async function main() {
   }
   const config = loadKeeperConfig();
   const log = pino({ level: config.ACCREDEX_LOG_LEVEL, base: { keeper: name } });
-  const client = createPublicClient({ transport: http(config.ACCREDEX_RPC_URL, { batch: true, retryCount: 0 }), cacheTime: 0 });
-  const chainId = await client.getChainId();
-  const deployment = loadDeployment(chainId, config.ACCREDEX_DEPLOYMENTS_DIR);
   const ledgerDir = join(config.ACCREDEX_DATA_DIR, 'ledger');
   const releaseLock = acquireLedgerLock(join(config.ACCREDEX_DATA_DIR, 'ledger.lock'));
   const ledger = await openPgliteLedger(ledgerDir);
+  if (name === 'report' || name === 'statement') {
+    // Reports read the ledger only: no chain needed, so they work while the venue is stopped.
+    try {
+      await writeReport(name, parseFlags(process.argv.slice(3)), ledger, await ledgerChainId(ledger));
+    } finally {
+      await ledger.close();
+      releaseLock();
+    }
+    return;
+  }
+  const client = createPublicClient({ transport: http(config.ACCREDEX_RPC_URL, { batch: true, retryCount: 0 }), cacheTime: 0 });
+  const chainId = await client.getChainId();
+  const deployment = loadDeployment(chainId, config.ACCREDEX_DEPLOYMENTS_DIR);
   log.info({ chainId, ledger: ledgerDir, rpc: config.ACCREDEX_RPC_URL }, 'started');
 
   const stop = new AbortController();
@@ -87,6 +114,38 @@ async function main() {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+/** The chain a ledger records: ACCREDEX_CHAIN_ID, or the one chain its checkpoints name. */
+async function ledgerChainId(ledger: Ledger): Promise<number> {
+  if (process.env.ACCREDEX_CHAIN_ID) return Number(process.env.ACCREDEX_CHAIN_ID);
+  const chains = await ledger.query<{ chain_id: number }>('select distinct chain_id from checkpoints');
+  if (chains.length !== 1) throw new Error(`the ledger records ${chains.length} chains; set ACCREDEX_CHAIN_ID`);
+  return chains[0].chain_id;
+}
+
+function parseFlags(args: string[]): Record<string, string> {
+  const flags: Record<string, string> = {};
+  for (let i = 0; i < args.length; i += 2) {
+    if (!args[i].startsWith('--') || args[i + 1] === undefined) throw new Error(`expected --flag value pairs, got "${args.slice(i).join(' ')}"`);
+    flags[args[i].slice(2)] = args[i + 1];
+  }
+  return flags;
+}
+
+async function writeReport(name: 'report' | 'statement', flags: Record<string, string>, ledger: Ledger, chainId: number) {
+  const format = (flags.format ?? 'json') as ReportFormat;
+  if (!['json', 'csv', 'html'].includes(format)) throw new Error(`--format must be json, csv or html (got "${format}")`);
+  let text: string;
+  if (name === 'report') {
+    if (!flags.quarter) throw new Error('report needs --quarter, e.g. --quarter 2026Q3');
+    text = renderQuarterly(await quarterlyReport(ledger, chainId, parseQuarter(flags.quarter)), format);
+  } else {
+    if (!flags.investor || !flags.from || !flags.to) throw new Error('statement needs --investor, --from and --to');
+    text = renderStatement(await investorStatement(ledger, chainId, flags.investor, parseDays(flags.from, flags.to)), format);
+  }
+  if (flags.out) writeFileSync(flags.out, text);
+  else process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 }
 
 main().catch((err: unknown) => {

@@ -17,6 +17,7 @@ import { deployVenue } from '../../script/venue/deploy.ts';
 import { openPgliteLedger, type Ledger } from '../../script/keeper/ledger/db.ts';
 import { syncOnce, type SettlementOptions } from '../../script/keeper/settlement/indexer.ts';
 import { startApi } from '../../script/keeper/api/server.ts';
+import { formatUnits, parseQuarter, quarterlyReport } from '../../script/keeper/reports/reports.ts';
 import type { Server } from 'node:http';
 
 const alice = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 1 });
@@ -204,5 +205,44 @@ describe('keepers API', () => {
     controller.abort();
     expect(text).toMatch(/event: trade/);
     expect(text).toContain(receipt.transactionHash);
+  });
+});
+
+describe('quarterly report', () => {
+  it('equals the sums computed independently from the chain', async () => {
+    // Finalize everything, then report the quarter the chain is in.
+    await createTestClient({ mode: 'anvil', chain: foundry, transport: http(anvil.rpcUrl) }).mine({ blocks: 3 });
+    await syncToHead();
+    const block = await client.getBlock();
+    const date = new Date(Number(block.timestamp) * 1000);
+    const quarter = `${date.getUTCFullYear()}Q${Math.floor(date.getUTCMonth() / 3) + 1}`;
+    const report = await quarterlyReport(ledger, deployment.chainId, parseQuarter(quarter));
+
+    // From the chain alone: every canonical gated-pool Swap, its amounts, and the wallet that sent its transaction.
+    const swaps = await chainSwaps();
+    const expected = new Map<string, { trades: number; shares: bigint; notional: bigint; investors: Set<string> }>();
+    for (const s of swaps) {
+      const pool = deployment.pools.find((p) => p.poolId.toLowerCase() === s.args.id.toLowerCase())!;
+      const securityIs0 = pool.currency0 === pool.security;
+      const abs = (x: bigint) => (x < 0n ? -x : x);
+      const tx = await client.getTransaction({ hash: s.transactionHash });
+      const line = expected.get(pool.security) ?? { trades: 0, shares: 0n, notional: 0n, investors: new Set<string>() };
+      line.trades++;
+      line.shares += abs(securityIs0 ? s.args.amount0 : s.args.amount1);
+      line.notional += abs(securityIs0 ? s.args.amount1 : s.args.amount0);
+      line.investors.add(tx.from);
+      expected.set(pool.security, line);
+    }
+    expect(report.pendingExcluded).toBe(0);
+    expect(report.securities.map((r) => r.security).sort()).toEqual([...expected.keys()].sort());
+    for (const r of report.securities) {
+      const e = expected.get(r.security)!;
+      expect(r.trades).toBe(e.trades);
+      expect(r.shares).toBe(formatUnits(e.shares, 18));
+      expect(r.notional).toBe(formatUnits(e.notional, 6));
+      expect(r.uniqueInvestors).toBe(e.investors.size);
+    }
+    expect(report.total.trades).toBe(swaps.length);
+    expect(report.participants.map((p) => p.investor)).toEqual([alice.address]);
   });
 });

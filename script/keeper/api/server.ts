@@ -2,6 +2,15 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { PublicClient } from 'viem';
 import type { Ledger } from '../ledger/db.ts';
 import { KEEPER } from '../settlement/indexer.ts';
+import {
+  investorStatement,
+  parseDays,
+  parseQuarter,
+  quarterlyReport,
+  renderQuarterly,
+  renderStatement,
+  type ReportFormat,
+} from '../reports/reports.ts';
 
 export interface ApiOptions {
   ledger: Ledger;
@@ -50,6 +59,8 @@ const TRADE_FILTERS = {
  *   GET /trades?pool=&investor=&security=&side=&status=&limit=&cursor=
  *                                trade confirmations, oldest first, cursor paging
  *   GET /trades/stream           Server-Sent Events: every confirmation as it is recorded (`?cursor=` resumes)
+ *   GET /reports/quarterly?quarter=2026Q3&format=json|csv|html
+ *   GET /reports/statement?investor=0x..&from=2026-07-01&to=2026-09-30&format=json|csv
  */
 export function startApi(o: ApiOptions): Promise<Server> {
   const server = createServer((req, res) => {
@@ -71,6 +82,8 @@ async function handle(o: ApiOptions, req: IncomingMessage, res: ServerResponse) 
   if (url.pathname === '/health') return json(res, 200, await health(o));
   if (url.pathname === '/trades') return json(res, 200, await trades(o, url.searchParams));
   if (url.pathname === '/trades/stream') return stream(o, url.searchParams, req, res);
+  if (url.pathname === '/reports/quarterly') return report(o, url.searchParams, res);
+  if (url.pathname === '/reports/statement') return statement(o, url.searchParams, res);
   throw new HttpError(404, `no route ${url.pathname}`);
 }
 
@@ -150,6 +163,38 @@ async function stream(o: ApiOptions, params: URLSearchParams, req: IncomingMessa
     }
     await new Promise((r) => setTimeout(r, o.streamPollMs ?? 500));
   }
+}
+
+const CONTENT_TYPES: Record<ReportFormat, string> = { json: 'application/json', csv: 'text/csv', html: 'text/html' };
+
+function formatOf(params: URLSearchParams): ReportFormat {
+  const format = params.get('format') ?? 'json';
+  if (format !== 'json' && format !== 'csv' && format !== 'html') throw new HttpError(400, 'format must be json, csv or html');
+  return format;
+}
+
+/** Turns a parse error of the reports module into a 400 that names the problem. */
+async function asBadRequest<T>(fn: () => T | Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw new HttpError(400, (err as Error).message.replace(/--/g, ''));
+  }
+}
+
+async function report(o: ApiOptions, params: URLSearchParams, res: ServerResponse) {
+  const format = formatOf(params);
+  const period = await asBadRequest(() => parseQuarter(params.get('quarter') ?? ''));
+  res.writeHead(200, { 'content-type': CONTENT_TYPES[format] });
+  res.end(renderQuarterly(await quarterlyReport(o.ledger, o.chainId, period), format));
+}
+
+async function statement(o: ApiOptions, params: URLSearchParams, res: ServerResponse) {
+  const format = formatOf(params);
+  const period = await asBadRequest(() => parseDays(params.get('from') ?? '', params.get('to') ?? ''));
+  const st = await asBadRequest(() => investorStatement(o.ledger, o.chainId, params.get('investor') ?? '', period));
+  res.writeHead(200, { 'content-type': CONTENT_TYPES[format === 'html' ? 'json' : format] });
+  res.end(renderStatement(st, format));
 }
 
 function json(res: ServerResponse, status: number, body: unknown) {

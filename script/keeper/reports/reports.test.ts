@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { formatUnits, parseDays, parseQuarter, renderQuarterly, type QuarterlyReport } from './reports.ts';
+
+describe('periods', () => {
+  it('reads quarters as UTC calendar quarters', () => {
+    expect(parseQuarter('2026Q3')).toEqual({ label: '2026Q3', from: Date.UTC(2026, 6, 1) / 1000, to: Date.UTC(2026, 9, 1) / 1000 });
+    expect(parseQuarter('2026Q4').to).toBe(Date.UTC(2027, 0, 1) / 1000);
+  });
+
+  it('names malformed input', () => {
+    expect(() => parseQuarter('2026-Q3')).toThrow(/quarter must look like 2026Q3/);
+    expect(() => parseDays('2026-07-01', 'soon')).toThrow(/--to must be a date/);
+    expect(() => parseDays('2026-07-02', '2026-07-01')).toThrow(/must not be before/);
+  });
+
+  it('includes the whole last day', () => {
+    const p = parseDays('2026-07-01', '2026-07-01');
+    expect(p.to - p.from).toBe(86_400);
+  });
+});
+
+describe('formatUnits', () => {
+  it('is exact and trims trailing zeros', () => {
+    expect(formatUnits(1_500_000n, 6)).toBe('1.5');
+    expect(formatUnits('123456789012345678901', 18)).toBe('123.456789012345678901');
+    expect(formatUnits(0n, 18)).toBe('0');
+    expect(formatUnits(-5n, 1)).toBe('-0.5');
+  });
+});
+
+describe('renderQuarterly', () => {
+  const report: QuarterlyReport = {
+    chainId: 31337,
+    period: parseQuarter('2026Q4'),
+    pendingExcluded: 1,
+    securities: [{ security: '0xabc', pools: ['ACME-A/dUSD'], trades: 2, shares: '3.5', notional: '87.5', uniqueInvestors: 1 }],
+    total: { trades: 2, shares: '3.5', notional: '87.5', uniqueInvestors: 1 },
+    participants: [{ investor: '0xdef', trades: 2, shares: '3.5', notional: '87.5' }],
+  };
+
+  it('writes CSV sections with a header naming the period', () => {
+    const csv = renderQuarterly(report, 'csv');
+    expect(csv).toMatch(/^# Accredex quarterly report 2026Q4, chain 31337; final trades only \(1 pending excluded\)/);
+    expect(csv).toContain('0xabc,ACME-A/dUSD,2,3.5,87.5,1');
+    expect(csv).toContain('total,,2,3.5,87.5,1');
+    expect(csv).toContain('0xdef,2,3.5,87.5');
+  });
+
+  it('escapes HTML', () => {
+    const html = renderQuarterly({ ...report, securities: [{ ...report.securities[0], pools: ['<script>'] }] }, 'html');
+    expect(html).toContain('&lt;script&gt;');
+    expect(html).not.toContain('<script>');
+  });
+});
