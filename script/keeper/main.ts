@@ -2,8 +2,9 @@
  * `npm run keeper -- <name>`: runs Accredex's keepers against a deployed venue.
  *
  *   settlement   index every trade, liquidity change and registry event of the gated pools into the ledger
- *   api          serve the ledger over HTTP (trades, health, a stream of confirmations, reports)
- *   all          both, in one process sharing one ledger (what npm start runs)
+ *   monitor      compliance alerts into the ledger and the log
+ *   api          serve the ledger over HTTP (trades, health, a stream of confirmations, reports, alerts)
+ *   all          all three, in one process sharing one ledger (what npm start runs)
  *   report       the quarterly ATS-R figures:  report --quarter 2026Q3 [--format json|csv|html] [--out FILE]
  *   statement    one investor's confirmations: statement --investor 0x.. --from 2026-07-01 --to 2026-09-30 [...]
  *
@@ -29,16 +30,20 @@ import {
   type ReportFormat,
 } from './reports/reports.ts';
 import { acquireLedgerLock } from './ledger/lock.ts';
-import { runSettlementKeeper } from './settlement/run.ts';
+import { runLoop } from './loop.ts';
+import { monitorOnce } from './monitor/monitor.ts';
+import { syncOnce } from './settlement/indexer.ts';
 
-const KEEPERS = ['settlement', 'api', 'all', 'report', 'statement'] as const;
+const KEEPERS = ['settlement', 'monitor', 'api', 'all', 'report', 'statement'] as const;
 type KeeperName = (typeof KEEPERS)[number];
 
 const USAGE = `usage: npm run keeper -- <${KEEPERS.join('|')}>
 
   settlement   index trades, liquidity changes and registry events into the ledger
+  monitor      raise compliance alerts: unguarded pools of listed securities, registry changes,
+               paused pools, accreditations expiring within 30 days
   api          serve the ledger over HTTP on ACCREDEX_HOST:ACCREDEX_API_PORT
-  all          both, in one process (PGlite ledgers are single-process)
+  all          all three, in one process (PGlite ledgers are single-process)
   report       --quarter 2026Q3 [--format json|csv|html] [--out FILE]
                the quarterly figures an ATS files (Form ATS-R), per security and in total
   statement    --investor 0x.. --from 2026-07-01 --to 2026-09-30 [--format json|csv] [--out FILE]
@@ -81,17 +86,15 @@ async function main() {
   const stop = new AbortController();
   const tasks: Promise<unknown>[] = [];
   const closers: (() => Promise<void>)[] = [];
+  const common = { client, ledger, deployment, confirmations: config.ACCREDEX_CONFIRMATIONS, maxRange: config.ACCREDEX_MAX_LOG_RANGE };
+  const loop = (component: string) => ({ pollMs: config.ACCREDEX_POLL_MS, signal: stop.signal, log: log.child({ component }) });
   if (name === 'settlement' || name === 'all') {
-    tasks.push(
-      runSettlementKeeper({
-        client, ledger, deployment,
-        confirmations: config.ACCREDEX_CONFIRMATIONS,
-        maxRange: config.ACCREDEX_MAX_LOG_RANGE,
-        pollMs: config.ACCREDEX_POLL_MS,
-        signal: stop.signal,
-        log: log.child({ component: 'settlement' }),
-      }),
-    );
+    const o = loop('settlement');
+    tasks.push(runLoop(() => syncOnce({ ...common, log: o.log }), o));
+  }
+  if (name === 'monitor' || name === 'all') {
+    const o = loop('monitor');
+    tasks.push(runLoop(() => monitorOnce({ ...common, log: o.log }), o));
   }
   if (name === 'api' || name === 'all') {
     const server = await startApi({ ledger, client, chainId, host: config.ACCREDEX_HOST, port: config.ACCREDEX_API_PORT });

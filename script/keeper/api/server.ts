@@ -59,6 +59,8 @@ const TRADE_FILTERS = {
  *   GET /trades?pool=&investor=&security=&side=&status=&limit=&cursor=
  *                                trade confirmations, oldest first, cursor paging
  *   GET /trades/stream           Server-Sent Events: every confirmation as it is recorded (`?cursor=` resumes)
+ *   GET /alerts?kind=&severity=&limit=&cursor=
+ *                                compliance alerts, newest first
  *   GET /reports/quarterly?quarter=2026Q3&format=json|csv|html
  *   GET /reports/statement?investor=0x..&from=2026-07-01&to=2026-09-30&format=json|csv
  */
@@ -82,6 +84,7 @@ async function handle(o: ApiOptions, req: IncomingMessage, res: ServerResponse) 
   if (url.pathname === '/health') return json(res, 200, await health(o));
   if (url.pathname === '/trades') return json(res, 200, await trades(o, url.searchParams));
   if (url.pathname === '/trades/stream') return stream(o, url.searchParams, req, res);
+  if (url.pathname === '/alerts') return json(res, 200, await alerts(o, url.searchParams));
   if (url.pathname === '/reports/quarterly') return report(o, url.searchParams, res);
   if (url.pathname === '/reports/statement') return statement(o, url.searchParams, res);
   throw new HttpError(404, `no route ${url.pathname}`);
@@ -163,6 +166,26 @@ async function stream(o: ApiOptions, params: URLSearchParams, req: IncomingMessa
     }
     await new Promise((r) => setTimeout(r, o.streamPollMs ?? 500));
   }
+}
+
+async function alerts(o: ApiOptions, params: URLSearchParams) {
+  const limit = params.has('limit') ? Number(params.get('limit')) : 100;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new HttpError(400, `limit must be 1 to ${MAX_PAGE}`);
+  const where = ['chain_id = $1'];
+  const values: unknown[] = [o.chainId];
+  for (const column of ['kind', 'severity'] as const) {
+    const value = params.get(column);
+    if (value !== null) where.push(`${column} = $${values.push(value)}`);
+  }
+  const cursor = params.get('cursor');
+  if (cursor !== null) {
+    if (!/^\d+$/.test(cursor)) throw new HttpError(400, 'cursor is not one this API issued');
+    where.push(`id < $${values.push(cursor)}`);
+  }
+  values.push(limit + 1);
+  const rows = await o.ledger.query<{ id: string }>(`select * from alerts where ${where.join(' and ')} order by id desc limit $${values.length}`, values);
+  const page = rows.slice(0, limit);
+  return { items: page, nextCursor: rows.length > limit ? String(page[page.length - 1].id) : null };
 }
 
 const CONTENT_TYPES: Record<ReportFormat, string> = { json: 'application/json', csv: 'text/csv', html: 'text/html' };

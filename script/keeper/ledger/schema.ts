@@ -76,6 +76,28 @@ export const MIGRATIONS: string[] = [
     primary key (chain_id, tx_hash, log_index)
   );
   `,
+  `
+  create table alerts (
+    id bigserial primary key,
+    chain_id integer not null,
+    kind text not null,
+    severity text not null check (severity in ('info', 'warning', 'critical')),
+    subject text not null,
+    message text not null,
+    data jsonb not null,
+    block_number bigint,
+    tx_hash text,
+    dedupe_key text not null,
+    created_at timestamptz not null default now(),
+    unique (chain_id, kind, dedupe_key)
+  );
+
+  create table monitored_investors (
+    chain_id integer not null,
+    investor text not null,
+    primary key (chain_id, investor)
+  );
+  `,
 ];
 
 /** The tables whose rows come from chain logs and carry a block and a status. */
