@@ -2,9 +2,10 @@
  * `npm run keeper -- <name>`: runs Accredex's keepers against a deployed venue.
  *
  *   settlement   index every trade, liquidity change and registry event of the gated pools into the ledger
+ *   quotes       an exact quote board per gated pool, every block
  *   monitor      compliance alerts into the ledger and the log
  *   api          serve the ledger over HTTP (trades, health, a stream of confirmations, reports, alerts)
- *   all          all three, in one process sharing one ledger (what npm start runs)
+ *   all          all four, in one process sharing one ledger (what npm start runs)
  *   report       the quarterly ATS-R figures:  report --quarter 2026Q3 [--format json|csv|html] [--out FILE]
  *   statement    one investor's confirmations: statement --investor 0x.. --from 2026-07-01 --to 2026-09-30 [...]
  *
@@ -32,18 +33,21 @@ import {
 import { acquireLedgerLock } from './ledger/lock.ts';
 import { runLoop } from './loop.ts';
 import { monitorOnce } from './monitor/monitor.ts';
+import { newQuoteState, quoteOnce } from './quotes/keeper.ts';
 import { syncOnce } from './settlement/indexer.ts';
 
-const KEEPERS = ['settlement', 'monitor', 'api', 'all', 'report', 'statement'] as const;
+const KEEPERS = ['settlement', 'quotes', 'monitor', 'api', 'all', 'report', 'statement'] as const;
 type KeeperName = (typeof KEEPERS)[number];
 
 const USAGE = `usage: npm run keeper -- <${KEEPERS.join('|')}>
 
   settlement   index trades, liquidity changes and registry events into the ledger
+  quotes       every block: mid price, a 1k/10k/100k/1M ladder with impact, depth within 1% and 5%,
+               exact to the wei and cross-checked against V4Quoter
   monitor      raise compliance alerts: unguarded pools of listed securities, registry changes,
                paused pools, accreditations expiring within 30 days
   api          serve the ledger over HTTP on ACCREDEX_HOST:ACCREDEX_API_PORT
-  all          all three, in one process (PGlite ledgers are single-process)
+  all          all four, in one process (PGlite ledgers are single-process)
   report       --quarter 2026Q3 [--format json|csv|html] [--out FILE]
                the quarterly figures an ATS files (Form ATS-R), per security and in total
   statement    --investor 0x.. --from 2026-07-01 --to 2026-09-30 [--format json|csv] [--out FILE]
@@ -95,6 +99,11 @@ async function main() {
   if (name === 'monitor' || name === 'all') {
     const o = loop('monitor');
     tasks.push(runLoop(() => monitorOnce({ ...common, log: o.log }), o));
+  }
+  if (name === 'quotes' || name === 'all') {
+    const o = loop('quotes');
+    const state = newQuoteState();
+    tasks.push(runLoop(() => quoteOnce({ client, ledger, deployment, log: o.log }, state), o));
   }
   if (name === 'api' || name === 'all') {
     const server = await startApi({ ledger, client, chainId, host: config.ACCREDEX_HOST, port: config.ACCREDEX_API_PORT });

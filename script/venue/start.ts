@@ -85,7 +85,7 @@ async function main() {
       step(`contracts: deployed; manifest at ${config.ACCREDEX_DEPLOYMENTS_DIR}/${LOCAL_CHAIN_ID}.json`);
     }
     keepers = await startKeepers(anvil.rpcUrl, config);
-    step(`keepers: settlement and API at http://${config.ACCREDEX_HOST}:${config.ACCREDEX_API_PORT} (log: ${join(config.ACCREDEX_DATA_DIR, 'keepers.log')})`);
+    step(`keepers: settlement, quotes and monitor; API at http://${config.ACCREDEX_HOST}:${config.ACCREDEX_API_PORT} (log: ${join(config.ACCREDEX_DATA_DIR, 'keepers.log')})`);
     printSummary(deployment, anvil.rpcUrl);
     const seconds = (performance.now() - started) / 1000;
     console.log(`\nready in ${seconds.toFixed(1)} s (${fresh ? 'fresh' : 'restart'}). Ctrl-C stops the venue and keeps its state.`);

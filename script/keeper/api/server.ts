@@ -59,6 +59,9 @@ const TRADE_FILTERS = {
  *   GET /trades?pool=&investor=&security=&side=&status=&limit=&cursor=
  *                                trade confirmations, oldest first, cursor paging
  *   GET /trades/stream           Server-Sent Events: every confirmation as it is recorded (`?cursor=` resumes)
+ *   GET /quotes/latest?pool=      the newest quote board of each pool (or one)
+ *   GET /quotes/history?pool=&limit=
+ *                                a pool's boards, newest first
  *   GET /alerts?kind=&severity=&limit=&cursor=
  *                                compliance alerts, newest first
  *   GET /reports/quarterly?quarter=2026Q3&format=json|csv|html
@@ -85,6 +88,8 @@ async function handle(o: ApiOptions, req: IncomingMessage, res: ServerResponse) 
   if (url.pathname === '/trades') return json(res, 200, await trades(o, url.searchParams));
   if (url.pathname === '/trades/stream') return stream(o, url.searchParams, req, res);
   if (url.pathname === '/alerts') return json(res, 200, await alerts(o, url.searchParams));
+  if (url.pathname === '/quotes/latest') return json(res, 200, await latestQuotes(o, url.searchParams));
+  if (url.pathname === '/quotes/history') return json(res, 200, await quoteHistory(o, url.searchParams));
   if (url.pathname === '/reports/quarterly') return report(o, url.searchParams, res);
   if (url.pathname === '/reports/statement') return statement(o, url.searchParams, res);
   throw new HttpError(404, `no route ${url.pathname}`);
@@ -166,6 +171,37 @@ async function stream(o: ApiOptions, params: URLSearchParams, req: IncomingMessa
     }
     await new Promise((r) => setTimeout(r, o.streamPollMs ?? 500));
   }
+}
+
+function poolParam(params: URLSearchParams, required: boolean): string | undefined {
+  const pool = params.get('pool');
+  if (pool === null) {
+    if (required) throw new HttpError(400, 'pool is required (a pool id)');
+    return undefined;
+  }
+  if (!/^0x[0-9a-fA-F]{64}$/.test(pool)) throw new HttpError(400, 'pool must be a pool id (32 bytes, hex)');
+  return pool.toLowerCase();
+}
+
+async function latestQuotes(o: ApiOptions, params: URLSearchParams) {
+  const pool = poolParam(params, false);
+  const rows = await o.ledger.query(
+    `select distinct on (pool_id) * from quotes where chain_id = $1 ${pool ? 'and lower(pool_id) = $2' : ''}
+     order by pool_id, block_number desc`,
+    pool ? [o.chainId, pool] : [o.chainId],
+  );
+  return { items: rows };
+}
+
+async function quoteHistory(o: ApiOptions, params: URLSearchParams) {
+  const pool = poolParam(params, true);
+  const limit = params.has('limit') ? Number(params.get('limit')) : 100;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new HttpError(400, `limit must be 1 to ${MAX_PAGE}`);
+  const rows = await o.ledger.query(
+    'select * from quotes where chain_id = $1 and lower(pool_id) = $2 order by block_number desc limit $3',
+    [o.chainId, pool, limit],
+  );
+  return { items: rows };
 }
 
 async function alerts(o: ApiOptions, params: URLSearchParams) {

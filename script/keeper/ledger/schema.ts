@@ -98,6 +98,23 @@ export const MIGRATIONS: string[] = [
     primary key (chain_id, investor)
   );
   `,
+  `
+  create table quotes (
+    chain_id integer not null,
+    pool_id text not null,
+    block_number bigint not null,
+    block_hash text not null,
+    block_time bigint not null,
+    mid_price numeric not null,
+    sqrt_price_x96 numeric(78, 0) not null,
+    tick integer not null,
+    liquidity numeric(78, 0) not null,
+    ladder jsonb not null,
+    depth jsonb not null,
+    cross_check jsonb not null,
+    primary key (chain_id, pool_id, block_number)
+  );
+  `,
 ];
 
 /** The tables whose rows come from chain logs and carry a block and a status. */

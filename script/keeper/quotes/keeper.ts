@@ -1,0 +1,112 @@
+import type { Hex, PublicClient } from 'viem';
+import { poolManagerAbi, stateViewAbi, v4QuoterAbi } from '../../../sdk/abis/generated.ts';
+import { poolKeyOf, type Deployment, type Pool } from '../../../sdk/manifest.ts';
+import { readPoolSnapshot } from '../../../sdk/v4/state.ts';
+import type { PoolSnapshot } from '../../../sdk/v4/swap.ts';
+import type { Ledger } from '../ledger/db.ts';
+import { quoteBoard } from './board.ts';
+
+export const DEFAULT_LADDER = [1_000, 10_000, 100_000, 1_000_000];
+const modifyLiquidity = poolManagerAbi.find((i) => i.type === 'event' && i.name === 'ModifyLiquidity') as Extract<
+  (typeof poolManagerAbi)[number],
+  { type: 'event'; name: 'ModifyLiquidity' }
+>;
+
+export interface QuoteOptions {
+  client: PublicClient;
+  ledger: Ledger;
+  deployment: Deployment;
+  /** Ladder sizes in whole stablecoin units. */
+  ladder?: number[];
+  log?: { info(obj: object, msg?: string): void; error(obj: object, msg?: string): void };
+}
+
+/** What the keeper keeps between blocks: each pool's snapshot, so ticks are re-read only when liquidity changed. */
+export interface QuoteState {
+  snapshots: Map<Hex, PoolSnapshot>;
+  lastBlock?: bigint;
+  fullReads: number;
+  crossChecks: number;
+  mismatches: number;
+}
+
+export const newQuoteState = (): QuoteState => ({ snapshots: new Map(), fullReads: 0, crossChecks: 0, mismatches: 0 });
+
+/**
+ * Quotes every gated pool at the newest block, once per block. A swap changes only slot0 and active liquidity, so
+ * those are all that is re-read, unless a ModifyLiquidity in the pool since the last snapshot may have changed the
+ * tick bitmap or a tick, in which case the pool is read again in full. Each block, one quote is checked against
+ * V4Quoter in that block, and a mismatch is logged as an error.
+ */
+export async function quoteOnce(o: QuoteOptions, state: QuoteState): Promise<{ caughtUp: boolean }> {
+  const d = o.deployment;
+  const block = await o.client.getBlock({ blockTag: 'latest' });
+  const head = block.number!;
+  if (state.lastBlock === head) return { caughtUp: true };
+  const changed = new Set<string>();
+  if (state.lastBlock !== undefined) {
+    const logs = await o.client.getLogs({ address: d.poolManager, event: modifyLiquidity, fromBlock: state.lastBlock + 1n, toBlock: head });
+    for (const l of logs) changed.add(String(l.args.id).toLowerCase());
+  }
+  for (const pool of d.pools) {
+    const snapshot = await refresh(o, state, pool, head, changed.has(pool.poolId.toLowerCase()));
+    const securityIs0 = pool.currency0 === pool.security;
+    const board = quoteBoard(snapshot, securityIs0, o.ladder ?? DEFAULT_LADDER);
+    const crossCheck = await crossCheckRung(o, state, pool, snapshot, securityIs0, board.ladder[Math.min(1, board.ladder.length - 1)]);
+    await o.ledger.query(
+      `insert into quotes (chain_id, pool_id, block_number, block_hash, block_time, mid_price, sqrt_price_x96, tick, liquidity, ladder, depth, cross_check)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+       on conflict (chain_id, pool_id, block_number) do update set block_hash = excluded.block_hash, mid_price = excluded.mid_price,
+         sqrt_price_x96 = excluded.sqrt_price_x96, tick = excluded.tick, liquidity = excluded.liquidity, ladder = excluded.ladder,
+         depth = excluded.depth, cross_check = excluded.cross_check`,
+      [d.chainId, pool.poolId, head.toString(), block.hash, block.timestamp.toString(), board.mid, snapshot.sqrtPriceX96.toString(),
+        snapshot.tick, snapshot.liquidity.toString(), JSON.stringify(board.ladder), JSON.stringify(board.depth), JSON.stringify(crossCheck)],
+    );
+  }
+  state.lastBlock = head;
+  o.log?.info({ block: Number(head), pools: d.pools.length }, 'quoted');
+  return { caughtUp: true };
+}
+
+async function refresh(o: QuoteOptions, state: QuoteState, pool: Pool, head: bigint, liquidityChanged: boolean): Promise<PoolSnapshot> {
+  const cached = state.snapshots.get(pool.poolId);
+  let snapshot: PoolSnapshot;
+  if (!cached || liquidityChanged) {
+    snapshot = await readPoolSnapshot(o.client, { stateView: o.deployment.stateView, poolId: pool.poolId, tickSpacing: pool.tickSpacing, blockNumber: head });
+    state.fullReads++;
+  } else {
+    const [slot0, liquidity] = await Promise.all([
+      o.client.readContract({ address: o.deployment.stateView, abi: stateViewAbi, functionName: 'getSlot0', args: [pool.poolId], blockNumber: head }),
+      o.client.readContract({ address: o.deployment.stateView, abi: stateViewAbi, functionName: 'getLiquidity', args: [pool.poolId], blockNumber: head }),
+    ]);
+    snapshot = { ...cached, sqrtPriceX96: slot0[0], tick: slot0[1], protocolFee: slot0[2], lpFee: slot0[3], liquidity, blockNumber: head };
+  }
+  state.snapshots.set(pool.poolId, snapshot);
+  return snapshot;
+}
+
+
+async function crossCheckRung(
+  o: QuoteOptions,
+  state: QuoteState,
+  pool: Pool,
+  snapshot: PoolSnapshot,
+  securityIs0: boolean,
+  rung: { size: number; buy: { shares: string } | null },
+) {
+  if (!rung.buy) return { size: rung.size, side: 'buy', checked: false };
+  const { result } = await o.client.simulateContract({
+    address: o.deployment.v4Quoter,
+    abi: v4QuoterAbi,
+    functionName: 'quoteExactInputSingle',
+    args: [{ poolKey: poolKeyOf(pool), zeroForOne: !securityIs0, exactAmount: BigInt(rung.size) * 10n ** 6n, hookData: '0x' }],
+    blockNumber: snapshot.blockNumber,
+  });
+  state.crossChecks++;
+  const ok = result[0].toString() === rung.buy.shares;
+  if (!ok) {
+    state.mismatches++;
+    o.log?.error({ pool: pool.name, size: rung.size, offChain: rung.buy.shares, v4Quoter: result[0].toString(), block: Number(snapshot.blockNumber) }, 'QUOTE MISMATCH with V4Quoter');
+  }
+  return { size: rung.size, side: 'buy', checked: true, ok, v4Quoter: result[0].toString() };
+}

@@ -1,0 +1,103 @@
+/** The quote keeper against the real venue: exact boards, once per block, re-reading ticks only when they change. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createPublicClient, createWalletClient, http, type PublicClient } from 'viem';
+import { foundry } from 'viem/chains';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { universalRouterAbi, v4QuoterAbi } from '../../sdk/abis/generated.ts';
+import { poolKeyOf, type Deployment } from '../../sdk/manifest.ts';
+import { encodeSwapExactInSingle } from '../../sdk/periphery.ts';
+import { ANVIL_OPERATOR_KEY, freePort, startAnvil, type Anvil } from '../../script/venue/anvil.ts';
+import { deployVenue } from '../../script/venue/deploy.ts';
+import { addRandomPositions, approveRouterForLp, LP_ACCOUNT, seededRandom } from '../../script/venue/fixtures.ts';
+import { openPgliteLedger, type Ledger } from '../../script/keeper/ledger/db.ts';
+import type { Rung } from '../../script/keeper/quotes/board.ts';
+import { newQuoteState, quoteOnce, type QuoteOptions, type QuoteState } from '../../script/keeper/quotes/keeper.ts';
+
+let anvil: Anvil;
+let client: PublicClient;
+let deployment: Deployment;
+let ledger: Ledger;
+let options: QuoteOptions;
+let state: QuoteState;
+let dataDir: string;
+let deploymentsDir: string;
+
+interface QuoteRow { pool_id: string; block_number: string; mid_price: string; ladder: Rung[]; depth: Record<string, string>; cross_check: { ok: boolean } }
+const latest = async (poolId: string) =>
+  (await ledger.query<QuoteRow>('select * from quotes where pool_id = $1 order by block_number desc limit 1', [poolId]))[0];
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'accredex-quotes-keeper-'));
+  deploymentsDir = `deployments/.tmp-quotes-keeper-${process.pid}`;
+  anvil = await startAnvil({ host: '127.0.0.1', port: await freePort(), stateFile: join(dataDir, 'state.json'), stateInterval: 600, logFile: join(dataDir, 'anvil.log') });
+  client = createPublicClient({ chain: foundry, transport: http(anvil.rpcUrl, { batch: true }), cacheTime: 0 });
+  deployment = await deployVenue({ rpcUrl: anvil.rpcUrl, privateKey: ANVIL_OPERATOR_KEY, deploymentsDir });
+  ledger = await openPgliteLedger();
+  options = { client, ledger, deployment };
+  state = newQuoteState();
+}, 180_000);
+
+afterAll(async () => {
+  await ledger?.close();
+  await anvil?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(deploymentsDir, { recursive: true, force: true });
+});
+
+describe('quote keeper', () => {
+  it('publishes a board per pool whose every filled rung equals V4Quoter, both sides', async () => {
+    await quoteOnce(options, state);
+    for (const pool of deployment.pools) {
+      const q = await latest(pool.poolId);
+      expect(q.cross_check.ok).toBe(true);
+      const mid = Number(q.mid_price);
+      expect(mid).toBeGreaterThan(0);
+      const securityIs0 = pool.currency0 === pool.security;
+      let lastImpact = -1;
+      for (const rung of q.ladder) {
+        const args = { poolKey: poolKeyOf(pool), exactAmount: BigInt(rung.size) * 10n ** 6n, hookData: '0x' as const };
+        expect(rung.buy).not.toBeNull();
+        const buy = await client.simulateContract({ address: deployment.v4Quoter, abi: v4QuoterAbi, functionName: 'quoteExactInputSingle', args: [{ ...args, zeroForOne: !securityIs0 }], blockNumber: BigInt(q.block_number) });
+        expect(rung.buy!.shares).toBe(buy.result[0].toString());
+        expect(Number(rung.buy!.price)).toBeGreaterThan(mid);
+        expect(rung.buy!.impactBps).toBeGreaterThan(lastImpact);
+        lastImpact = rung.buy!.impactBps;
+        if (rung.sell) {
+          const sell = await client.simulateContract({ address: deployment.v4Quoter, abi: v4QuoterAbi, functionName: 'quoteExactOutputSingle', args: [{ ...args, zeroForOne: securityIs0 }], blockNumber: BigInt(q.block_number) });
+          expect(rung.sell.shares).toBe(sell.result[0].toString());
+          expect(Number(rung.sell.price)).toBeLessThan(mid);
+        }
+      }
+      expect(BigInt(q.depth.up1)).toBeGreaterThan(0n);
+      expect(BigInt(q.depth.up5)).toBeGreaterThan(BigInt(q.depth.up1));
+      expect(BigInt(q.depth.down5)).toBeGreaterThan(BigInt(q.depth.down1));
+    }
+  });
+
+  it('quotes once per block, after a swap re-reading only the price, after a mint re-reading the ticks', async () => {
+    const pool = deployment.pools[0];
+    const before = await latest(pool.poolId);
+    expect((await quoteOnce(options, state)).caughtUp).toBe(true);
+    expect((await ledger.query('select * from quotes')).length).toBe(2); // same block: nothing new
+
+    await approveRouterForLp(client, anvil.rpcUrl, deployment, pool);
+    const fullReads = state.fullReads;
+    const securityIs0 = pool.currency0 === pool.security;
+    const { commands, inputs } = encodeSwapExactInSingle({ poolKey: poolKeyOf(pool), zeroForOne: !securityIs0, amountIn: 50_000n * 10n ** 6n, amountOutMinimum: 0n });
+    const lp = createWalletClient({ account: LP_ACCOUNT, chain: foundry, transport: http(anvil.rpcUrl) });
+    await client.waitForTransactionReceipt({ hash: await lp.writeContract({ address: deployment.universalRouter, abi: universalRouterAbi, functionName: 'execute', args: [commands, inputs, 2n ** 40n] }) });
+    await quoteOnce(options, state);
+    const afterSwap = await latest(pool.poolId);
+    expect(Number(afterSwap.mid_price)).toBeGreaterThan(Number(before.mid_price)); // someone bought shares
+    expect(state.fullReads).toBe(fullReads);
+    expect(afterSwap.cross_check.ok).toBe(true);
+
+    await addRandomPositions(client, anvil.rpcUrl, deployment, pool, 1, seededRandom(7));
+    await quoteOnce(options, state);
+    expect(state.fullReads).toBe(fullReads + 1);
+    expect((await latest(pool.poolId)).cross_check.ok).toBe(true);
+    expect(state.mismatches).toBe(0);
+  });
+});
