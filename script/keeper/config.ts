@@ -11,6 +11,9 @@ export const keeperConfigSchema = z.object({
   ACCREDEX_CONFIRMATIONS: z.coerce.number().int().min(1).max(1000).default(2),
   ACCREDEX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   ACCREDEX_MAX_LOG_RANGE: z.coerce.number().int().min(1).max(100_000).default(2000),
+  /** Each RPC request is retried this many times (429, 5xx, timeouts, cut-off bodies) before a step fails. */
+  ACCREDEX_RPC_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
+  ACCREDEX_RPC_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   ACCREDEX_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
 

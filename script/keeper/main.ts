@@ -55,7 +55,8 @@ const USAGE = `usage: npm run keeper -- <${KEEPERS.join('|')}>
   (while npm start runs, the ledger is in use: ask its API, /reports/quarterly and /reports/statement)
 
 environment: ACCREDEX_RPC_URL, ACCREDEX_DATA_DIR, ACCREDEX_DEPLOYMENTS_DIR, ACCREDEX_HOST, ACCREDEX_API_PORT,
-             ACCREDEX_CONFIRMATIONS, ACCREDEX_POLL_MS, ACCREDEX_MAX_LOG_RANGE, ACCREDEX_LOG_LEVEL`;
+             ACCREDEX_CONFIRMATIONS, ACCREDEX_POLL_MS, ACCREDEX_MAX_LOG_RANGE, ACCREDEX_RPC_RETRIES,
+             ACCREDEX_RPC_TIMEOUT_MS, ACCREDEX_LOG_LEVEL`;
 
 async function main() {
   const name = process.argv[2];
@@ -82,7 +83,15 @@ async function main() {
     }
     return;
   }
-  const client = createPublicClient({ transport: http(config.ACCREDEX_RPC_URL, { batch: true, retryCount: 0 }), cacheTime: 0 });
+  const client = createPublicClient({
+    transport: http(config.ACCREDEX_RPC_URL, {
+      batch: true,
+      retryCount: config.ACCREDEX_RPC_RETRIES,
+      retryDelay: 100,
+      timeout: config.ACCREDEX_RPC_TIMEOUT_MS,
+    }),
+    cacheTime: 0,
+  });
   const chainId = await client.getChainId();
   const deployment = loadDeployment(chainId, config.ACCREDEX_DEPLOYMENTS_DIR);
   log.info({ chainId, ledger: ledgerDir, rpc: config.ACCREDEX_RPC_URL }, 'started');
