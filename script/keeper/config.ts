@@ -14,6 +14,8 @@ export const keeperConfigSchema = z.object({
   /** Each RPC request is retried this many times (429, 5xx, timeouts, cut-off bodies) before a step fails. */
   ACCREDEX_RPC_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
   ACCREDEX_RPC_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** A PostgreSQL server for the ledger; without it the ledger is PGlite in ACCREDEX_DATA_DIR/ledger. */
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
   ACCREDEX_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
 

@@ -20,7 +20,7 @@ import { createPublicClient, http } from 'viem';
 import { loadDeployment } from '../../sdk/manifest.ts';
 import { startApi } from './api/server.ts';
 import { loadKeeperConfig } from './config.ts';
-import { openPgliteLedger, type Ledger } from './ledger/db.ts';
+import { openPgliteLedger, openPostgresLedger, type Ledger } from './ledger/db.ts';
 import {
   investorStatement,
   parseDays,
@@ -54,7 +54,7 @@ const USAGE = `usage: npm run keeper -- <${KEEPERS.join('|')}>
                one investor's trade confirmations
   (while npm start runs, the ledger is in use: ask its API, /reports/quarterly and /reports/statement)
 
-environment: ACCREDEX_RPC_URL, ACCREDEX_DATA_DIR, ACCREDEX_DEPLOYMENTS_DIR, ACCREDEX_HOST, ACCREDEX_API_PORT,
+environment: DATABASE_URL (PostgreSQL; default: PGlite in ACCREDEX_DATA_DIR/ledger), ACCREDEX_RPC_URL, ACCREDEX_DATA_DIR, ACCREDEX_DEPLOYMENTS_DIR, ACCREDEX_HOST, ACCREDEX_API_PORT,
              ACCREDEX_CONFIRMATIONS, ACCREDEX_POLL_MS, ACCREDEX_MAX_LOG_RANGE, ACCREDEX_RPC_RETRIES,
              ACCREDEX_RPC_TIMEOUT_MS, ACCREDEX_LOG_LEVEL`;
 
@@ -70,9 +70,10 @@ async function main() {
   }
   const config = loadKeeperConfig();
   const log = pino({ level: config.ACCREDEX_LOG_LEVEL, base: { keeper: name } });
-  const ledgerDir = join(config.ACCREDEX_DATA_DIR, 'ledger');
-  const releaseLock = acquireLedgerLock(join(config.ACCREDEX_DATA_DIR, 'ledger.lock'));
-  const ledger = await openPgliteLedger(ledgerDir);
+  // PostgreSQL when DATABASE_URL is set (any number of keeper processes); else PGlite, one process at a time.
+  const ledgerDir = config.DATABASE_URL ? 'postgresql' : join(config.ACCREDEX_DATA_DIR, 'ledger');
+  const releaseLock = config.DATABASE_URL ? () => {} : acquireLedgerLock(join(config.ACCREDEX_DATA_DIR, 'ledger.lock'));
+  const ledger = config.DATABASE_URL ? await openPostgresLedger(config.DATABASE_URL) : await openPgliteLedger(ledgerDir);
   if (name === 'report' || name === 'statement') {
     // Reports read the ledger only: no chain needed, so they work while the venue is stopped.
     try {

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
 import { MIGRATIONS } from './schema.ts';
 
 /** The ledger's connection: the same SQL runs on PGlite (embedded Postgres, a directory) and on PostgreSQL. */
@@ -22,6 +23,33 @@ export async function openPgliteLedger(dir?: string): Promise<Ledger> {
       return db.transaction((tx) => fn({ query: async <T>(sql: string, params: unknown[] = []) => (await tx.query<T>(sql, params)).rows }));
     },
     close: () => db.close(),
+  };
+  await migrate(ledger);
+  return ledger;
+}
+
+/** Connects to a PostgreSQL server (`DATABASE_URL`) and migrates it: the same schema and SQL as PGlite. */
+export async function openPostgresLedger(url: string): Promise<Ledger> {
+  const pool = new pg.Pool({ connectionString: url, max: 5 });
+  const ledger: Ledger = {
+    async query<T>(sql: string, params: unknown[] = []) {
+      return (await pool.query(sql, params)).rows as T[];
+    },
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('begin');
+        const result = await fn({ query: async <T>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as T[] });
+        await client.query('commit');
+        return result;
+      } catch (err) {
+        await client.query('rollback');
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
   };
   await migrate(ledger);
   return ledger;
