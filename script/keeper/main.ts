@@ -35,6 +35,7 @@ import { runLoop } from './loop.ts';
 import { monitorOnce } from './monitor/monitor.ts';
 import { newQuoteState, quoteOnce } from './quotes/keeper.ts';
 import { syncOnce } from './settlement/indexer.ts';
+import { deliverOnce } from './notify/webhook.ts';
 
 const KEEPERS = ['settlement', 'quotes', 'monitor', 'api', 'all', 'report', 'statement'] as const;
 type KeeperName = (typeof KEEPERS)[number];
@@ -56,7 +57,7 @@ const USAGE = `usage: npm run keeper -- <${KEEPERS.join('|')}>
 
 environment: DATABASE_URL (PostgreSQL; default: PGlite in ACCREDEX_DATA_DIR/ledger), ACCREDEX_RPC_URL, ACCREDEX_DATA_DIR, ACCREDEX_DEPLOYMENTS_DIR, ACCREDEX_HOST, ACCREDEX_API_PORT,
              ACCREDEX_CONFIRMATIONS, ACCREDEX_POLL_MS, ACCREDEX_MAX_LOG_RANGE, ACCREDEX_RPC_RETRIES,
-             ACCREDEX_RPC_TIMEOUT_MS, ACCREDEX_LOG_LEVEL`;
+             ACCREDEX_RPC_TIMEOUT_MS, ACCREDEX_WEBHOOK_URL (POST each trade confirmation), ACCREDEX_LOG_LEVEL`;
 
 async function main() {
   const name = process.argv[2];
@@ -104,7 +105,11 @@ async function main() {
   const loop = (component: string) => ({ pollMs: config.ACCREDEX_POLL_MS, signal: stop.signal, log: log.child({ component }) });
   if (name === 'settlement' || name === 'all') {
     const o = loop('settlement');
-    tasks.push(runLoop(() => syncOnce({ ...common, log: o.log }), o));
+    tasks.push(runLoop(() => syncOnce({ ...common, outbox: config.ACCREDEX_WEBHOOK_URL !== undefined, log: o.log }), o));
+    if (config.ACCREDEX_WEBHOOK_URL) {
+      const w = loop('webhook');
+      tasks.push(runLoop(() => deliverOnce({ ledger, url: config.ACCREDEX_WEBHOOK_URL!, log: w.log }), w));
+    }
   }
   if (name === 'monitor' || name === 'all') {
     const o = loop('monitor');

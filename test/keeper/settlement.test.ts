@@ -18,7 +18,8 @@ import { openPgliteLedger, type Ledger } from '../../script/keeper/ledger/db.ts'
 import { syncOnce, type SettlementOptions } from '../../script/keeper/settlement/indexer.ts';
 import { startApi } from '../../script/keeper/api/server.ts';
 import { formatUnits, parseQuarter, quarterlyReport } from '../../script/keeper/reports/reports.ts';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
+import { deliverOnce } from '../../script/keeper/notify/webhook.ts';
 
 const alice = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 1 });
 let anvil: Anvil;
@@ -244,5 +245,46 @@ describe('quarterly report', () => {
     }
     expect(report.total.trades).toBe(swaps.length);
     expect(report.participants.map((p) => p.investor)).toEqual([alice.address]);
+  });
+});
+
+describe('trade webhook', () => {
+  it('delivers every confirmation, retrying a receiver that refuses at first', async () => {
+    const received: { key: string; body: { event: string; investor: string; txHash: string } }[] = [];
+    const refused = new Set<string>();
+    const receiver = createServer(async (req, res) => {
+      let body = '';
+      for await (const chunk of req) body += chunk;
+      const key = String(req.headers['idempotency-key']);
+      if (!refused.has(key)) {
+        refused.add(key); // every first attempt fails
+        return res.writeHead(503).end();
+      }
+      received.push({ key, body: JSON.parse(body) });
+      res.writeHead(204).end();
+    });
+    const port = await freePort();
+    await new Promise<void>((resolve) => receiver.listen(port, '127.0.0.1', resolve));
+    const outboxLedger = await openPgliteLedger();
+    try {
+      const o = { ...options, ledger: outboxLedger, outbox: true };
+      while (!(await syncOnce(o)).caughtUp);
+      const trades = await outboxLedger.query<{ tx_hash: string; log_index: number }>('select tx_hash, log_index from trades');
+      expect(trades.length).toBeGreaterThan(0);
+      const url = `http://127.0.0.1:${port}/hook`;
+      await deliverOnce({ ledger: outboxLedger, url });
+      expect(received).toHaveLength(0);
+      await new Promise((r) => setTimeout(r, 1_100)); // the first retry waits one second
+      await deliverOnce({ ledger: outboxLedger, url });
+      expect(received.map((r) => r.key).sort()).toEqual(trades.map((t) => `31337:${t.tx_hash}:${t.log_index}`).sort());
+      expect(received.every((r) => r.body.event === 'trade' && r.body.investor === alice.address)).toBe(true);
+      const pending = await outboxLedger.query("select 1 from webhook_outbox where delivered_at is null");
+      expect(pending).toHaveLength(0);
+      const [{ attempts }] = await outboxLedger.query<{ attempts: number }>('select max(attempts) as attempts from webhook_outbox');
+      expect(attempts).toBe(2);
+    } finally {
+      receiver.close();
+      await outboxLedger.close();
+    }
   });
 });

@@ -115,6 +115,20 @@ export const MIGRATIONS: string[] = [
     primary key (chain_id, pool_id, block_number)
   );
   `,
+  `
+  create table webhook_outbox (
+    chain_id integer not null,
+    tx_hash text not null,
+    log_index integer not null,
+    payload jsonb not null,
+    attempts integer not null default 0,
+    next_attempt_at timestamptz not null default now(),
+    delivered_at timestamptz,
+    last_error text,
+    primary key (chain_id, tx_hash, log_index)
+  );
+  create index webhook_outbox_due on webhook_outbox (next_attempt_at) where delivered_at is null;
+  `,
 ];
 
 /** The tables whose rows come from chain logs and carry a block and a status. */

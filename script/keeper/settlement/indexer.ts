@@ -16,6 +16,8 @@ export interface SettlementOptions {
   maxRange: number;
   /** Structured log lines (pino-compatible). */
   log?: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
+  /** Queue each new confirmation for webhook delivery, in the same transaction as the trade (an outbox). */
+  outbox?: boolean;
 }
 
 export interface SyncResult {
@@ -86,6 +88,14 @@ export async function syncOnce(o: SettlementOptions): Promise<SyncResult> {
 
   await o.ledger.transaction(async (tx) => {
     await writeDecoded(tx, chainId, decoded);
+    if (o.outbox) {
+      for (const t of decoded.trades) {
+        await tx.query(
+          'insert into webhook_outbox (chain_id, tx_hash, log_index, payload) values ($1, $2, $3, $4) on conflict do nothing',
+          [chainId, t.txHash, t.logIndex, JSON.stringify({ event: 'trade', chainId, ...t, securityAmount: t.securityAmount.toString(), stableAmount: t.stableAmount.toString(), feeAmount: t.feeAmount.toString(), block: { number: t.block.number.toString(), hash: t.block.hash, timestamp: t.block.timestamp.toString() } })],
+        );
+      }
+    }
     for (const b of blocks.values()) {
       await tx.query(
         `insert into blocks (chain_id, number, hash, timestamp) values ($1, $2, $3, $4)
