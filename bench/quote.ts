@@ -1,15 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createPublicClient, http } from 'viem';
 import { foundry } from 'viem/chains';
 import { v4QuoterAbi } from '../sdk/abis/generated.ts';
 import { poolKeyOf } from '../sdk/manifest.ts';
 import { readPoolSnapshot } from '../sdk/v4/state.ts';
 import { simulateSwap } from '../sdk/v4/swap.ts';
-import { ANVIL_OPERATOR_KEY, freePort, startAnvil } from '../script/venue/anvil.ts';
-import { deployVenue } from '../script/venue/deploy.ts';
-import { addRandomPositions, seededRandom } from '../script/venue/fixtures.ts';
+import { addRandomPositions, seededRandom, startLocalVenue } from '../script/venue/fixtures.ts';
 import type { Metric } from './metrics.ts';
 
 const CASES = 1_000;
@@ -22,13 +17,11 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
  * the wei.
  */
 export async function runQuoteBenchmark(): Promise<Metric[]> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'accredex-quote-bench-'));
-  const deploymentsDir = `deployments/.tmp-quote-bench-${process.pid}`;
-  const anvil = await startAnvil({ host: '127.0.0.1', port: await freePort(), stateFile: join(dataDir, 'state.json'), stateInterval: 600, logFile: join(dataDir, 'anvil.log') });
+  const venue = await startLocalVenue('quote-bench', { batch: true });
   try {
-    const client = createPublicClient({ chain: foundry, transport: http(anvil.rpcUrl, { batch: true }), cacheTime: 0 });
+    const { anvil, client, deployment: d } = venue;
+    // V4Quoter is timed one eth_call at a time, without batching.
     const single = createPublicClient({ chain: foundry, transport: http(anvil.rpcUrl), cacheTime: 0 });
-    const d = await deployVenue({ rpcUrl: anvil.rpcUrl, privateKey: ANVIL_OPERATOR_KEY, deploymentsDir });
     const pool = d.pools[0];
     const random = seededRandom(0xbe7c4);
     await addRandomPositions(client, anvil.rpcUrl, d, pool, 40, random);
@@ -60,8 +53,6 @@ export async function runQuoteBenchmark(): Promise<Metric[]> {
       { name: 'quote.v4quoter_p50_ms', value: Math.round(median(onChain) * 1000) / 1000, unit: 'ms', target: 'info' },
     ];
   } finally {
-    await anvil.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-    rmSync(deploymentsDir, { recursive: true, force: true });
+    await venue.stop();
   }
 }

@@ -1,12 +1,16 @@
 /** Market-making fixtures for tests and benchmarks on a local venue (never used by the product itself). */
-import { createWalletClient, erc20Abi, http, maxUint128, maxUint160, maxUint256, type PublicClient } from 'viem';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createPublicClient, createWalletClient, erc20Abi, http, maxUint128, maxUint160, maxUint256, type PublicClient } from 'viem';
 import { mnemonicToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
 import { permit2Abi, positionManagerAbi } from '../../sdk/abis/generated.ts';
 import { poolKeyOf, type Deployment, type Pool } from '../../sdk/manifest.ts';
 import { encodeMintPosition } from '../../sdk/periphery.ts';
 import { readPoolSnapshot } from '../../sdk/v4/state.ts';
-import { ANVIL_MNEMONIC } from './anvil.ts';
+import { ANVIL_MNEMONIC, ANVIL_OPERATOR_KEY, freePort, startAnvil, type Anvil } from './anvil.ts';
+import { deployVenue } from './deploy.ts';
 
 /** The seeded liquidity provider (anvil account 6). */
 export const LP_ACCOUNT = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 6 });
@@ -50,4 +54,37 @@ export async function approveRouterForLp(client: PublicClient, rpcUrl: string, d
       hash: await lp.writeContract({ address: d.permit2, abi: permit2Abi, functionName: 'approve', args: [token, d.universalRouter, maxUint160, 2 ** 48 - 1] }),
     });
   }
+}
+
+export interface LocalVenue {
+  anvil: Anvil;
+  /** A client without caching (block numbers are compared across steps); batching on request. */
+  client: PublicClient;
+  deployment: Deployment;
+  dataDir: string;
+  /** Where its manifest is (inside deployments/). */
+  deploymentsDir: string;
+  /** Stops anvil and removes every file the venue wrote. */
+  stop(): Promise<void>;
+}
+
+/** A fresh anvil on a free port with the venue deployed and seeded, in temporary directories (tests, benchmarks). */
+export async function startLocalVenue(name: string, opts: { batch?: boolean } = {}): Promise<LocalVenue> {
+  const dataDir = mkdtempSync(join(tmpdir(), `accredex-${name}-`));
+  const deploymentsDir = `deployments/.tmp-${name}-${process.pid}`;
+  const anvil = await startAnvil({ host: '127.0.0.1', port: await freePort(), stateFile: join(dataDir, 'state.json'), stateInterval: 600, logFile: join(dataDir, 'anvil.log') });
+  const client = createPublicClient({ chain: foundry, transport: http(anvil.rpcUrl, { batch: opts.batch ?? false }), cacheTime: 0 });
+  const deployment = await deployVenue({ rpcUrl: anvil.rpcUrl, privateKey: ANVIL_OPERATOR_KEY, deploymentsDir });
+  return {
+    anvil,
+    client,
+    deployment,
+    dataDir,
+    deploymentsDir,
+    async stop() {
+      await anvil.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+      rmSync(deploymentsDir, { recursive: true, force: true });
+    },
+  };
 }

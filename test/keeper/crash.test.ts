@@ -3,25 +3,21 @@
  * ends with every trade the chain has, once: no duplicate and no gap.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPublicClient, createWalletClient, http, parseEventLogs, type PublicClient } from 'viem';
+import { createWalletClient, http, parseEventLogs, type PublicClient } from 'viem';
 import { foundry } from 'viem/chains';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { poolManagerAbi, universalRouterAbi } from '../../sdk/abis/generated.ts';
 import { poolKeyOf, type Deployment } from '../../sdk/manifest.ts';
 import { encodeSwapExactInSingle } from '../../sdk/periphery.ts';
-import { ANVIL_OPERATOR_KEY, freePort, startAnvil, type Anvil } from '../../script/venue/anvil.ts';
-import { deployVenue } from '../../script/venue/deploy.ts';
-import { approveRouterForLp, LP_ACCOUNT, seededRandom } from '../../script/venue/fixtures.ts';
+import { freePort, type Anvil } from '../../script/venue/anvil.ts';
+import { approveRouterForLp, LP_ACCOUNT, seededRandom, startLocalVenue, type LocalVenue } from '../../script/venue/fixtures.ts';
 import { openPgliteLedger } from '../../script/keeper/ledger/db.ts';
 
 let anvil: Anvil;
 let client: PublicClient;
 let deployment: Deployment;
-let dataDir: string;
-let deploymentsDir: string;
+let venue: LocalVenue;
 const random = seededRandom(0xdead);
 
 let apiPort: number;
@@ -33,8 +29,8 @@ function startKeeper(): ChildProcess {
       ...process.env,
       ACCREDEX_API_PORT: String(apiPort),
       ACCREDEX_RPC_URL: anvil.rpcUrl,
-      ACCREDEX_DATA_DIR: dataDir,
-      ACCREDEX_DEPLOYMENTS_DIR: deploymentsDir,
+      ACCREDEX_DATA_DIR: venue.dataDir,
+      ACCREDEX_DEPLOYMENTS_DIR: venue.deploymentsDir,
       ACCREDEX_POLL_MS: '50',
       ACCREDEX_MAX_LOG_RANGE: '3',
       ACCREDEX_LOG_LEVEL: 'silent',
@@ -46,19 +42,14 @@ function startKeeper(): ChildProcess {
 const exited = (child: ChildProcess) => new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', resolve)));
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'accredex-crash-'));
-  deploymentsDir = `deployments/.tmp-crash-${process.pid}`;
-  anvil = await startAnvil({ host: '127.0.0.1', port: await freePort(), stateFile: join(dataDir, 'state.json'), stateInterval: 600, logFile: join(dataDir, 'anvil.log') });
-  client = createPublicClient({ chain: foundry, transport: http(anvil.rpcUrl), cacheTime: 0 });
-  deployment = await deployVenue({ rpcUrl: anvil.rpcUrl, privateKey: ANVIL_OPERATOR_KEY, deploymentsDir });
+  venue = await startLocalVenue('crash');
+  ({ anvil, client, deployment } = venue);
   await approveRouterForLp(client, anvil.rpcUrl, deployment, deployment.pools[0]);
   apiPort = await freePort();
 }, 180_000);
 
 afterAll(async () => {
-  await anvil?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-  rmSync(deploymentsDir, { recursive: true, force: true });
+  await venue?.stop();
 });
 
 describe('settlement keeper under kill -9', () => {
@@ -94,7 +85,7 @@ describe('settlement keeper under kill -9', () => {
     keeper.kill('SIGTERM');
     await exited(keeper);
 
-    const ledger = await openPgliteLedger(join(dataDir, 'ledger'));
+    const ledger = await openPgliteLedger(join(venue.dataDir, 'ledger'));
     const rows = await ledger.query<{ tx_hash: string; log_index: number }>("select tx_hash, log_index from trades where status <> 'voided' order by block_number, log_index");
     await ledger.close();
     const logs = await client.getLogs({ address: deployment.poolManager, fromBlock: 0n, toBlock: 'latest' });

@@ -4,18 +4,14 @@
  * off; the ledger must end equal to the chain, with nothing lost or written twice.
  */
 import { createServer, type Server } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createPublicClient, createWalletClient, http, parseEventLogs, type PublicClient } from 'viem';
 import { foundry } from 'viem/chains';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { poolManagerAbi, universalRouterAbi } from '../../sdk/abis/generated.ts';
 import { poolKeyOf, type Deployment } from '../../sdk/manifest.ts';
 import { encodeSwapExactInSingle } from '../../sdk/periphery.ts';
-import { ANVIL_OPERATOR_KEY, freePort, startAnvil, type Anvil } from '../../script/venue/anvil.ts';
-import { deployVenue } from '../../script/venue/deploy.ts';
-import { approveRouterForLp, LP_ACCOUNT, seededRandom } from '../../script/venue/fixtures.ts';
+import { freePort, type Anvil } from '../../script/venue/anvil.ts';
+import { approveRouterForLp, LP_ACCOUNT, seededRandom, startLocalVenue, type LocalVenue } from '../../script/venue/fixtures.ts';
 import { openPgliteLedger, type Ledger } from '../../script/keeper/ledger/db.ts';
 import { syncOnce } from '../../script/keeper/settlement/indexer.ts';
 import { runLoop } from '../../script/keeper/loop.ts';
@@ -26,8 +22,7 @@ let deployment: Deployment;
 let ledger: Ledger;
 let proxy: Server;
 let proxyUrl: string;
-let dataDir: string;
-let deploymentsDir: string;
+let venue: LocalVenue;
 const random = seededRandom(0xfa17);
 const faults = { tooManyRequests: 0, serverError: 0, hang: 0, truncated: 0, passed: 0 };
 
@@ -58,11 +53,8 @@ function startProxy(target: string, port: number): Promise<Server> {
 }
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'accredex-faults-'));
-  deploymentsDir = `deployments/.tmp-faults-${process.pid}`;
-  anvil = await startAnvil({ host: '127.0.0.1', port: await freePort(), stateFile: join(dataDir, 'state.json'), stateInterval: 600, logFile: join(dataDir, 'anvil.log') });
-  direct = createPublicClient({ chain: foundry, transport: http(anvil.rpcUrl), cacheTime: 0 });
-  deployment = await deployVenue({ rpcUrl: anvil.rpcUrl, privateKey: ANVIL_OPERATOR_KEY, deploymentsDir });
+  venue = await startLocalVenue('faults');
+  ({ anvil, client: direct, deployment } = venue);
   await approveRouterForLp(direct, anvil.rpcUrl, deployment, deployment.pools[0]);
   const port = await freePort();
   proxy = await startProxy(anvil.rpcUrl, port);
@@ -74,9 +66,7 @@ afterAll(async () => {
   proxy?.closeAllConnections();
   proxy?.close();
   await ledger?.close();
-  await anvil?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-  rmSync(deploymentsDir, { recursive: true, force: true });
+  await venue?.stop();
 });
 
 describe('settlement keeper behind a faulty RPC', () => {

@@ -1,15 +1,12 @@
 /** The compliance monitor against the real venue: every alert kind, raised once, from confirmed blocks only. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createPublicClient, createTestClient, createWalletClient, http, zeroAddress, type Abi, type Address, type PublicClient } from 'viem';
+import { createTestClient, createWalletClient, http, zeroAddress, type Abi, type Address, type PublicClient } from 'viem';
 import { mnemonicToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gateHookAbi, investorRegistryAbi, poolManagerAbi } from '../../sdk/abis/generated.ts';
 import type { Deployment } from '../../sdk/manifest.ts';
-import { ANVIL_MNEMONIC, ANVIL_OPERATOR_KEY, freePort, startAnvil, type Anvil } from '../../script/venue/anvil.ts';
-import { deployVenue } from '../../script/venue/deploy.ts';
+import { ANVIL_MNEMONIC, type Anvil } from '../../script/venue/anvil.ts';
+import { startLocalVenue, type LocalVenue } from '../../script/venue/fixtures.ts';
 import { openPgliteLedger, type Ledger } from '../../script/keeper/ledger/db.ts';
 import { monitorOnce, type MonitorOptions } from '../../script/keeper/monitor/monitor.ts';
 
@@ -20,8 +17,7 @@ let client: PublicClient;
 let deployment: Deployment;
 let ledger: Ledger;
 let options: MonitorOptions;
-let dataDir: string;
-let deploymentsDir: string;
+let venue: LocalVenue;
 
 async function sendAsOperator(request: { address: Address; abi: Abi; functionName: string; args: readonly unknown[] }) {
   const wallet = createWalletClient({ account: operator, chain: foundry, transport: http(anvil.rpcUrl) });
@@ -41,20 +37,15 @@ async function monitorToHead() {
 }
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'accredex-monitor-'));
-  deploymentsDir = `deployments/.tmp-monitor-${process.pid}`;
-  anvil = await startAnvil({ host: '127.0.0.1', port: await freePort(), stateFile: join(dataDir, 'state.json'), stateInterval: 600, logFile: join(dataDir, 'anvil.log') });
-  client = createPublicClient({ chain: foundry, transport: http(anvil.rpcUrl), cacheTime: 0 });
-  deployment = await deployVenue({ rpcUrl: anvil.rpcUrl, privateKey: ANVIL_OPERATOR_KEY, deploymentsDir });
+  venue = await startLocalVenue('monitor');
+  ({ anvil, client, deployment } = venue);
   ledger = await openPgliteLedger();
   options = { client, ledger, deployment, confirmations: 2, maxRange: 1000 };
 }, 180_000);
 
 afterAll(async () => {
   await ledger?.close();
-  await anvil?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-  rmSync(deploymentsDir, { recursive: true, force: true });
+  await venue?.stop();
 });
 
 describe('compliance monitor', () => {

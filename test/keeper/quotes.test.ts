@@ -1,16 +1,12 @@
 /** The quote keeper against the real venue: exact boards, once per block, re-reading ticks only when they change. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createPublicClient, createWalletClient, http, type PublicClient } from 'viem';
+import { createWalletClient, http, type PublicClient } from 'viem';
 import { foundry } from 'viem/chains';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { universalRouterAbi, v4QuoterAbi } from '../../sdk/abis/generated.ts';
 import { poolKeyOf, type Deployment } from '../../sdk/manifest.ts';
 import { encodeSwapExactInSingle } from '../../sdk/periphery.ts';
-import { ANVIL_OPERATOR_KEY, freePort, startAnvil, type Anvil } from '../../script/venue/anvil.ts';
-import { deployVenue } from '../../script/venue/deploy.ts';
-import { addRandomPositions, approveRouterForLp, LP_ACCOUNT, seededRandom } from '../../script/venue/fixtures.ts';
+import { type Anvil } from '../../script/venue/anvil.ts';
+import { addRandomPositions, approveRouterForLp, LP_ACCOUNT, seededRandom, startLocalVenue, type LocalVenue } from '../../script/venue/fixtures.ts';
 import { openPgliteLedger, type Ledger } from '../../script/keeper/ledger/db.ts';
 import type { Rung } from '../../script/keeper/quotes/board.ts';
 import { newQuoteState, quoteOnce, type QuoteOptions, type QuoteState } from '../../script/keeper/quotes/keeper.ts';
@@ -21,19 +17,15 @@ let deployment: Deployment;
 let ledger: Ledger;
 let options: QuoteOptions;
 let state: QuoteState;
-let dataDir: string;
-let deploymentsDir: string;
+let venue: LocalVenue;
 
 interface QuoteRow { pool_id: string; block_number: string; mid_price: string; ladder: Rung[]; depth: Record<string, string>; cross_check: { ok: boolean } }
 const latest = async (poolId: string) =>
   (await ledger.query<QuoteRow>('select * from quotes where pool_id = $1 order by block_number desc limit 1', [poolId]))[0];
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'accredex-quotes-keeper-'));
-  deploymentsDir = `deployments/.tmp-quotes-keeper-${process.pid}`;
-  anvil = await startAnvil({ host: '127.0.0.1', port: await freePort(), stateFile: join(dataDir, 'state.json'), stateInterval: 600, logFile: join(dataDir, 'anvil.log') });
-  client = createPublicClient({ chain: foundry, transport: http(anvil.rpcUrl, { batch: true }), cacheTime: 0 });
-  deployment = await deployVenue({ rpcUrl: anvil.rpcUrl, privateKey: ANVIL_OPERATOR_KEY, deploymentsDir });
+  venue = await startLocalVenue('quotes-keeper', { batch: true });
+  ({ anvil, client, deployment } = venue);
   ledger = await openPgliteLedger();
   options = { client, ledger, deployment };
   state = newQuoteState();
@@ -41,9 +33,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await ledger?.close();
-  await anvil?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-  rmSync(deploymentsDir, { recursive: true, force: true });
+  await venue?.stop();
 });
 
 describe('quote keeper', () => {

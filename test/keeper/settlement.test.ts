@@ -2,18 +2,15 @@
  * The settlement keeper against a real anvil and the real venue: trade confirmations that name the investor and
  * match the chain, liquidity and registry audit events, idempotent re-indexing, finality, and reorgs.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createPublicClient, createTestClient, createWalletClient, erc20Abi, http, maxUint160, maxUint256, parseEventLogs, type PublicClient } from 'viem';
+import { createTestClient, createWalletClient, erc20Abi, http, maxUint160, maxUint256, parseEventLogs, type PublicClient } from 'viem';
 import { mnemonicToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { permit2Abi, poolManagerAbi, universalRouterAbi } from '../../sdk/abis/generated.ts';
 import { poolKeyOf, type Deployment } from '../../sdk/manifest.ts';
 import { encodeSwapExactInSingle } from '../../sdk/periphery.ts';
-import { ANVIL_MNEMONIC, ANVIL_OPERATOR_KEY, freePort, startAnvil, type Anvil } from '../../script/venue/anvil.ts';
-import { deployVenue } from '../../script/venue/deploy.ts';
+import { ANVIL_MNEMONIC, freePort, type Anvil } from '../../script/venue/anvil.ts';
+import { startLocalVenue, type LocalVenue } from '../../script/venue/fixtures.ts';
 import { openPgliteLedger, type Ledger } from '../../script/keeper/ledger/db.ts';
 import { syncOnce, type SettlementOptions } from '../../script/keeper/settlement/indexer.ts';
 import { startApi } from '../../script/keeper/api/server.ts';
@@ -27,8 +24,7 @@ let client: PublicClient;
 let deployment: Deployment;
 let ledger: Ledger;
 let options: SettlementOptions;
-let dataDir: string;
-let deploymentsDir: string;
+let venue: LocalVenue;
 
 async function syncToHead() {
   for (let i = 0; i < 100; i++) if ((await syncOnce(options)).caughtUp) return;
@@ -58,11 +54,8 @@ async function chainSwaps() {
 }
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'accredex-settlement-'));
-  deploymentsDir = `deployments/.tmp-settlement-${process.pid}`;
-  anvil = await startAnvil({ host: '127.0.0.1', port: await freePort(), stateFile: join(dataDir, 'state.json'), stateInterval: 600, logFile: join(dataDir, 'anvil.log') });
-  client = createPublicClient({ chain: foundry, transport: http(anvil.rpcUrl), cacheTime: 0 });
-  deployment = await deployVenue({ rpcUrl: anvil.rpcUrl, privateKey: ANVIL_OPERATOR_KEY, deploymentsDir });
+  venue = await startLocalVenue('settlement');
+  ({ anvil, client, deployment } = venue);
   ledger = await openPgliteLedger();
   options = { client, ledger, deployment, confirmations: 2, maxRange: 7 };
   const wallet = createWalletClient({ account: alice, chain: foundry, transport: http(anvil.rpcUrl) });
@@ -77,9 +70,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await ledger?.close();
-  await anvil?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-  rmSync(deploymentsDir, { recursive: true, force: true });
+  await venue?.stop();
 });
 
 describe('settlement keeper', () => {

@@ -3,10 +3,8 @@
  * output, small to large enough to cross many initialized ticks, the amount computed from a StateView snapshot must
  * equal V4Quoter's answer in the same block, to the wei. Real swaps between rounds move the pool.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPublicClient, createWalletClient, http, type PublicClient } from 'viem';
+import { createWalletClient, http, type PublicClient } from 'viem';
 import { foundry } from 'viem/chains';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { universalRouterAbi, v4QuoterAbi } from '../../sdk/abis/generated.ts';
@@ -14,9 +12,9 @@ import { poolKeyOf, type Deployment, type Pool } from '../../sdk/manifest.ts';
 import { encodeSwapExactInSingle } from '../../sdk/periphery.ts';
 import { readPoolSnapshot } from '../../sdk/v4/state.ts';
 import { simulateSwap, type PoolSnapshot } from '../../sdk/v4/swap.ts';
-import { ANVIL_OPERATOR_KEY, freePort, startAnvil, type Anvil } from '../../script/venue/anvil.ts';
-import { deployVenue } from '../../script/venue/deploy.ts';
-import { addRandomPositions, approveRouterForLp, LP_ACCOUNT, seededRandom } from '../../script/venue/fixtures.ts';
+import { type Anvil } from '../../script/venue/anvil.ts';
+
+import { addRandomPositions, approveRouterForLp, LP_ACCOUNT, seededRandom, startLocalVenue, type LocalVenue } from '../../script/venue/fixtures.ts';
 
 const ROUNDS = 10;
 const QUOTES_PER_ROUND = 110;
@@ -25,17 +23,13 @@ let anvil: Anvil;
 let client: PublicClient;
 let deployment: Deployment;
 let pool: Pool;
-let dataDir: string;
-let deploymentsDir: string;
+let venue: LocalVenue;
 
 const random = seededRandom(0xacc4ed);
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'accredex-quotes-'));
-  deploymentsDir = `deployments/.tmp-quotes-${process.pid}`;
-  anvil = await startAnvil({ host: '127.0.0.1', port: await freePort(), stateFile: join(dataDir, 'state.json'), stateInterval: 60, logFile: join(dataDir, 'anvil.log') });
-  client = createPublicClient({ chain: foundry, transport: http(anvil.rpcUrl, { batch: true }), cacheTime: 0 });
-  deployment = await deployVenue({ rpcUrl: anvil.rpcUrl, privateKey: ANVIL_OPERATOR_KEY, deploymentsDir });
+  venue = await startLocalVenue('quotes', { batch: true });
+  ({ anvil, client, deployment } = venue);
   pool = deployment.pools[0];
 
   await addRandomPositions(client, anvil.rpcUrl, deployment, pool, 40, random);
@@ -43,9 +37,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  await anvil?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-  rmSync(deploymentsDir, { recursive: true, force: true });
+  await venue?.stop();
 });
 
 /** Log-uniform between 10^lo and 10^hi units. */
