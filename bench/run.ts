@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { runGasBenchmark } from './gas.ts';
+import { runLedgerBenchmark, runLoadBenchmark } from './ledger.ts';
 import { runQuoteBenchmark } from './quote.ts';
 import { runStartBenchmark } from './start.ts';
 import { formatTable, mergeResults, type Metric, type Results } from './metrics.ts';
@@ -14,6 +15,8 @@ const benchmarks: Record<string, () => Metric[] | Promise<Metric[]>> = {
   gas: runGasBenchmark,
   start: runStartBenchmark,
   quote: runQuoteBenchmark,
+  ledger: runLedgerBenchmark,
+  load: runLoadBenchmark,
 };
 
 const requested = process.argv.slice(2);

@@ -105,7 +105,8 @@ async function main() {
   const loop = (component: string) => ({ pollMs: config.ACCREDEX_POLL_MS, signal: stop.signal, log: log.child({ component }) });
   if (name === 'settlement' || name === 'all') {
     const o = loop('settlement');
-    tasks.push(runLoop(() => syncOnce({ ...common, outbox: config.ACCREDEX_WEBHOOK_URL !== undefined, log: o.log }), o));
+    const state = {};
+    tasks.push(runLoop(() => syncOnce({ ...common, outbox: config.ACCREDEX_WEBHOOK_URL !== undefined, log: o.log, state }), o));
     if (config.ACCREDEX_WEBHOOK_URL) {
       const w = loop('webhook');
       tasks.push(runLoop(() => deliverOnce({ ledger, url: config.ACCREDEX_WEBHOOK_URL!, log: w.log }), w));

@@ -53,19 +53,16 @@ export interface Decoded {
   unmatched: number;
 }
 
-const abi = [...poolManagerAbi, ...gateHookAbi, ...investorRegistryAbi] as Abi;
+const SETTLEMENT_EVENTS = new Set(['Swap', 'ModifyLiquidity', 'InvestorSwap', 'InvestorLiquidityAdded', 'InvestorLiquidityRemoved']);
+/** Only the events the keeper reads: decoding scans this list for every log, so it is kept short. */
+const abi = [
+  ...[...poolManagerAbi, ...gateHookAbi].filter((item) => item.type === 'event' && SETTLEMENT_EVENTS.has(item.name)),
+  ...investorRegistryAbi.filter((item) => item.type === 'event'),
+] as Abi;
 
 /** The topic0 of every event the settlement keeper reads: one eth_getLogs covers all three contracts. */
 export function settlementTopics(): Hex[] {
-  const wanted = new Set([
-    'Swap',
-    'ModifyLiquidity',
-    'InvestorSwap',
-    'InvestorLiquidityAdded',
-    'InvestorLiquidityRemoved',
-    ...investorRegistryAbi.filter((item) => item.type === 'event').map((e) => e.name),
-  ]);
-  const events = abi.filter((item): item is AbiEvent => item.type === 'event' && wanted.has(item.name));
+  const events = abi.filter((item): item is AbiEvent => item.type === 'event');
   return [...new Set(events.map((e) => toEventSelector(e)))];
 }
 
