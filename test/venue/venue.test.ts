@@ -120,7 +120,7 @@ describe('a fresh local venue', () => {
 
   it('lets an eligible investor swap through UniversalRouter at exactly the quoted amount', async () => {
     const usdIn = 1_000n * 10n ** 6n;
-    const { pool, zeroForOne, args } = buyArgs(CAST.alice, usdIn);
+    const { pool, zeroForOne } = buyArgs(CAST.alice, usdIn);
     await approveVenue(CAST.alice, deployment.stablecoin, deployment.universalRouter);
     const { result: [quoted] } = await client.simulateContract({
       address: deployment.v4Quoter,
@@ -137,7 +137,6 @@ describe('a fresh local venue', () => {
     expect((await client.waitForTransactionReceipt({ hash })).status).toBe('success');
     expect((await balanceOf(pool.security, alice)) - sharesBefore).toBe(quoted);
     expect(usdBefore - (await balanceOf(deployment.stablecoin, alice))).toBe(usdIn);
-    void args;
   });
 
   it('lets the LP mint a position through PositionManager', async () => {

@@ -252,8 +252,9 @@ async function statement(o: ApiOptions, params: URLSearchParams, res: ServerResp
   const format = formatOf(params);
   const period = await asBadRequest(() => parseDays(params.get('from') ?? '', params.get('to') ?? ''));
   const st = await asBadRequest(() => investorStatement(o.ledger, o.chainId, params.get('investor') ?? '', period));
-  res.writeHead(200, { 'content-type': CONTENT_TYPES[format === 'html' ? 'json' : format] });
-  res.end(renderStatement(st, format));
+  const body = await asBadRequest(() => renderStatement(st, format));
+  res.writeHead(200, { 'content-type': CONTENT_TYPES[format] });
+  res.end(body);
 }
 
 function json(res: ServerResponse, status: number, body: unknown) {

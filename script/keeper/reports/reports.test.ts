@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatUnits, parseDays, parseQuarter, renderQuarterly, type QuarterlyReport } from './reports.ts';
+import { formatUnits, parseDays, parseQuarter, renderQuarterly, renderStatement, type QuarterlyReport } from './reports.ts';
 
 describe('periods', () => {
   it('reads quarters as UTC calendar quarters', () => {
@@ -25,6 +25,14 @@ describe('formatUnits', () => {
     expect(formatUnits('123456789012345678901', 18)).toBe('123.456789012345678901');
     expect(formatUnits(0n, 18)).toBe('0');
     expect(formatUnits(-5n, 1)).toBe('-0.5');
+  });
+});
+
+describe('renderStatement', () => {
+  it('refuses html, which is for quarterly reports', () => {
+    const st = { chainId: 1, investor: '0x1', period: parseQuarter('2026Q1'), trades: [] };
+    expect(() => renderStatement(st, 'html')).toThrow(/json or csv/);
+    expect(renderStatement(st, 'csv')).toMatch(/^# Accredex statement for 0x1/);
   });
 });
 

@@ -168,9 +168,10 @@ export function renderQuarterly(r: QuarterlyReport, format: ReportFormat): strin
 <h2>Volume</h2>${table(volume)}<h2>Participants</h2>${table(people)}</body></html>\n`;
 }
 
-/** A statement as JSON or CSV (HTML falls back to JSON's shape in a page-less form: use JSON or CSV). */
+/** A statement as JSON or CSV. */
 export function renderStatement(st: Statement, format: ReportFormat): string {
-  if (format !== 'csv') return JSON.stringify(st, null, 2);
+  if (format === 'html') throw new Error('a statement is json or csv (html is for quarterly reports)');
+  if (format === 'json') return JSON.stringify(st, null, 2);
   const header = ['time', 'tx', 'pool', 'side', 'shares', 'notional', 'price', 'status'];
   const rows = st.trades.map((t) => [t.time, t.txHash, t.pool, t.side, t.shares, t.notional, t.price, t.status]);
   return `# Accredex statement for ${st.investor}, ${st.period.label}, chain ${st.chainId}\n${[header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n')}\n`;
