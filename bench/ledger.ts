@@ -7,7 +7,7 @@ import { ANVIL_MNEMONIC } from '../script/venue/anvil.ts';
 import { approveRouterForLp, LP_ACCOUNT, startLocalVenue, type LocalVenue } from '../script/venue/fixtures.ts';
 import { openPgliteLedger } from '../script/keeper/ledger/db.ts';
 import { runLoop } from '../script/keeper/loop.ts';
-import { decodeSettlementLogs, settlementTopics } from '../script/keeper/settlement/decode.ts';
+import { decodeSettlementLogs, SETTLEMENT_TOPICS } from '../script/keeper/settlement/decode.ts';
 import { syncOnce, writeDecoded } from '../script/keeper/settlement/indexer.ts';
 import type { Metric } from './metrics.ts';
 
@@ -97,13 +97,12 @@ async function ingest(venue: LocalVenue): Promise<Metric[]> {
   // Naive: the same rows from the same decoder, but one eth_getLogs and one header per block, and one INSERT per
   // row (autocommit). Swap counts are compared, so both ledgers must agree.
   const naive = await openPgliteLedger();
-  const topics = settlementTopics();
   let t = performance.now();
   let naiveRows = 0;
   for (let b = BigInt(d.deployBlock); b <= head; b++) {
     const logs = (await client.request({
       method: 'eth_getLogs',
-      params: [{ address: [d.poolManager, d.gateHook, d.investorRegistry], topics: [topics], fromBlock: numberToHex(b), toBlock: numberToHex(b) }],
+      params: [{ address: [d.poolManager, d.gateHook, d.investorRegistry], topics: [SETTLEMENT_TOPICS], fromBlock: numberToHex(b), toBlock: numberToHex(b) }],
     })) as Log[];
     if (logs.length === 0) continue;
     const block = await client.getBlock({ blockNumber: b });

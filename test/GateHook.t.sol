@@ -6,7 +6,6 @@ import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
 import {IHooks} from "@uniswap/v4-core/src/interfaces/IHooks.sol";
 import {Hooks} from "@uniswap/v4-core/src/libraries/Hooks.sol";
 import {TickMath} from "@uniswap/v4-core/src/libraries/TickMath.sol";
-import {CustomRevert} from "@uniswap/v4-core/src/libraries/CustomRevert.sol";
 import {PoolKey} from "@uniswap/v4-core/src/types/PoolKey.sol";
 import {PoolId} from "@uniswap/v4-core/src/types/PoolId.sol";
 import {Currency} from "@uniswap/v4-core/src/types/Currency.sol";
@@ -375,13 +374,7 @@ contract GateHookTest is GateTestBase {
         hook.setRouter(address(quoter), IGateHook.RouterKind.Untrusted);
         vm.prank(eve);
         // An untrusted quoter is checked as itself; V4Quoter reports the gate's refusal as unexpected revert bytes.
-        bytes memory refusal = abi.encodeWithSelector(
-            CustomRevert.WrappedError.selector,
-            address(hook),
-            IHooks.beforeSwap.selector,
-            _notEligible(address(quoter), Eligibility.NotRegistered, 0),
-            abi.encodeWithSelector(Hooks.HookCallFailed.selector)
-        );
+        bytes memory refusal = _hookRefusal(IHooks.beforeSwap.selector, _notEligible(address(quoter), Eligibility.NotRegistered, 0));
         vm.expectRevert(abi.encodeWithSelector(QuoterRevert.UnexpectedRevertBytes.selector, refusal));
         quoter.quoteExactInputSingle(IV4Quoter.QuoteExactSingleParams(key, !_securityIs0(key), 1_000e6, ""));
     }

@@ -42,12 +42,8 @@ contract RestrictedSecurityToken is ERC20, IRestrictedSecurity {
     /// @dev A zero-value transfer moves nothing and is not checked: the PoolManager pays an LP's exit in both
     /// currencies, often 0 of one, and that must never block the exit.
     function _update(address from, address to, uint256 value) internal override {
-        if (value != 0) _authorize(from, to, value);
+        if (value != 0 && !_clearedSettlement(from, to)) _check(from, to, value);
         super._update(from, to, value);
-    }
-
-    function _authorize(address from, address to, uint256 value) private {
-        if (!_clearedSettlement(from, to)) _check(from, to, value);
     }
 
     /// @dev A settlement with the PoolManager whose investor side the gate admitted in this transaction.

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { dirname } from 'node:path';
@@ -15,7 +15,6 @@ export interface AnvilOptions {
 
 export interface Anvil {
   rpcUrl: string;
-  process: ChildProcess;
   /** Writes the chain's state to the state file now. */
   save(): Promise<void>;
   /** Saves the state, then stops anvil and waits for it to exit. */
@@ -79,7 +78,6 @@ export async function startAnvil(opts: AnvilOptions): Promise<Anvil> {
 
   return {
     rpcUrl,
-    process: child,
     save,
     async stop() {
       clearInterval(timer);

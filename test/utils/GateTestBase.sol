@@ -252,14 +252,12 @@ abstract contract GateTestBase is Test, DeployPermit2, CanonicalStack {
 
     /// @dev A hook revert reaches the caller wrapped by the PoolManager in `WrappedError`.
     function _expectHookRevert(bytes4 callback, bytes memory reason) internal {
-        vm.expectRevert(
-            abi.encodeWithSelector(
-                CustomRevert.WrappedError.selector,
-                address(hook),
-                callback,
-                reason,
-                abi.encodeWithSelector(Hooks.HookCallFailed.selector)
-            )
+        vm.expectRevert(_hookRefusal(callback, reason));
+    }
+
+    function _hookRefusal(bytes4 callback, bytes memory reason) internal view returns (bytes memory) {
+        return abi.encodeWithSelector(
+            CustomRevert.WrappedError.selector, address(hook), callback, reason, abi.encodeWithSelector(Hooks.HookCallFailed.selector)
         );
     }
 

@@ -2,6 +2,8 @@ import { parseEventLogs, toEventSelector, type AbiEvent, type Address, type Hex,
 import { gateHookAbi, investorRegistryAbi, poolManagerAbi } from '../../../sdk/abis/generated.ts';
 import type { Deployment } from '../../../sdk/manifest.ts';
 import type { Ledger } from '../ledger/db.ts';
+import { readCheckpoint, saveCheckpoint } from '../ledger/checkpoints.ts';
+import { jsonSafe } from '../settlement/decode.ts';
 
 export const MONITOR = 'monitor';
 const EXPIRY_WARNING_SECONDS = 30n * 86_400n;
@@ -33,16 +35,14 @@ const registryEvents = investorRegistryAbi.filter((e): e is Extract<(typeof inve
 const abi = [initializeEvent, pausedEvent, ...registryEvents];
 const topics = [...new Set(abi.map((e) => toEventSelector(e as AbiEvent)))];
 
-const jsonSafe = (args: Record<string, unknown>) =>
-  Object.fromEntries(Object.entries(args).map(([k, v]) => [k, typeof v === 'bigint' ? v.toString() : v]));
 
 /** One monitoring step over the next confirmed range, then the expiry sweep. Returns the alerts raised. */
 export async function monitorOnce(o: MonitorOptions): Promise<{ alerts: Alert[]; caughtUp: boolean }> {
   const d = o.deployment;
   const head = await o.client.getBlockNumber({ cacheTime: 0 });
   const safeHead = head - BigInt(o.confirmations) + 1n;
-  const [cp] = await o.ledger.query<{ block_number: string }>('select block_number from checkpoints where keeper = $1 and chain_id = $2', [MONITOR, d.chainId]);
-  const from = cp ? BigInt(cp.block_number) + 1n : BigInt(d.deployBlock);
+  const cp = await readCheckpoint(o.ledger, MONITOR, d.chainId);
+  const from = cp ? cp.number + 1n : BigInt(d.deployBlock);
   const alerts: Alert[] = [];
   let to = from - 1n;
   if (from <= safeHead) {
@@ -67,13 +67,7 @@ export async function monitorOnce(o: MonitorOptions): Promise<{ alerts: Alert[];
         await tx.query('insert into monitored_investors (chain_id, investor) values ($1, $2) on conflict do nothing', [d.chainId, a.data.investor]);
       }
     }
-    if (hash) {
-      await tx.query(
-        `insert into checkpoints (keeper, chain_id, block_number, block_hash) values ($1, $2, $3, $4)
-         on conflict (keeper, chain_id) do update set block_number = excluded.block_number, block_hash = excluded.block_hash, updated_at = now()`,
-        [MONITOR, d.chainId, to.toString(), hash],
-      );
-    }
+    if (hash) await saveCheckpoint(tx, MONITOR, d.chainId, to, hash);
   });
   for (const a of raised) {
     const line = { kind: a.kind, subject: a.subject, ...a.data };

@@ -61,10 +61,9 @@ const abi = [
 ] as Abi;
 
 /** The topic0 of every event the settlement keeper reads: one eth_getLogs covers all three contracts. */
-export function settlementTopics(): Hex[] {
-  const events = abi.filter((item): item is AbiEvent => item.type === 'event');
-  return [...new Set(events.map((e) => toEventSelector(e)))];
-}
+export const SETTLEMENT_TOPICS: Hex[] = [
+  ...new Set(abi.filter((item): item is AbiEvent => item.type === 'event').map((e) => toEventSelector(e))),
+];
 
 const formatPrice = (stable: bigint, shares: bigint): string => {
   if (shares === 0n) return '0';
@@ -72,7 +71,8 @@ const formatPrice = (stable: bigint, shares: bigint): string => {
   return `${micros / 10n ** 6n}.${(micros % 10n ** 6n).toString().padStart(6, '0')}`;
 };
 
-const jsonSafe = (args: Record<string, unknown>) =>
+/** Event arguments as JSON can hold them (bigints as decimal strings). */
+export const jsonSafe = (args: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(args).map(([k, v]) => [k, typeof v === 'bigint' ? v.toString() : v]));
 
 /**

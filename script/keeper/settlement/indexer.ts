@@ -2,7 +2,8 @@ import type { Hex, Log, PublicClient } from 'viem';
 import type { Deployment } from '../../../sdk/manifest.ts';
 import type { Ledger } from '../ledger/db.ts';
 import { LOG_TABLES } from '../ledger/schema.ts';
-import { decodeSettlementLogs, settlementTopics, type BlockRef, type Decoded } from './decode.ts';
+import { readCheckpoint, saveCheckpoint } from '../ledger/checkpoints.ts';
+import { decodeSettlementLogs, SETTLEMENT_TOPICS, type BlockRef, type Decoded } from './decode.ts';
 
 export const KEEPER = 'settlement';
 
@@ -40,13 +41,8 @@ interface Checkpoint {
   hash: Hex | undefined;
 }
 
-async function readCheckpoint(o: SettlementOptions): Promise<Checkpoint> {
-  const rows = await o.ledger.query<{ block_number: string; block_hash: Hex }>(
-    'select block_number, block_hash from checkpoints where keeper = $1 and chain_id = $2',
-    [KEEPER, o.deployment.chainId],
-  );
-  if (rows.length > 0) return { number: BigInt(rows[0].block_number), hash: rows[0].block_hash };
-  return { number: BigInt(o.deployment.deployBlock) - 1n, hash: undefined };
+async function checkpointOf(o: SettlementOptions): Promise<Checkpoint> {
+  return (await readCheckpoint(o.ledger, KEEPER, o.deployment.chainId)) ?? { number: BigInt(o.deployment.deployBlock) - 1n, hash: undefined };
 }
 
 async function header(client: PublicClient, number: bigint): Promise<BlockRef> {
@@ -62,14 +58,14 @@ async function header(client: PublicClient, number: bigint): Promise<BlockRef> {
 export async function syncOnce(o: SettlementOptions): Promise<SyncResult> {
   const chainId = o.deployment.chainId;
   const head = await o.client.getBlockNumber({ cacheTime: 0 });
-  let cp = await readCheckpoint(o);
+  let cp = await checkpointOf(o);
   let reorgAncestor: bigint | undefined;
 
   if (cp.hash !== undefined && cp.number >= 0n) {
     const onChain = cp.number <= head ? (await header(o.client, cp.number)).hash : undefined;
     if (onChain !== cp.hash) {
       reorgAncestor = await rollBack(o, cp.number);
-      cp = await readCheckpoint(o);
+      cp = await checkpointOf(o);
     }
   }
 
@@ -122,11 +118,7 @@ export async function syncOnce(o: SettlementOptions): Promise<SyncResult> {
       [...blocks.values()].map((b) => [chainId, b.number.toString(), b.hash, b.timestamp.toString()]),
       'on conflict (chain_id, number) do update set hash = excluded.hash, timestamp = excluded.timestamp',
     );
-    await tx.query(
-      `insert into checkpoints (keeper, chain_id, block_number, block_hash) values ($1, $2, $3, $4)
-       on conflict (keeper, chain_id) do update set block_number = excluded.block_number, block_hash = excluded.block_hash, updated_at = now()`,
-      [KEEPER, chainId, to.toString(), blocks.get(to)!.hash],
-    );
+    await saveCheckpoint(tx, KEEPER, chainId, to, blocks.get(to)!.hash);
   });
   const written = performance.now();
   await finalize(o, head);
@@ -216,7 +208,7 @@ async function rollBack(o: SettlementOptions, from: bigint): Promise<bigint> {
     }
     await tx.query('delete from blocks where chain_id = $1 and number > $2', [chainId, ancestor.toString()]);
     if (ancestorHash) {
-      await tx.query('update checkpoints set block_number = $3, block_hash = $4, updated_at = now() where keeper = $1 and chain_id = $2', [KEEPER, chainId, ancestor.toString(), ancestorHash]);
+      await saveCheckpoint(tx, KEEPER, chainId, ancestor, ancestorHash);
     } else {
       await tx.query('delete from checkpoints where keeper = $1 and chain_id = $2', [KEEPER, chainId]);
     }
@@ -245,7 +237,7 @@ async function getLogsAdaptive(o: SettlementOptions, from: bigint, to: bigint): 
         method: 'eth_getLogs',
         params: [{
           address: [d.poolManager, d.gateHook, d.investorRegistry],
-          topics: [settlementTopics()],
+          topics: [SETTLEMENT_TOPICS],
           fromBlock: `0x${from.toString(16)}`,
           toBlock: `0x${to.toString(16)}`,
         }],
