@@ -26,22 +26,36 @@ let venue: LocalVenue;
 const random = seededRandom(0xfa17);
 const faults = { tooManyRequests: 0, serverError: 0, hang: 0, truncated: 0, passed: 0 };
 
-/** Forwards JSON-RPC to anvil, or fails in one of four ways (a fault rate of about a third). */
+/**
+ * Forwards JSON-RPC to anvil, or fails in one of four ways: a third of the requests, in shuffled cycles of twelve so
+ * that every kind of fault happens however few requests the keeper needs. One cycle in three starts with an outage
+ * (five 500s in a row), longer than the client's retries, so whole steps fail and the keeper's loop backs off.
+ */
+const CYCLE = ['429', '500', 'hang', 'truncate', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass'] as const;
+let cycle: (typeof CYCLE)[number][] = [];
+function nextFate() {
+  if (cycle.length === 0) {
+    cycle = [...CYCLE].sort(() => random() - 0.5);
+    if (random() < 1 / 3) cycle.push('500', '500', '500', '500', '500');
+  }
+  return cycle.pop()!;
+}
+
 function startProxy(target: string, port: number): Promise<Server> {
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const roll = random();
-    if (roll < 0.1) return faults.tooManyRequests++, res.writeHead(429).end('slow down');
-    if (roll < 0.2) return faults.serverError++, res.writeHead(500).end('{"error":"boom"}');
-    if (roll < 0.25) {
+    const fate = nextFate();
+    if (fate === '429') return faults.tooManyRequests++, res.writeHead(429).end('slow down');
+    if (fate === '500') return faults.serverError++, res.writeHead(500).end('{"error":"boom"}');
+    if (fate === 'hang') {
       faults.hang++;
       setTimeout(() => res.destroy(), 1_500); // past the client's timeout
       return;
     }
     const upstream = await fetch(target, { method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.concat(chunks) });
     const body = await upstream.text();
-    if (roll < 0.33) {
+    if (fate === 'truncate') {
       faults.truncated++;
       res.writeHead(200, { 'content-type': 'application/json' });
       return res.end(body.slice(0, Math.floor(body.length / 2)));

@@ -129,6 +129,12 @@ export const MIGRATIONS: string[] = [
   );
   create index webhook_outbox_due on webhook_outbox (next_attempt_at) where delivered_at is null;
   `,
+  // Finalizing looks only at pending rows, which are few (the last few blocks) however large the ledger grows.
+  `
+  create index trades_pending on trades (chain_id, block_number) where status = 'pending';
+  create index liquidity_events_pending on liquidity_events (chain_id, block_number) where status = 'pending';
+  create index registry_events_pending on registry_events (chain_id, block_number) where status = 'pending';
+  `,
 ];
 
 /** The tables whose rows come from chain logs and carry a block and a status. */

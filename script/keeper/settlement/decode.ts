@@ -1,4 +1,4 @@
-import { parseEventLogs, toEventSelector, type Abi, type AbiEvent, type Address, type Hex, type Log } from 'viem';
+import { decodeEventLog, getAddress, toEventSelector, type Abi, type AbiEvent, type Address, type Hex } from 'viem';
 import { gateHookAbi, investorRegistryAbi, poolManagerAbi } from '../../../sdk/abis/generated.ts';
 import type { Deployment, Pool } from '../../../sdk/manifest.ts';
 
@@ -54,7 +54,7 @@ export interface Decoded {
 }
 
 const SETTLEMENT_EVENTS = new Set(['Swap', 'ModifyLiquidity', 'InvestorSwap', 'InvestorLiquidityAdded', 'InvestorLiquidityRemoved']);
-/** Only the events the keeper reads: decoding scans this list for every log, so it is kept short. */
+/** Only the events the keeper reads. */
 const abi = [
   ...[...poolManagerAbi, ...gateHookAbi].filter((item) => item.type === 'event' && SETTLEMENT_EVENTS.has(item.name)),
   ...investorRegistryAbi.filter((item) => item.type === 'event'),
@@ -64,6 +64,77 @@ const abi = [
 export const SETTLEMENT_TOPICS: Hex[] = [
   ...new Set(abi.filter((item): item is AbiEvent => item.type === 'event').map((e) => toEventSelector(e))),
 ];
+
+/** A log as eth_getLogs returns it (quantities in hex). `blockTimestamp` is newer and not served by every node. */
+export interface RpcLog {
+  address: Address;
+  topics: Hex[];
+  data: Hex;
+  blockNumber: Hex;
+  blockHash: Hex;
+  blockTimestamp?: Hex;
+  transactionHash: Hex;
+  logIndex: Hex;
+  removed?: boolean;
+}
+
+interface Event {
+  name: string;
+  address: string;
+  args: Record<string, unknown>;
+  blockNumber: bigint;
+  txHash: Hex;
+  logIndex: number;
+}
+
+const topic = (name: string) => toEventSelector(abi.find((e): e is AbiEvent => e.type === 'event' && e.name === name && 'inputs' in e)!);
+const checksummed = new Map<string, Address>();
+/** An address from the low 20 bytes of a 32-byte word, checksummed as viem returns it (memoized: few distinct). */
+const addressIn = (word: string): Address => {
+  const lower = `0x${word.slice(-40)}`;
+  let a = checksummed.get(lower);
+  if (!a) checksummed.set(lower, (a = getAddress(lower)));
+  return a;
+};
+const word = (data: Hex, i: number) => data.slice(2 + i * 64, 2 + (i + 1) * 64);
+const int = (bits: number, w: string) => BigInt.asIntN(bits, BigInt(`0x${w}`));
+
+/**
+ * The events of every swap and liquidity change have fixed layouts, and decoding them is most of what the keeper
+ * does with a range of logs, so they are read straight from their words (pinned to viem's decoder by a test).
+ * Anything else (the registry's audit events) goes through viem.
+ */
+const FIXED: Record<Hex, (l: RpcLog) => { name: string; args: Record<string, unknown> }> = {
+  [topic('Swap')]: (l) => ({
+    name: 'Swap',
+    args: {
+      id: l.topics[1], sender: addressIn(l.topics[2]),
+      amount0: int(128, word(l.data, 0)), amount1: int(128, word(l.data, 1)),
+      sqrtPriceX96: BigInt(`0x${word(l.data, 2)}`), liquidity: BigInt(`0x${word(l.data, 3)}`),
+      tick: Number(int(24, word(l.data, 4))), fee: Number(BigInt(`0x${word(l.data, 5)}`)),
+    },
+  }),
+  [topic('ModifyLiquidity')]: (l) => ({
+    name: 'ModifyLiquidity',
+    args: {
+      id: l.topics[1], sender: addressIn(l.topics[2]),
+      tickLower: Number(int(24, word(l.data, 0))), tickUpper: Number(int(24, word(l.data, 1))),
+      liquidityDelta: int(256, word(l.data, 2)), salt: `0x${word(l.data, 3)}`,
+    },
+  }),
+  ...Object.fromEntries(['InvestorSwap', 'InvestorLiquidityAdded', 'InvestorLiquidityRemoved'].map((name) => [
+    topic(name),
+    (l: RpcLog) => ({ name, args: { poolId: l.topics[1], investor: addressIn(l.topics[2]) } }),
+  ])),
+};
+
+/** One log's event name and arguments, as viem's `decodeEventLog` would give them. */
+export function decodeLog(l: RpcLog): { name: string; args: Record<string, unknown> } {
+  const fixed = FIXED[l.topics[0]];
+  if (fixed) return fixed(l);
+  const { eventName, args } = decodeEventLog({ abi, topics: l.topics as [Hex, ...Hex[]], data: l.data, strict: true });
+  return { name: eventName!, args: args as unknown as Record<string, unknown> };
+}
 
 const formatPrice = (stable: bigint, shares: bigint): string => {
   if (shares === 0n) return '0';
@@ -81,40 +152,47 @@ export const jsonSafe = (args: Record<string, unknown>) =>
  * InvestorLiquidityAdded come just before the PoolManager's event (the gate emits them from before-hooks),
  * InvestorLiquidityRemoved just after (after-hook).
  */
-export function decodeSettlementLogs(logs: Log[], d: Deployment, blocks: Map<bigint, BlockRef>): Decoded {
+export function decodeSettlementLogs(logs: RpcLog[], d: Deployment, blocks: Map<bigint, BlockRef>): Decoded {
   const pools = new Map<string, Pool>(d.pools.map((p) => [p.poolId.toLowerCase(), p]));
-  const events = parseEventLogs({ abi, logs, strict: true }).filter((e) => {
-    const address = e.address.toLowerCase();
-    if (address === d.investorRegistry.toLowerCase()) return true;
-    if (address === d.gateHook.toLowerCase()) return e.eventName.startsWith('Investor');
-    return address === d.poolManager.toLowerCase() && pools.has(String((e.args as { id?: Hex }).id).toLowerCase());
-  });
+  const registry = d.investorRegistry.toLowerCase();
+  const gate = d.gateHook.toLowerCase();
+  const poolManager = d.poolManager.toLowerCase();
+  const events: Event[] = [];
+  for (const l of logs) {
+    if (l.removed) continue;
+    const address = l.address.toLowerCase();
+    // The PoolManager's events of pools other than the gated ones are not the venue's (topic1 is the pool id).
+    if (address === poolManager && !pools.has(l.topics[1]?.toLowerCase())) continue;
+    if (address !== poolManager && address !== gate && address !== registry) continue;
+    const { name, args } = decodeLog(l);
+    if (address === gate && !name.startsWith('Investor')) continue;
+    events.push({ name, address, args, blockNumber: BigInt(l.blockNumber), txHash: l.transactionHash, logIndex: Number(l.logIndex) });
+  }
   const out: Decoded = { trades: [], liquidity: [], registry: [], unmatched: 0 };
-  const place = (e: (typeof events)[number]): Placed => {
-    const block = blocks.get(e.blockNumber!);
+  const place = (e: Event): Placed => {
+    const block = blocks.get(e.blockNumber);
     if (!block) throw new Error(`no block header for block ${e.blockNumber}`);
-    return { txHash: e.transactionHash!, logIndex: e.logIndex!, block };
+    return { txHash: e.txHash, logIndex: e.logIndex, block };
   };
 
   for (let i = 0; i < events.length; i++) {
     const e = events[i];
-    const args = e.args as Record<string, unknown>;
-    if (e.address.toLowerCase() === d.investorRegistry.toLowerCase()) {
-      out.registry.push({ ...place(e), event: e.eventName, args: jsonSafe(args) });
+    const args = e.args;
+    if (e.address === registry) {
+      out.registry.push({ ...place(e), event: e.name, args: jsonSafe(args) });
       continue;
     }
-    if (e.address.toLowerCase() !== d.poolManager.toLowerCase()) continue;
+    if (e.address !== poolManager) continue;
     const pool = pools.get(String(args.id).toLowerCase())!;
-    const sameTx = (j: number) => events[j]?.transactionHash === e.transactionHash;
     const gateEvent = (name: string, from: number, step: number) => {
-      for (let j = from; j >= 0 && j < events.length && sameTx(j); j += step) {
+      for (let j = from; j >= 0 && j < events.length && events[j].txHash === e.txHash; j += step) {
         const g = events[j];
-        if (g.eventName === name && String((g.args as { poolId: Hex }).poolId).toLowerCase() === pool.poolId.toLowerCase()) return g;
+        if (g.name === name && String(g.args.poolId).toLowerCase() === pool.poolId.toLowerCase()) return g;
       }
       return undefined;
     };
 
-    if (e.eventName === 'Swap') {
+    if (e.name === 'Swap') {
       const investorEvent = gateEvent('InvestorSwap', i - 1, -1);
       if (!investorEvent) out.unmatched++;
       const amount0 = args.amount0 as bigint;
@@ -129,7 +207,7 @@ export function decodeSettlementLogs(logs: Log[], d: Deployment, blocks: Map<big
         poolId: pool.poolId,
         poolName: pool.name,
         security: pool.security,
-        investor: ((investorEvent?.args as { investor?: Address })?.investor ?? args.sender) as Address,
+        investor: (investorEvent?.args.investor ?? args.sender) as Address,
         router: args.sender as Address,
         side: securityDelta > 0n ? 'buy' : 'sell',
         securityAmount: securityDelta < 0n ? -securityDelta : securityDelta,
@@ -138,14 +216,14 @@ export function decodeSettlementLogs(logs: Log[], d: Deployment, blocks: Map<big
         feePips,
         feeAmount: (input * BigInt(feePips) + 999_999n) / 1_000_000n,
       });
-    } else if (e.eventName === 'ModifyLiquidity') {
+    } else if (e.name === 'ModifyLiquidity') {
       const delta = args.liquidityDelta as bigint;
       const investorEvent = delta > 0n ? gateEvent('InvestorLiquidityAdded', i - 1, -1) : gateEvent('InvestorLiquidityRemoved', i + 1, 1);
       if (!investorEvent) out.unmatched++;
       out.liquidity.push({
         ...place(e),
         poolId: pool.poolId,
-        investor: ((investorEvent?.args as { investor?: Address })?.investor ?? args.sender) as Address,
+        investor: (investorEvent?.args.investor ?? args.sender) as Address,
         router: args.sender as Address,
         tickLower: Number(args.tickLower),
         tickUpper: Number(args.tickUpper),

@@ -1,9 +1,9 @@
-import type { Hex, Log, PublicClient } from 'viem';
+import type { Hex, PublicClient } from 'viem';
 import type { Deployment } from '../../../sdk/manifest.ts';
 import type { Ledger } from '../ledger/db.ts';
 import { LOG_TABLES } from '../ledger/schema.ts';
 import { readCheckpoint, saveCheckpoint } from '../ledger/checkpoints.ts';
-import { decodeSettlementLogs, SETTLEMENT_TOPICS, type BlockRef, type Decoded } from './decode.ts';
+import { decodeSettlementLogs, SETTLEMENT_TOPICS, type BlockRef, type Decoded, type RpcLog } from './decode.ts';
 
 export const KEEPER = 'settlement';
 
@@ -20,8 +20,9 @@ export interface SettlementOptions {
   /** Queue each new confirmation for webhook delivery, in the same transaction as the trade (an outbox). */
   outbox?: boolean;
   /**
-   * Kept between steps: the getLogs range that last worked, so a refusal is paid once, not on every step. The range
-   * grows back toward `maxRange` by a quarter after each success.
+   * Kept between steps: the next getLogs range. It starts at `FIRST_RANGE` blocks and is sized from the log density
+   * just seen, so a response carries about `TARGET_LOGS` logs; it grows at most fourfold a step, and to no more than
+   * a quarter above a range the RPC just refused.
    */
   state?: { range?: number };
 }
@@ -72,37 +73,33 @@ export async function syncOnce(o: SettlementOptions): Promise<SyncResult> {
   const from = cp.number + 1n;
   const indexed = { trades: 0, liquidity: 0, registry: 0 };
   if (from > head) {
-    await finalize(o, head);
+    await finalize(o, head - BigInt(o.confirmations) + 1n);
     return { head, checkpoint: cp.number, indexed, reorgAncestor, caughtUp: true };
   }
 
   const started = performance.now();
-  const range = BigInt(o.state?.range ?? o.maxRange);
-  const { logs, to } = await getLogsAdaptive(o, from, head < from + range - 1n ? head : from + range - 1n);
-  if (o.state) {
-    const worked = Number(to - from + 1n);
-    o.state.range = Math.min(o.maxRange, to === head ? Math.max(o.state.range ?? o.maxRange, worked) : Math.ceil(worked * 1.25));
-  }
+  const state = o.state ?? {};
+  const range = state.range ?? Math.min(o.maxRange, FIRST_RANGE);
+  const fetched = await getLogsAdaptive(o, from, head < from + BigInt(range) - 1n ? head : from + BigInt(range) - 1n);
+  const { logs, to } = fetched;
+  const worked = Number(to - from + 1n);
+  const sized = Math.floor((worked * TARGET_LOGS) / Math.max(1, logs.length));
+  state.range = Math.max(1, Math.min(o.maxRange, fetched.refused ? Math.ceil(worked * 1.25) : Math.min(range * 4, sized)));
   const gotLogs = performance.now();
-  const numbers = new Set<bigint>([to, ...logs.map((l) => l.blockNumber!)]);
-  const blocks = new Map<bigint, BlockRef>();
-  await Promise.all([...numbers].map(async (n) => blocks.set(n, await header(o.client, n))));
+  const blocks = await blocksOf(o, logs, fetched.last);
   const gotHeaders = performance.now();
-  // A log whose block hash differs from the header we just read means the chain moved under us: try again.
-  for (const l of logs) {
-    if (blocks.get(l.blockNumber!)!.hash !== l.blockHash) throw new Error(`block ${l.blockNumber} changed while indexing; retry`);
-  }
   const decoded = decodeSettlementLogs(logs, o.deployment, blocks);
   const decodedAt = performance.now();
   if (decoded.unmatched > 0) o.log?.warn({ from, to, unmatched: decoded.unmatched }, 'PoolManager events without the gate event naming the investor');
 
+  const finalThrough = head - BigInt(o.confirmations) + 1n;
   await o.ledger.transaction(async (tx) => {
-    await writeDecoded(tx, chainId, decoded);
+    await writeDecoded(tx, chainId, decoded, finalThrough);
     if (o.outbox) {
       await insertMany(
         tx,
         'webhook_outbox',
-        ['chain_id', 'tx_hash', 'log_index', 'payload'],
+        { chain_id: 'integer', tx_hash: 'text', log_index: 'integer', payload: 'jsonb' },
         decoded.trades.map((t) => [chainId, t.txHash, t.logIndex, JSON.stringify({
           event: 'trade', chainId, ...t,
           securityAmount: t.securityAmount.toString(), stableAmount: t.stableAmount.toString(), feeAmount: t.feeAmount.toString(),
@@ -114,14 +111,14 @@ export async function syncOnce(o: SettlementOptions): Promise<SyncResult> {
     await insertMany(
       tx,
       'blocks',
-      ['chain_id', 'number', 'hash', 'timestamp'],
+      { chain_id: 'integer', number: 'bigint', hash: 'text', timestamp: 'bigint' },
       [...blocks.values()].map((b) => [chainId, b.number.toString(), b.hash, b.timestamp.toString()]),
       'on conflict (chain_id, number) do update set hash = excluded.hash, timestamp = excluded.timestamp',
     );
-    await saveCheckpoint(tx, KEEPER, chainId, to, blocks.get(to)!.hash);
+    await saveCheckpoint(tx, KEEPER, chainId, to, fetched.last.hash);
   });
   const written = performance.now();
-  await finalize(o, head);
+  await finalize(o, finalThrough);
   indexed.trades = decoded.trades.length;
   indexed.liquidity = decoded.liquidity.length;
   indexed.registry = decoded.registry.length;
@@ -137,47 +134,55 @@ export async function syncOnce(o: SettlementOptions): Promise<SyncResult> {
 }
 
 /**
- * INSERT of many rows per statement (far cheaper than one per row), in chunks that stay under PostgreSQL's 65,535
- * bind parameters.
+ * INSERT of many rows in one statement: each column goes as one array parameter and `unnest` turns them back into
+ * rows, so a statement costs the same few parameters however many rows it carries (and no bind-parameter limit).
  */
-async function insertMany(tx: Pick<Ledger, 'query'>, table: string, columns: string[], rows: unknown[][], onConflict: string) {
-  const perStatement = Math.max(1, Math.min(1000, Math.floor(60_000 / columns.length)));
-  for (let start = 0; start < rows.length; start += perStatement) {
-    const chunk = rows.slice(start, start + perStatement);
-    const params: unknown[] = [];
-    const tuples = chunk.map((row) => `(${row.map((value) => `$${params.push(value)}`).join(', ')})`);
-    await tx.query(`insert into ${table} (${columns.join(', ')}) values ${tuples.join(', ')} ${onConflict}`, params);
-  }
+async function insertMany(tx: Pick<Ledger, 'query'>, table: string, columns: Record<string, string>, rows: unknown[][], onConflict: string) {
+  if (rows.length === 0) return;
+  const names = Object.keys(columns);
+  const arrays = names.map((_, c) => rows.map((row) => row[c]));
+  const casts = Object.values(columns).map((type, c) => `$${c + 1}::${type}[]`);
+  await tx.query(`insert into ${table} (${names.join(', ')}) select * from unnest(${casts.join(', ')}) ${onConflict}`, arrays);
 }
 
-/** Upserts: a row re-included after a reorg (same tx and log index) comes back to life with its new block. */
-export async function writeDecoded(tx: Pick<Ledger, 'query'>, chainId: number, d: Decoded) {
-  const placeColumns = ['chain_id', 'tx_hash', 'log_index', 'block_number', 'block_hash', 'block_time'];
+/**
+ * Upserts: a row re-included after a reorg (same tx and log index) comes back to life with its new block. Rows at or
+ * below `finalThrough` are written final: they already have their confirmations.
+ */
+export async function writeDecoded(tx: Pick<Ledger, 'query'>, chainId: number, d: Decoded, finalThrough: bigint) {
+  const placeColumns = { chain_id: 'integer', tx_hash: 'text', log_index: 'integer', block_number: 'bigint', block_hash: 'text', block_time: 'bigint' };
   const place = (r: { txHash: Hex; logIndex: number; block: BlockRef }) => [
     chainId, r.txHash, r.logIndex, r.block.number.toString(), r.block.hash, r.block.timestamp.toString(),
   ];
+  const status = (r: { block: BlockRef }) => (r.block.number <= finalThrough ? 'final' : 'pending');
   const revive = `on conflict (chain_id, tx_hash, log_index) do update set block_number = excluded.block_number,
-    block_hash = excluded.block_hash, block_time = excluded.block_time, status = 'pending'`;
+    block_hash = excluded.block_hash, block_time = excluded.block_time, status = excluded.status`;
   await insertMany(
     tx,
     'trades',
-    [...placeColumns, 'pool_id', 'pool_name', 'security', 'investor', 'router', 'side', 'security_amount', 'stable_amount', 'price', 'fee_pips', 'fee_amount', 'status'],
+    {
+      ...placeColumns, pool_id: 'text', pool_name: 'text', security: 'text', investor: 'text', router: 'text', side: 'text',
+      security_amount: 'numeric', stable_amount: 'numeric', price: 'numeric', fee_pips: 'integer', fee_amount: 'numeric', status: 'text',
+    },
     d.trades.map((t) => [...place(t), t.poolId, t.poolName, t.security, t.investor, t.router, t.side, t.securityAmount.toString(),
-      t.stableAmount.toString(), t.price, t.feePips, t.feeAmount.toString(), 'pending']),
+      t.stableAmount.toString(), t.price, t.feePips, t.feeAmount.toString(), status(t)]),
     revive,
   );
   await insertMany(
     tx,
     'liquidity_events',
-    [...placeColumns, 'pool_id', 'investor', 'router', 'tick_lower', 'tick_upper', 'liquidity_delta', 'salt', 'status'],
-    d.liquidity.map((l) => [...place(l), l.poolId, l.investor, l.router, l.tickLower, l.tickUpper, l.liquidityDelta.toString(), l.salt, 'pending']),
+    {
+      ...placeColumns, pool_id: 'text', investor: 'text', router: 'text', tick_lower: 'integer', tick_upper: 'integer',
+      liquidity_delta: 'numeric', salt: 'text', status: 'text',
+    },
+    d.liquidity.map((l) => [...place(l), l.poolId, l.investor, l.router, l.tickLower, l.tickUpper, l.liquidityDelta.toString(), l.salt, status(l)]),
     revive,
   );
   await insertMany(
     tx,
     'registry_events',
-    [...placeColumns, 'event', 'args', 'status'],
-    d.registry.map((r) => [...place(r), r.event, JSON.stringify(r.args), 'pending']),
+    { ...placeColumns, event: 'text', args: 'jsonb', status: 'text' },
+    d.registry.map((r) => [...place(r), r.event, JSON.stringify(r.args), status(r)]),
     revive,
   );
 }
@@ -218,8 +223,7 @@ async function rollBack(o: SettlementOptions, from: bigint): Promise<bigint> {
 }
 
 /** pending -> final once `confirmations` blocks (the row's own included) are on the chain. */
-async function finalize(o: SettlementOptions, head: bigint) {
-  const finalThrough = head - BigInt(o.confirmations) + 1n;
+async function finalize(o: SettlementOptions, finalThrough: bigint) {
   for (const table of LOG_TABLES) {
     await o.ledger.query(`update ${table} set status = 'final' where chain_id = $1 and status = 'pending' and block_number <= $2`, [
       o.deployment.chainId,
@@ -228,34 +232,70 @@ async function finalize(o: SettlementOptions, head: bigint) {
   }
 }
 
-/** eth_getLogs over [from, to], halving the range while the RPC refuses it as too large. */
-async function getLogsAdaptive(o: SettlementOptions, from: bigint, to: bigint): Promise<{ logs: Log[]; to: bigint }> {
+/**
+ * The most logs one eth_getLogs should return: about 7.5 MB of swap logs, under the 10 MB response limit of viem's
+ * HTTP transport and the usual provider caps.
+ */
+export const TARGET_LOGS = 10_000;
+/** The first range asked for: small, so a dense history costs one short probe instead of a refused giant. */
+const FIRST_RANGE = 100;
+
+/** A range refusal: too many blocks or results, or a body over the transport's limit. Retrying it can't help. */
+const isRangeRefusal = (err: unknown) =>
+  (err as Error).name === 'ResponseBodyTooLargeError' || /range|limit|too many|exceed|size/i.test(String((err as Error).message));
+
+/**
+ * eth_getLogs over [from, to], halving the range while the RPC refuses it as too large. The first try has no
+ * transport retries, so a refusal is acted on at once; any other failure is retried as usual. `last` is the header
+ * of `to`, read before and after the logs: if it changed, the chain reorganized while they were fetched and the step
+ * is retried rather than trusting logs that may be from the old branch.
+ */
+async function getLogsAdaptive(o: SettlementOptions, from: bigint, to: bigint): Promise<{ logs: RpcLog[]; to: bigint; last: BlockRef; refused: boolean }> {
   const d = o.deployment;
+  let refused = false;
   for (;;) {
+    const last = await header(o.client, to);
+    const getLogs = (retryCount?: number) =>
+      o.client.request(
+        { method: 'eth_getLogs', params: [{ address: [d.poolManager, d.gateHook, d.investorRegistry], topics: [SETTLEMENT_TOPICS], fromBlock: `0x${from.toString(16)}`, toBlock: `0x${to.toString(16)}` }] },
+        { retryCount },
+      ) as Promise<unknown> as Promise<RpcLog[]>;
+    let logs: RpcLog[];
     try {
-      const logs = await o.client.request({
-        method: 'eth_getLogs',
-        params: [{
-          address: [d.poolManager, d.gateHook, d.investorRegistry],
-          topics: [SETTLEMENT_TOPICS],
-          fromBlock: `0x${from.toString(16)}`,
-          toBlock: `0x${to.toString(16)}`,
-        }],
-      });
-      const parsed = (logs as Log[]).map((l) => ({
-        ...l,
-        blockNumber: BigInt(l.blockNumber as unknown as string),
-        logIndex: Number(l.logIndex as unknown as string),
-        transactionIndex: Number(l.transactionIndex as unknown as string),
-      })) as Log[];
-      return { logs: parsed, to };
+      logs = await getLogs(0);
     } catch (err) {
-      if (to > from && /range|limit|too many|exceed|size/i.test(String((err as Error).message))) {
+      if (to > from && isRangeRefusal(err)) {
         to = from + (to - from) / 2n;
+        refused = true;
         o.log?.warn({ from: Number(from), to: Number(to) }, 'eth_getLogs refused the range; halving it');
         continue;
       }
-      throw err;
+      logs = await getLogs();
     }
+    if ((await header(o.client, to)).hash !== last.hash) throw new Error(`block ${to} changed while indexing; retry`);
+    return { logs, to, last, refused };
   }
+}
+
+/**
+ * The blocks of a range's logs and its last block: number, hash and time, from the logs themselves where the node
+ * includes `blockTimestamp`, from headers otherwise. Logs of one block must agree on its hash.
+ */
+async function blocksOf(o: SettlementOptions, logs: RpcLog[], last: BlockRef): Promise<Map<bigint, BlockRef>> {
+  const hashes = new Map<bigint, Hex>([[last.number, last.hash]]);
+  const blocks = new Map<bigint, BlockRef>([[last.number, last]]);
+  for (const l of logs) {
+    const number = BigInt(l.blockNumber);
+    const hash = hashes.get(number);
+    if (hash !== undefined && hash !== l.blockHash) throw new Error(`logs of block ${number} disagree on its hash; retry`);
+    hashes.set(number, l.blockHash);
+    if (l.blockTimestamp !== undefined) blocks.set(number, { number, hash: l.blockHash, timestamp: BigInt(l.blockTimestamp) });
+  }
+  const missing = [...hashes.keys()].filter((n) => !blocks.has(n));
+  await Promise.all(missing.map(async (n) => {
+    const b = await header(o.client, n);
+    if (b.hash !== hashes.get(n)) throw new Error(`block ${n} changed while indexing; retry`);
+    blocks.set(n, b);
+  }));
+  return blocks;
 }
