@@ -1,9 +1,9 @@
 /** The quote keeper against the real venue: exact boards, once per block, re-reading ticks only when they change. */
-import { createWalletClient, http, type PublicClient } from 'viem';
+import { createTestClient, createWalletClient, http, type PublicClient } from 'viem';
 import { foundry } from 'viem/chains';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { universalRouterAbi, v4QuoterAbi } from '../../sdk/abis/generated.ts';
-import { poolKeyOf, type Deployment } from '../../sdk/manifest.ts';
+import { poolKeyOf, type Deployment, type Pool } from '../../sdk/manifest.ts';
 import { encodeSwapExactInSingle } from '../../sdk/periphery.ts';
 import { type Anvil } from '../../script/venue/anvil.ts';
 import { addRandomPositions, approveRouterForLp, LP_ACCOUNT, seededRandom, startLocalVenue, type LocalVenue } from '../../script/venue/fixtures.ts';
@@ -22,6 +22,28 @@ let venue: LocalVenue;
 interface QuoteRow { pool_id: string; block_number: string; mid_price: string; ladder: Rung[]; depth: Record<string, string>; cross_check: { ok: boolean } }
 const latest = async (poolId: string) =>
   (await ledger.query<QuoteRow>('select * from quotes where pool_id = $1 order by block_number desc limit 1', [poolId]))[0];
+
+/** Every filled rung of a board equals V4Quoter at the board's block, both sides, and prices move away from mid. */
+async function expectBoardEqualsV4Quoter(q: QuoteRow, pool: Pool) {
+  const mid = Number(q.mid_price);
+  expect(mid).toBeGreaterThan(0);
+  const securityIs0 = pool.currency0 === pool.security;
+  let lastImpact = -1;
+  for (const rung of q.ladder) {
+    const args = { poolKey: poolKeyOf(pool), exactAmount: BigInt(rung.size) * 10n ** 6n, hookData: '0x' as const };
+    expect(rung.buy).not.toBeNull();
+    const buy = await client.simulateContract({ address: deployment.v4Quoter, abi: v4QuoterAbi, functionName: 'quoteExactInputSingle', args: [{ ...args, zeroForOne: !securityIs0 }], blockNumber: BigInt(q.block_number) });
+    expect(rung.buy!.shares).toBe(buy.result[0].toString());
+    expect(Number(rung.buy!.price)).toBeGreaterThan(mid);
+    expect(rung.buy!.impactBps).toBeGreaterThan(lastImpact);
+    lastImpact = rung.buy!.impactBps;
+    if (rung.sell) {
+      const sell = await client.simulateContract({ address: deployment.v4Quoter, abi: v4QuoterAbi, functionName: 'quoteExactOutputSingle', args: [{ ...args, zeroForOne: securityIs0 }], blockNumber: BigInt(q.block_number) });
+      expect(rung.sell.shares).toBe(sell.result[0].toString());
+      expect(Number(rung.sell.price)).toBeLessThan(mid);
+    }
+  }
+}
 
 beforeAll(async () => {
   venue = await startLocalVenue('quotes-keeper', { batch: true });
@@ -42,24 +64,7 @@ describe('quote keeper', () => {
     for (const pool of deployment.pools) {
       const q = await latest(pool.poolId);
       expect(q.cross_check.ok).toBe(true);
-      const mid = Number(q.mid_price);
-      expect(mid).toBeGreaterThan(0);
-      const securityIs0 = pool.currency0 === pool.security;
-      let lastImpact = -1;
-      for (const rung of q.ladder) {
-        const args = { poolKey: poolKeyOf(pool), exactAmount: BigInt(rung.size) * 10n ** 6n, hookData: '0x' as const };
-        expect(rung.buy).not.toBeNull();
-        const buy = await client.simulateContract({ address: deployment.v4Quoter, abi: v4QuoterAbi, functionName: 'quoteExactInputSingle', args: [{ ...args, zeroForOne: !securityIs0 }], blockNumber: BigInt(q.block_number) });
-        expect(rung.buy!.shares).toBe(buy.result[0].toString());
-        expect(Number(rung.buy!.price)).toBeGreaterThan(mid);
-        expect(rung.buy!.impactBps).toBeGreaterThan(lastImpact);
-        lastImpact = rung.buy!.impactBps;
-        if (rung.sell) {
-          const sell = await client.simulateContract({ address: deployment.v4Quoter, abi: v4QuoterAbi, functionName: 'quoteExactOutputSingle', args: [{ ...args, zeroForOne: securityIs0 }], blockNumber: BigInt(q.block_number) });
-          expect(rung.sell.shares).toBe(sell.result[0].toString());
-          expect(Number(rung.sell.price)).toBeLessThan(mid);
-        }
-      }
+      await expectBoardEqualsV4Quoter(q, pool);
       expect(BigInt(q.depth.up1)).toBeGreaterThan(0n);
       expect(BigInt(q.depth.up5)).toBeGreaterThan(BigInt(q.depth.up1));
       expect(BigInt(q.depth.down5)).toBeGreaterThan(BigInt(q.depth.down1));
@@ -88,6 +93,25 @@ describe('quote keeper', () => {
     await quoteOnce(options, state);
     expect(state.fullReads).toBe(fullReads + 1);
     expect((await latest(pool.poolId)).cross_check.ok).toBe(true);
+    expect(state.mismatches).toBe(0);
+  });
+
+  it('after a reorg, drops the boards of lost blocks and re-reads the ticks that a lost mint had changed', async () => {
+    const pool = deployment.pools[0];
+    await addRandomPositions(client, anvil.rpcUrl, deployment, pool, 1, seededRandom(11));
+    await quoteOnce(options, state);
+    const lost = await latest(pool.poolId); // includes the new position
+    // The mint's block gives way to an empty one at the same height.
+    await createTestClient({ mode: 'anvil', chain: foundry, transport: http(anvil.rpcUrl) }).request({ method: 'anvil_reorg' as never, params: [1, []] as never });
+    const fullReads = state.fullReads;
+    await quoteOnce(options, state);
+    expect(state.fullReads).toBe(fullReads + deployment.pools.length);
+    const rows = await ledger.query<{ block_number: string; block_hash: string }>('select block_number::text, block_hash from quotes');
+    for (const row of rows) expect(row.block_hash).toBe((await client.getBlock({ blockNumber: BigInt(row.block_number) })).hash);
+    const now = await latest(pool.poolId);
+    expect(now.block_number).toBe(lost.block_number);
+    expect(now.ladder).not.toEqual(lost.ladder);
+    await expectBoardEqualsV4Quoter(now, pool);
     expect(state.mismatches).toBe(0);
   });
 });

@@ -2,7 +2,7 @@
  * The settlement keeper against a real anvil and the real venue: trade confirmations that name the investor and
  * match the chain, liquidity and registry audit events, idempotent re-indexing, finality, and reorgs.
  */
-import { createTestClient, createWalletClient, erc20Abi, http, maxUint160, maxUint256, parseEventLogs, type PublicClient } from 'viem';
+import { createTestClient, createWalletClient, encodeFunctionData, erc20Abi, http, maxUint160, maxUint256, parseEventLogs, type PublicClient } from 'viem';
 import { mnemonicToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,13 +31,17 @@ async function syncToHead() {
   throw new Error('the keeper never caught up');
 }
 
-async function swap(buy: boolean, amount: bigint) {
+/** UniversalRouter calldata for alice's exact-input swap in the first pool: a buy spends stablecoin, a sell shares. */
+function swapCalldata(buy: boolean, amount: bigint) {
   const pool = deployment.pools[0];
   const usdIs0 = pool.currency0 === deployment.stablecoin;
-  const zeroForOne = buy ? usdIs0 : !usdIs0;
-  const { commands, inputs } = encodeSwapExactInSingle({ poolKey: poolKeyOf(pool), zeroForOne, amountIn: amount, amountOutMinimum: 0n });
+  const { commands, inputs } = encodeSwapExactInSingle({ poolKey: poolKeyOf(pool), zeroForOne: buy ? usdIs0 : !usdIs0, amountIn: amount, amountOutMinimum: 0n });
+  return encodeFunctionData({ abi: universalRouterAbi, functionName: 'execute', args: [commands, inputs, 2n ** 40n] });
+}
+
+async function swap(buy: boolean, amount: bigint) {
   const wallet = createWalletClient({ account: alice, chain: foundry, transport: http(anvil.rpcUrl) });
-  const hash = await wallet.writeContract({ address: deployment.universalRouter, abi: universalRouterAbi, functionName: 'execute', args: [commands, inputs, 2n ** 40n] });
+  const hash = await wallet.sendTransaction({ to: deployment.universalRouter, data: swapCalldata(buy, amount) });
   return client.waitForTransactionReceipt({ hash });
 }
 
@@ -135,6 +139,42 @@ describe('settlement keeper', () => {
     const canonical = (await chainSwaps()).map((e) => e.transactionHash);
     expect((await liveTrades()).map((t) => t.tx_hash)).toEqual(canonical);
   });
+
+  it('follows an anvil_reorg that replaces a trade with a different one', async () => {
+    const test = createTestClient({ mode: 'anvil', chain: foundry, transport: http(anvil.rpcUrl) });
+    await test.mine({ blocks: 1 });
+    const replaced = await swap(true, 400n * 10n ** 6n);
+    await syncToHead();
+    // The last two blocks give way to two new ones; the first carries alice's sell instead of her buy.
+    await test.request({
+      method: 'anvil_reorg' as never,
+      params: [2, [[{ from: alice.address, to: deployment.universalRouter, data: swapCalldata(false, 3n * 10n ** 18n), gas: '0x7a120' }, 0]]] as never,
+    });
+    await syncToHead();
+    const [gone] = await ledger.query<{ status: string }>('select status from trades where tx_hash = $1', [replaced.transactionHash]);
+    expect(gone.status).toBe('voided');
+    const canonical = await chainSwaps();
+    expect((await liveTrades()).map((t) => t.tx_hash)).toEqual(canonical.map((e) => e.transactionHash));
+    const replacement = (await liveTrades()).at(-1)!;
+    expect(replacement).toMatchObject({ side: 'sell', investor: alice.address });
+    expect(BigInt(replacement.security_amount)).toBe(3n * 10n ** 18n);
+  });
+
+  it('revives a trade that a reorg moved to another block, with its new block', async () => {
+    const test = createTestClient({ mode: 'anvil', chain: foundry, transport: http(anvil.rpcUrl) });
+    await test.mine({ blocks: 1 });
+    const moved = await swap(true, 250n * 10n ** 6n);
+    await syncToHead();
+    const raw = await client.request({ method: 'eth_getRawTransactionByHash' as never, params: [moved.transactionHash] as never });
+    // Two new blocks replace the last two, and the very same signed transaction lands in the second of them.
+    await test.request({ method: 'anvil_reorg' as never, params: [2, [[raw, 1]]] as never });
+    await syncToHead();
+    const receipt = await client.getTransactionReceipt({ hash: moved.transactionHash });
+    expect(receipt.blockHash).not.toBe(moved.blockHash);
+    const rows = await ledger.query<{ status: string; block_hash: string; block_number: string }>('select status, block_hash, block_number::text from trades where tx_hash = $1', [moved.transactionHash]);
+    expect(rows).toEqual([{ status: 'pending', block_hash: receipt.blockHash, block_number: String(receipt.blockNumber) }]);
+    expect((await liveTrades()).map((t) => t.tx_hash)).toEqual((await chainSwaps()).map((e) => e.transactionHash));
+  });
 });
 
 describe('keepers API', () => {
@@ -181,22 +221,56 @@ describe('keepers API', () => {
     expect((await get('/nowhere')).status).toBe(404);
   });
 
-  it('streams a new confirmation to subscribers (SSE)', async () => {
+  type StreamEvent = { id: string; row: { tx_hash: string; status: string } };
+
+  /** Subscribes to `path`; `until` reads Server-Sent Events until `done` accepts what arrived (at most 10 s). */
+  async function openStream(path: string, headers: Record<string, string> = {}) {
     const controller = new AbortController();
-    const res = await fetch(`${base}/trades/stream`, { signal: controller.signal });
+    const res = await fetch(base + path, { signal: controller.signal, headers });
     expect(res.headers.get('content-type')).toBe('text/event-stream');
     const reader = res.body!.getReader();
-    const receipt = await swap(true, 300n * 10n ** 6n);
-    await syncToHead();
+    const events: StreamEvent[] = [];
     let text = '';
-    const deadline = Date.now() + 10_000;
-    while (!text.includes(receipt.transactionHash) && Date.now() < deadline) {
-      const { value } = await reader.read();
-      text += new TextDecoder().decode(value);
+    return {
+      async until(done: (events: StreamEvent[]) => boolean) {
+        const deadline = Date.now() + 10_000;
+        while (!done(events) && Date.now() < deadline) {
+          text += new TextDecoder().decode((await reader.read()).value);
+          const blocks = text.split('\n\n');
+          text = blocks.pop()!;
+          for (const block of blocks.filter((b) => b.startsWith('id: '))) {
+            expect(block).toMatch(/^event: trade$/m);
+            events.push({ id: /^id: (\d+)$/m.exec(block)![1], row: JSON.parse(/^data: (.*)$/m.exec(block)![1]) });
+          }
+        }
+        return events;
+      },
+      close: () => controller.abort(),
+    };
+  }
+
+  it('streams each confirmation as it is recorded and again when it becomes final (SSE), resuming from an event id', async () => {
+    const test = createTestClient({ mode: 'anvil', chain: foundry, transport: http(anvil.rpcUrl) });
+    await test.mine({ blocks: 2 });
+    await syncToHead(); // earlier trades final, so the stream below carries only this one
+    const stream = await openStream('/trades/stream');
+    const hash = (await swap(true, 300n * 10n ** 6n)).transactionHash;
+    await syncToHead(); // one confirmation of two: pending
+    await stream.until((e) => e.length > 0);
+    await test.mine({ blocks: 1 });
+    await syncToHead(); // now final
+    const events = await stream.until((e) => e.length > 1);
+    stream.close();
+    expect(events.map((e) => [e.row.tx_hash, e.row.status])).toEqual([[hash, 'pending'], [hash, 'final']]);
+    expect(BigInt(events[1].id)).toBeGreaterThan(BigInt(events[0].id));
+
+    // A client that saw only the first event resumes from its id, by query or as EventSource reconnects.
+    for (const [path, headers] of [[`/trades/stream?cursor=${events[0].id}`, {}], ['/trades/stream', { 'last-event-id': events[0].id }]] as const) {
+      const resumed = await openStream(path, headers);
+      expect((await resumed.until((e) => e.length > 0))[0]).toEqual(events[1]);
+      resumed.close();
     }
-    controller.abort();
-    expect(text).toMatch(/event: trade/);
-    expect(text).toContain(receipt.transactionHash);
+    expect(await get('/trades/stream?cursor=abc')).toEqual({ status: 400, body: { error: 'cursor must be the id of an event from this stream' } });
   });
 });
 

@@ -58,7 +58,9 @@ const TRADE_FILTERS = {
  *   GET /health                  chain head, ledger checkpoint, lag in blocks
  *   GET /trades?pool=&investor=&security=&side=&status=&limit=&cursor=
  *                                trade confirmations, oldest first, cursor paging
- *   GET /trades/stream           Server-Sent Events: every confirmation as it is recorded (`?cursor=` resumes)
+ *   GET /trades/stream?pool=&investor=&...
+ *                                Server-Sent Events: each confirmation as it is recorded, finalized or voided
+ *                                (`?cursor=` or Last-Event-ID resumes)
  *   GET /quotes/latest?pool=      the newest quote board of each pool (or one)
  *   GET /quotes/history?pool=&limit=
  *                                a pool's boards, newest first
@@ -148,28 +150,38 @@ async function trades(o: ApiOptions, params: URLSearchParams) {
   return { items: page, nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]) : null };
 }
 
-/** SSE: sends every confirmation after the cursor (or from now), polling the ledger, so any keeper process may write. */
+/**
+ * SSE: every change to a trade confirmation, in order: recorded (pending or final), finalized, voided by a reorg,
+ * revived. Each event carries the row as it now is (a row that changed twice between two polls is sent once, as it
+ * ended); a client keeps the latest per (tx_hash, log_index). The event id
+ * is the ledger's change number, so `?cursor=` or a reconnecting EventSource's Last-Event-ID resumes exactly; without
+ * either the stream starts at the present. It polls the ledger, so any keeper process may write it.
+ */
 async function stream(o: ApiOptions, params: URLSearchParams, req: IncomingMessage, res: ServerResponse) {
-  let after: [string, number];
-  const cursor = params.get('cursor');
-  if (cursor) {
-    after = decodeCursor(cursor);
+  const resumeFrom = params.get('cursor') ?? req.headers['last-event-id'];
+  let after: string;
+  if (typeof resumeFrom === 'string') {
+    if (!/^\d+$/.test(resumeFrom)) throw new HttpError(400, 'cursor must be the id of an event from this stream');
+    after = resumeFrom;
   } else {
-    const [last] = await o.ledger.query<TradeRow>('select block_number, log_index from trades where chain_id = $1 order by block_number desc, log_index desc limit 1', [o.chainId]);
-    after = last ? [last.block_number, last.log_index] : ['0', -1];
+    const [last] = await o.ledger.query<{ seq: string | null }>('select max(change_seq)::text as seq from trades where chain_id = $1', [o.chainId]);
+    after = last?.seq ?? '0';
   }
+  const { where, values } = tradeQuery(o, params);
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
   res.write(': accredex trade confirmations\n\n');
   let open = true;
   req.on('close', () => (open = false));
   while (open) {
-    const { where, values } = tradeQuery(o, params, after);
-    const rows = await o.ledger.query<TradeRow>(`select * from trades where ${where} order by block_number, log_index limit 500`, values);
+    const rows = await o.ledger.query<TradeRow & { change_seq: string }>(
+      `select * from trades where ${where} and change_seq > $${values.length + 1} order by change_seq limit 500`,
+      [...values, after],
+    );
     for (const row of rows) {
-      res.write(`id: ${encodeCursor(row)}\nevent: trade\ndata: ${JSON.stringify(row)}\n\n`);
-      after = [row.block_number, row.log_index];
+      res.write(`id: ${row.change_seq}\nevent: trade\ndata: ${JSON.stringify(row)}\n\n`);
+      after = row.change_seq;
     }
-    await new Promise((r) => setTimeout(r, o.streamPollMs ?? 500));
+    if (rows.length < 500) await new Promise((r) => setTimeout(r, o.streamPollMs ?? 500));
   }
 }
 

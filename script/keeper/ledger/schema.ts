@@ -135,6 +135,16 @@ export const MIGRATIONS: string[] = [
   create index liquidity_events_pending on liquidity_events (chain_id, block_number) where status = 'pending';
   create index registry_events_pending on registry_events (chain_id, block_number) where status = 'pending';
   `,
+  // Every insert and status change of a log row takes the next number of one sequence, so a subscriber can follow the
+  // ledger's changes in order (new, final, voided, revived) from a cursor. The settlement keeper is the only writer
+  // of these tables and commits one transaction at a time, so numbers become visible in order.
+  `
+  create sequence ledger_changes;
+  alter table trades add column change_seq bigint not null default nextval('ledger_changes');
+  alter table liquidity_events add column change_seq bigint not null default nextval('ledger_changes');
+  alter table registry_events add column change_seq bigint not null default nextval('ledger_changes');
+  create index trades_changes on trades (chain_id, change_seq);
+  `,
 ];
 
 /** The tables whose rows come from chain logs and carry a block and a status. */

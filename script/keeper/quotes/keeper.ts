@@ -18,13 +18,14 @@ export interface QuoteOptions {
   deployment: Deployment;
   /** Ladder sizes in whole stablecoin units. */
   ladder?: number[];
-  log?: { info(obj: object, msg?: string): void; error(obj: object, msg?: string): void };
+  log?: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void };
 }
 
 /** What the keeper keeps between blocks: each pool's snapshot, so ticks are re-read only when liquidity changed. */
 export interface QuoteState {
   snapshots: Map<Hex, PoolSnapshot>;
   lastBlock?: bigint;
+  lastHash?: Hex;
   fullReads: number;
   crossChecks: number;
   mismatches: number;
@@ -42,7 +43,11 @@ export async function quoteOnce(o: QuoteOptions, state: QuoteState): Promise<{ c
   const d = o.deployment;
   const block = await o.client.getBlock({ blockTag: 'latest' });
   const head = block.number!;
-  if (state.lastBlock === head) return { caughtUp: true };
+  if (state.lastBlock === head && state.lastHash === block.hash) return { caughtUp: true };
+  if (state.lastBlock !== undefined) {
+    const last = state.lastBlock <= head ? await o.client.getBlock({ blockNumber: state.lastBlock }).catch(() => undefined) : undefined;
+    if (last?.hash !== state.lastHash) await forgetReorged(o, state);
+  }
   const changed = new Set<string>();
   if (state.lastBlock !== undefined) {
     const logs = await o.client.getLogs({ address: d.poolManager, event: modifyLiquidity, fromBlock: state.lastBlock + 1n, toBlock: head });
@@ -64,8 +69,32 @@ export async function quoteOnce(o: QuoteOptions, state: QuoteState): Promise<{ c
     );
   }
   state.lastBlock = head;
+  state.lastHash = block.hash!;
   o.log?.info({ block: Number(head), pools: d.pools.length }, 'quoted');
   return { caughtUp: true };
+}
+
+/**
+ * The chain reorganized under the last board. Quotes of blocks no longer on the chain are deleted (walking the stored
+ * blocks down until one still matches), and the cached ticks are dropped: a liquidity change may have been undone.
+ */
+async function forgetReorged(o: QuoteOptions, state: QuoteState) {
+  const chainId = o.deployment.chainId;
+  const stored = await o.ledger.query<{ block_number: string; block_hash: Hex }>(
+    'select distinct block_number::text, block_hash from quotes where chain_id = $1 order by block_number desc limit 256',
+    [chainId],
+  );
+  let removed = 0;
+  for (const row of stored) {
+    const onChain = await o.client.getBlock({ blockNumber: BigInt(row.block_number) }).catch(() => undefined);
+    if (onChain?.hash === row.block_hash) break;
+    await o.ledger.query('delete from quotes where chain_id = $1 and block_number = $2 and block_hash = $3', [chainId, row.block_number, row.block_hash]);
+    removed++;
+  }
+  state.snapshots.clear();
+  state.lastBlock = undefined;
+  state.lastHash = undefined;
+  o.log?.warn({ removedBlocks: removed }, 'reorg: dropped the quotes of blocks no longer on the chain');
 }
 
 async function refresh(o: QuoteOptions, state: QuoteState, pool: Pool, head: bigint, liquidityChanged: boolean): Promise<PoolSnapshot> {

@@ -46,9 +46,9 @@ function randomLog(event: AbiEvent): RpcLog {
   };
 }
 
-const events = [...poolManagerAbi, ...gateHookAbi].filter(
-  (item): item is AbiEvent => item.type === 'event' && ['Swap', 'ModifyLiquidity', 'InvestorSwap', 'InvestorLiquidityAdded', 'InvestorLiquidityRemoved'].includes(item.name),
-);
+const eventsOf = (abi: Abi) => abi.filter((item): item is AbiEvent => item.type === 'event');
+const HOT = ['Swap', 'ModifyLiquidity', 'InvestorSwap', 'InvestorLiquidityAdded', 'InvestorLiquidityRemoved'];
+const events = eventsOf([...poolManagerAbi, ...gateHookAbi]).filter((e) => HOT.includes(e.name));
 
 describe('decodeLog', () => {
   it('covers every hot event', () => {
@@ -66,7 +66,7 @@ describe('decodeLog', () => {
   }
 
   it('decodes the registry events through the ABI, as viem does', () => {
-    for (const event of investorRegistryAbi.filter((item): item is AbiEvent => item.type === 'event')) {
+    for (const event of eventsOf(investorRegistryAbi)) {
       const log = randomLog(event);
       const viem = decodeEventLog({ abi: [event] as Abi, topics: log.topics as [Hex, ...Hex[]], data: log.data, strict: true });
       expect(decodeLog(log)).toEqual({ name: viem.eventName, args: viem.args });
@@ -74,7 +74,7 @@ describe('decodeLog', () => {
   });
 
   it('refuses an event the keeper does not read', () => {
-    const paused = randomLog(gateHookAbi.find((e): e is AbiEvent => e.type === 'event' && e.name === 'PoolPausedSet')!);
+    const paused = randomLog(eventsOf(gateHookAbi).find((e) => e.name === 'PoolPausedSet')!);
     expect(() => decodeLog(paused)).toThrow(/signature/i);
   });
 });

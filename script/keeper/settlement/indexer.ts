@@ -155,8 +155,10 @@ export async function writeDecoded(tx: Pick<Ledger, 'query'>, chainId: number, d
     chainId, r.txHash, r.logIndex, r.block.number.toString(), r.block.hash, r.block.timestamp.toString(),
   ];
   const status = (r: { block: BlockRef }) => (r.block.number <= finalThrough ? 'final' : 'pending');
-  const revive = `on conflict (chain_id, tx_hash, log_index) do update set block_number = excluded.block_number,
-    block_hash = excluded.block_hash, block_time = excluded.block_time, status = excluded.status`;
+  // Re-indexing a row that did not change (say, after the checkpoint was lost) leaves it alone, change number included.
+  const revive = (table: string) => `on conflict (chain_id, tx_hash, log_index) do update set block_number = excluded.block_number,
+    block_hash = excluded.block_hash, block_time = excluded.block_time, status = excluded.status, change_seq = nextval('ledger_changes')
+    where (${table}.block_hash, ${table}.status) is distinct from (excluded.block_hash, excluded.status)`;
   await insertMany(
     tx,
     'trades',
@@ -166,7 +168,7 @@ export async function writeDecoded(tx: Pick<Ledger, 'query'>, chainId: number, d
     },
     d.trades.map((t) => [...place(t), t.poolId, t.poolName, t.security, t.investor, t.router, t.side, t.securityAmount.toString(),
       t.stableAmount.toString(), t.price, t.feePips, t.feeAmount.toString(), status(t)]),
-    revive,
+    revive('trades'),
   );
   await insertMany(
     tx,
@@ -176,14 +178,14 @@ export async function writeDecoded(tx: Pick<Ledger, 'query'>, chainId: number, d
       liquidity_delta: 'numeric', salt: 'text', status: 'text',
     },
     d.liquidity.map((l) => [...place(l), l.poolId, l.investor, l.router, l.tickLower, l.tickUpper, l.liquidityDelta.toString(), l.salt, status(l)]),
-    revive,
+    revive('liquidity_events'),
   );
   await insertMany(
     tx,
     'registry_events',
     { ...placeColumns, event: 'text', args: 'jsonb', status: 'text' },
     d.registry.map((r) => [...place(r), r.event, JSON.stringify(r.args), status(r)]),
-    revive,
+    revive('registry_events'),
   );
 }
 
@@ -209,7 +211,7 @@ async function rollBack(o: SettlementOptions, from: bigint): Promise<bigint> {
   }
   await o.ledger.transaction(async (tx) => {
     for (const table of LOG_TABLES) {
-      await tx.query(`update ${table} set status = 'voided' where chain_id = $1 and block_number > $2 and status <> 'voided'`, [chainId, ancestor.toString()]);
+      await tx.query(`update ${table} set status = 'voided', change_seq = nextval('ledger_changes') where chain_id = $1 and block_number > $2 and status <> 'voided'`, [chainId, ancestor.toString()]);
     }
     await tx.query('delete from blocks where chain_id = $1 and number > $2', [chainId, ancestor.toString()]);
     if (ancestorHash) {
@@ -225,7 +227,7 @@ async function rollBack(o: SettlementOptions, from: bigint): Promise<bigint> {
 /** pending -> final once `confirmations` blocks (the row's own included) are on the chain. */
 async function finalize(o: SettlementOptions, finalThrough: bigint) {
   for (const table of LOG_TABLES) {
-    await o.ledger.query(`update ${table} set status = 'final' where chain_id = $1 and status = 'pending' and block_number <= $2`, [
+    await o.ledger.query(`update ${table} set status = 'final', change_seq = nextval('ledger_changes') where chain_id = $1 and status = 'pending' and block_number <= $2`, [
       o.deployment.chainId,
       finalThrough.toString(),
     ]);
