@@ -1,14 +1,5 @@
 import { decodeErrorResult, parseAbi, type Abi, type Hex } from 'viem';
-import {
-  gateHookAbi,
-  investorRegistryAbi,
-  permit2Abi,
-  poolManagerAbi,
-  positionManagerAbi,
-  restrictedSecurityTokenAbi,
-  universalRouterAbi,
-  v4QuoterAbi,
-} from './abis/generated.ts';
+import { venueErrorsAbi } from './abis/venueErrorsAbi.ts';
 
 /** The registry's reasons, in the order of the Eligibility enum (contracts/libraries/Eligibility.sol). */
 export const ELIGIBILITY = ['Ok', 'NotRegistered', 'Frozen', 'AccreditationExpired', 'LockupActive', 'SecurityNotListed'] as const;
@@ -25,18 +16,7 @@ const libraryErrors = parseAbi([
   'error NativeTransferFailed()',
 ]);
 
-const allErrors = [
-  libraryErrors,
-  gateHookAbi,
-  investorRegistryAbi,
-  restrictedSecurityTokenAbi,
-  poolManagerAbi,
-  positionManagerAbi,
-  universalRouterAbi,
-  v4QuoterAbi,
-  permit2Abi,
-].flatMap((abi) => (abi as Abi).filter((item) => item.type === 'error'));
-const errorsAbi = [...new Map(allErrors.map((e) => [JSON.stringify(e), e])).values()] as Abi;
+const errorsAbi = [...libraryErrors, ...venueErrorsAbi] as Abi;
 
 export interface DecodedRevert {
   /** The innermost error, after unwrapping the PoolManager's WrappedError. */
@@ -44,7 +24,7 @@ export interface DecodedRevert {
   args: readonly unknown[];
   /** For refusals by the gate or the token: the registry's reason. */
   reason?: EligibilityReason;
-  /** Outer errors, outermost first (e.g. WrappedError). */
+  /** Outer errors, outermost first (e.g. ExecutionFailed, WrappedError). */
   wrappers: string[];
 }
 
@@ -60,9 +40,12 @@ export function decodeRevert(data: Hex): DecodedRevert {
       return { name: `unknown error ${current.slice(0, 10)}`, args: [], wrappers };
     }
     const args = decoded.args ?? [];
-    if (decoded.errorName === 'WrappedError' || decoded.errorName === 'UnexpectedRevertBytes') {
+    // Wrappers carry the real error inside: the PoolManager's WrappedError (a hook's revert), UniversalRouter's
+    // ExecutionFailed (a command's revert), the router's UnexpectedRevertBytes.
+    const inner = { WrappedError: 2, ExecutionFailed: 1, UnexpectedRevertBytes: 0 }[decoded.errorName];
+    if (inner !== undefined) {
       wrappers.push(decoded.errorName);
-      current = (decoded.errorName === 'WrappedError' ? args[2] : args[0]) as Hex;
+      current = args[inner] as Hex;
       continue;
     }
     const withReason = ['InvestorNotEligible', 'SenderNotEligible', 'RecipientNotEligible'];

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { getAddress, type Address, type Hex } from 'viem';
 import { z } from 'zod';
 
@@ -17,7 +15,10 @@ export const poolSchema = z.object({
   security: address,
 });
 
-/** `deployments/<chainId>.json`, written by script/Deploy.s.sol: the one source of addresses. */
+/**
+ * `deployments/<chainId>.json`, written by script/Deploy.s.sol: the one source of addresses. This module runs in the
+ * browser too; reading the file from disk is `sdk/load.ts`.
+ */
 export const deploymentSchema = z.object({
   chainId: z.number().int().positive(),
   deployBlock: z.number().int().nonnegative(),
@@ -48,17 +49,6 @@ export function parseDeployment(json: unknown, source = 'deployment manifest'): 
     throw new Error(`${source} is invalid:\n${problems}`);
   }
   return result.data;
-}
-
-export function loadDeployment(chainId: number, dir = 'deployments'): Deployment {
-  const path = join(dir, `${chainId}.json`);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new Error(`no deployment for chain ${chainId}: ${path} does not exist (deploy first: npm start on a local chain)`);
-  }
-  return parseDeployment(JSON.parse(text), path);
 }
 
 /** The Uniswap PoolKey of a manifest pool, as viem encodes the tuple. */

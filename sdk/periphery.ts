@@ -14,6 +14,8 @@ export const Actions = {
   TAKE_PAIR: 0x11,
 } as const;
 export const V4_SWAP = 0x10;
+/** UniversalRouter command: Permit2 `permit` with the caller's signature, so one transaction approves and swaps. */
+export const PERMIT2_PERMIT = 0x0a;
 
 export interface PoolKey {
   currency0: Address;
@@ -69,6 +71,87 @@ export function encodeSwapExactInSingle(p: ExactInSingle): { commands: Hex; inpu
   const takeAll = encodeAbiParameters([{ type: 'address' }, { type: 'uint256' }], [cout, p.amountOutMinimum]);
   const input = settlement(actions(Actions.SWAP_EXACT_IN_SINGLE, Actions.SETTLE_ALL, Actions.TAKE_ALL), [swap, settleAll, takeAll]);
   return { commands: numberToHex(V4_SWAP, { size: 1 }), inputs: [input] };
+}
+
+export interface ExactOutSingle {
+  poolKey: PoolKey;
+  zeroForOne: boolean;
+  amountOut: bigint;
+  /** The most the swap may take; the router reverts above it (slippage bound). */
+  amountInMaximum: bigint;
+  hookData?: Hex;
+}
+
+/** UniversalRouter `execute` arguments for an exact-output single-pool v4 swap, paid from and to the caller. */
+export function encodeSwapExactOutSingle(p: ExactOutSingle): { commands: Hex; inputs: Hex[] } {
+  const [cin, cout] = p.zeroForOne ? [p.poolKey.currency0, p.poolKey.currency1] : [p.poolKey.currency1, p.poolKey.currency0];
+  const swap = encodeAbiParameters(
+    [
+      {
+        type: 'tuple',
+        components: [
+          { name: 'poolKey', ...poolKeyTuple },
+          { name: 'zeroForOne', type: 'bool' },
+          { name: 'amountOut', type: 'uint128' },
+          { name: 'amountInMaximum', type: 'uint128' },
+          { name: 'hookData', type: 'bytes' },
+        ],
+      },
+    ],
+    [{ poolKey: p.poolKey, zeroForOne: p.zeroForOne, amountOut: p.amountOut, amountInMaximum: p.amountInMaximum, hookData: p.hookData ?? '0x' }],
+  );
+  const settleAll = encodeAbiParameters([{ type: 'address' }, { type: 'uint256' }], [cin, p.amountInMaximum]);
+  const takeAll = encodeAbiParameters([{ type: 'address' }, { type: 'uint256' }], [cout, p.amountOut]);
+  const input = settlement(actions(Actions.SWAP_EXACT_OUT_SINGLE, Actions.SETTLE_ALL, Actions.TAKE_ALL), [swap, settleAll, takeAll]);
+  return { commands: numberToHex(V4_SWAP, { size: 1 }), inputs: [input] };
+}
+
+/** Permit2's PermitSingle (IAllowanceTransfer): lets `spender` pull up to `amount` of `token` until `expiration`. */
+export interface PermitSingle {
+  details: { token: Address; amount: bigint; expiration: number; nonce: number };
+  spender: Address;
+  sigDeadline: bigint;
+}
+
+/** The EIP-712 typed data a wallet signs for a PermitSingle. */
+export function permitSingleTypedData(permit: PermitSingle, chainId: number, permit2: Address) {
+  return {
+    domain: { name: 'Permit2', chainId, verifyingContract: permit2 },
+    types: {
+      PermitDetails: [
+        { name: 'token', type: 'address' },
+        { name: 'amount', type: 'uint160' },
+        { name: 'expiration', type: 'uint48' },
+        { name: 'nonce', type: 'uint48' },
+      ],
+      PermitSingle: [
+        { name: 'details', type: 'PermitDetails' },
+        { name: 'spender', type: 'address' },
+        { name: 'sigDeadline', type: 'uint256' },
+      ],
+    },
+    primaryType: 'PermitSingle',
+    message: permit,
+  } as const;
+}
+
+/** Prepends a PERMIT2_PERMIT command to UniversalRouter `execute` arguments. */
+export function withPermit2Permit(call: { commands: Hex; inputs: Hex[] }, permit: PermitSingle, signature: Hex): { commands: Hex; inputs: Hex[] } {
+  const input = encodeAbiParameters(
+    [
+      {
+        type: 'tuple',
+        components: [
+          { name: 'details', type: 'tuple', components: [{ name: 'token', type: 'address' }, { name: 'amount', type: 'uint160' }, { name: 'expiration', type: 'uint48' }, { name: 'nonce', type: 'uint48' }] },
+          { name: 'spender', type: 'address' },
+          { name: 'sigDeadline', type: 'uint256' },
+        ],
+      },
+      { type: 'bytes' },
+    ],
+    [permit, signature],
+  );
+  return { commands: concatHex([numberToHex(PERMIT2_PERMIT, { size: 1 }), call.commands]), inputs: [input, ...call.inputs] };
 }
 
 export interface MintPosition {

@@ -1,6 +1,6 @@
 import { decodeAbiParameters, encodeErrorResult, parseAbi, type Hex } from 'viem';
 import { describe, expect, it } from 'vitest';
-import { gateHookAbi, restrictedSecurityTokenAbi } from './abis/generated.ts';
+import { gateHookAbi, restrictedSecurityTokenAbi, universalRouterAbi } from './abis/generated.ts';
 import { decodeRevert } from './errors.ts';
 import { parseDeployment } from './manifest.ts';
 import { encodeSwapExactInSingle, maxUsableTick } from './periphery.ts';
@@ -26,6 +26,11 @@ describe('decodeRevert', () => {
     expect(decoded).toMatchObject({ name: 'InvestorNotEligible', reason: 'LockupActive', wrappers: ['WrappedError'] });
     expect(decoded.args[0]).toBe(A);
     expect(decoded.args[3]).toBe(1_800_000_000);
+  });
+
+  it('unwraps UniversalRouter ExecutionFailed around the WrappedError', () => {
+    const failed = encodeErrorResult({ abi: universalRouterAbi, errorName: 'ExecutionFailed', args: [1n, wrapped] });
+    expect(decodeRevert(failed)).toMatchObject({ name: 'InvestorNotEligible', reason: 'LockupActive', wrappers: ['ExecutionFailed', 'WrappedError'] });
   });
 
   it('reads the token refusals', () => {

@@ -17,7 +17,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
 import { createPublicClient, http } from 'viem';
-import { loadDeployment } from '../../sdk/manifest.ts';
+import { loadDeployment } from '../../sdk/load.ts';
 import { startApi } from './api/server.ts';
 import { loadKeeperConfig } from './config.ts';
 import { openPgliteLedger, openPostgresLedger, type Ledger } from './ledger/db.ts';

@@ -21,8 +21,9 @@ export interface Anvil {
   stop(): Promise<void>;
 }
 
-export const LOCAL_CHAIN_ID = 31337;
-export const ANVIL_MNEMONIC = 'test test test test test test test test test test test junk';
+import { ANVIL_MNEMONIC, LOCAL_CHAIN_ID } from '../../sdk/local.ts';
+
+export { ANVIL_MNEMONIC, LOCAL_CHAIN_ID } from '../../sdk/local.ts';
 /** anvil's account 0, the local operator: a well-known development key, never used on a real chain. */
 export const ANVIL_OPERATOR_KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
 

@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { createPublicClient, http, type Hex } from 'viem';
-import { loadDeployment, type Deployment } from '../../sdk/manifest.ts';
+import { createPublicClient, hashDomain, http, type Hex } from 'viem';
+import { loadDeployment } from '../../sdk/load.ts';
+import { type Deployment } from '../../sdk/manifest.ts';
 import { LOCAL_CHAIN_ID } from './anvil.ts';
 
 const run = promisify(execFile);
@@ -40,12 +41,32 @@ export async function deployVenue(opts: DeployOptions): Promise<Deployment> {
   return loadDeployment(chainId, dir);
 }
 
-/** Permit2's shipped bytecode is runtime code: on a local chain it is placed with anvil_setCode, not deployed. */
+/**
+ * Permit2's shipped bytecode is runtime code: on a local chain it is placed with anvil_setCode, not deployed. Its
+ * constructor would have cached the EIP-712 domain separator (for this chain and address) in an immutable; the
+ * shipped code carries the one of the chain and address it was built on, so signed permits would fail here. The stale
+ * separator is swapped for the right one, making the local Permit2 the one a real deployment at this address is.
+ */
 export async function placePermit2(rpcUrl: string): Promise<void> {
   const client = createPublicClient({ transport: http(rpcUrl) });
   const existing = await client.getCode({ address: PERMIT2 });
   if (existing && existing !== '0x') return;
   const match = /hex"([0-9a-fA-F]+)"/.exec(readFileSync(PERMIT2_SOURCE, 'utf8'));
   if (!match) throw new Error(`no Permit2 bytecode found in ${PERMIT2_SOURCE}`);
-  await client.request({ method: 'anvil_setCode' as never, params: [PERMIT2, `0x${match[1]}`] as never });
+  let code = match[1].toLowerCase();
+  await client.request({ method: 'anvil_setCode' as never, params: [PERMIT2, `0x${code}`] as never });
+  const domainSeparator = { type: 'function', name: 'DOMAIN_SEPARATOR', inputs: [], outputs: [{ type: 'bytes32' }], stateMutability: 'view' } as const;
+  const cached = await client.readContract({ address: PERMIT2, abi: [domainSeparator], functionName: 'DOMAIN_SEPARATOR' });
+  const chainId = await client.getChainId();
+  const expected = hashDomain({
+    domain: { name: 'Permit2', chainId: BigInt(chainId), verifyingContract: PERMIT2 },
+    types: { EIP712Domain: [{ name: 'name', type: 'string' }, { name: 'chainId', type: 'uint256' }, { name: 'verifyingContract', type: 'address' }] },
+  });
+  if (cached === expected) return;
+  const stale = cached.slice(2).toLowerCase();
+  if (code.split(stale).length !== 2) throw new Error('Permit2 bytecode: the cached domain separator is not where it was expected');
+  code = code.replace(stale, expected.slice(2));
+  await client.request({ method: 'anvil_setCode' as never, params: [PERMIT2, `0x${code}`] as never });
+  const fixed = await client.readContract({ address: PERMIT2, abi: [domainSeparator], functionName: 'DOMAIN_SEPARATOR' });
+  if (fixed !== expected) throw new Error(`Permit2 domain separator is ${fixed}, expected ${expected}`);
 }

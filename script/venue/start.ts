@@ -4,13 +4,16 @@
  * market on a new chain, prints where everything is, and on Ctrl-C stops every child cleanly (anvil dumps its
  * state on the way out, so the next start resumes where this one stopped).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createPublicClient, http } from 'viem';
-import { loadDeployment, type Deployment } from '../../sdk/manifest.ts';
+import { loadDeployment } from '../../sdk/load.ts';
+import { type Deployment } from '../../sdk/manifest.ts';
 import { ANVIL_OPERATOR_KEY, LOCAL_CHAIN_ID, portInUse, startAnvil, type Anvil } from './anvil.ts';
 import { loadVenueConfig, type VenueConfig } from './config.ts';
+import { startKeepers, startWeb, stopChild } from './children.ts';
+import type { PreviewServer } from 'vite';
 import { deployVenue } from './deploy.ts';
 import { pidFile, runningVenue } from './pid.ts';
 
@@ -36,7 +39,7 @@ async function main() {
     console.error(`Use that one, stop it with Ctrl-C in its terminal (or kill ${other}), or start another with ACCREDEX_DATA_DIR and ACCREDEX_RPC_PORT set.`);
     process.exit(1);
   }
-  for (const [name, port] of [['ACCREDEX_RPC_PORT', config.ACCREDEX_RPC_PORT], ['ACCREDEX_API_PORT', config.ACCREDEX_API_PORT]] as const) {
+  for (const [name, port] of [['ACCREDEX_RPC_PORT', config.ACCREDEX_RPC_PORT], ['ACCREDEX_API_PORT', config.ACCREDEX_API_PORT], ['ACCREDEX_WEB_PORT', config.ACCREDEX_WEB_PORT]] as const) {
     if (await portInUse(config.ACCREDEX_HOST, port)) {
       console.error(`Port ${port} on ${config.ACCREDEX_HOST} is taken by another program; set ${name} to a free port.`);
       process.exit(1);
@@ -50,11 +53,13 @@ async function main() {
   console.log(`Accredex: starting the local venue (${fresh ? 'new chain' : 'resuming saved chain'})`);
   let anvil: Anvil | undefined;
   let keepers: ChildProcess | undefined;
+  let web: PreviewServer | undefined;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping the keepers, then the chain (saved to ${stateFile})`);
+    await web?.close();
     await stopChild(keepers);
     await anvil?.stop();
     rmSync(pidFile(config), { force: true });
@@ -84,47 +89,36 @@ async function main() {
       });
       step(`contracts: deployed; manifest at ${config.ACCREDEX_DEPLOYMENTS_DIR}/${LOCAL_CHAIN_ID}.json`);
     }
-    keepers = await startKeepers(anvil.rpcUrl, config);
+    keepers = await startKeepers({
+      rpcUrl: anvil.rpcUrl,
+      dataDir: config.ACCREDEX_DATA_DIR,
+      deploymentsDir: config.ACCREDEX_DEPLOYMENTS_DIR,
+      host: config.ACCREDEX_HOST,
+      apiPort: config.ACCREDEX_API_PORT,
+      logFile: join(config.ACCREDEX_DATA_DIR, 'keepers.log'),
+    });
     step(`keepers: settlement, quotes and monitor; API at http://${config.ACCREDEX_HOST}:${config.ACCREDEX_API_PORT} (log: ${join(config.ACCREDEX_DATA_DIR, 'keepers.log')})`);
+    const host = config.ACCREDEX_HOST;
+    web = await startWeb({
+      host,
+      port: config.ACCREDEX_WEB_PORT,
+      rpcUrl: anvil.rpcUrl,
+      apiUrl: `http://${host}:${config.ACCREDEX_API_PORT}`,
+      chainId: LOCAL_CHAIN_ID,
+      deploymentsDir: config.ACCREDEX_DEPLOYMENTS_DIR,
+    });
+    step(`dashboard: http://${host}:${config.ACCREDEX_WEB_PORT} (on the local chain, "Connect wallet" offers the demo accounts)`);
     printSummary(deployment, anvil.rpcUrl);
     const seconds = (performance.now() - started) / 1000;
     console.log(`\nready in ${seconds.toFixed(1)} s (${fresh ? 'fresh' : 'restart'}). Ctrl-C stops the venue and keeps its state.`);
   } catch (err) {
     console.error(`\nAccredex could not start: ${(err as Error).message}`);
+    await web?.close();
     await stopChild(keepers);
     await anvil?.stop();
     rmSync(pidFile(config), { force: true });
     process.exit(1);
   }
-}
-
-/** The keepers run as one child process (they share one PGlite ledger); ready once their API answers. */
-async function startKeepers(rpcUrl: string, config: VenueConfig): Promise<ChildProcess> {
-  const log = createWriteStream(join(config.ACCREDEX_DATA_DIR, 'keepers.log'), { flags: 'a' });
-  const child = spawn('node_modules/.bin/tsx', ['script/keeper/main.ts', 'all'], {
-    env: { ...process.env, ACCREDEX_RPC_URL: rpcUrl },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.pipe(log);
-  child.stderr!.pipe(log);
-  const url = `http://${config.ACCREDEX_HOST}:${config.ACCREDEX_API_PORT}/health`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the keepers exited with code ${child.exitCode}; see ${config.ACCREDEX_DATA_DIR}/keepers.log`);
-    const ok = await fetch(url, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
-    if (ok) return child;
-    if (Date.now() > deadline) throw new Error(`the keepers' API did not answer at ${url} within 30 s`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function stopChild(child: ChildProcess | undefined) {
-  if (!child || child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 function printSummary(d: Deployment, rpcUrl: string) {

@@ -71,6 +71,8 @@ const TRADE_FILTERS = {
  */
 export function startApi(o: ApiOptions): Promise<Server> {
   const server = createServer((req, res) => {
+    // A read-only API of public ledger data: the dashboard, served from another origin, may read it.
+    res.setHeader('access-control-allow-origin', '*');
     handle(o, req, res).catch((err: unknown) => {
       const status = err instanceof HttpError ? err.status : 500;
       if (!res.headersSent) json(res, status, { error: err instanceof Error ? err.message : String(err) });

@@ -1,0 +1,58 @@
+/** An investor's day in Chromium: eligibility, the swap form's refusals, the Permit2 flow, a settled trade. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openAs, startE2E, type E2E } from './harness.ts';
+
+let e2e: E2E;
+
+beforeAll(async () => {
+  e2e = await startE2E('swap');
+}, 180_000);
+
+afterAll(async () => {
+  await e2e?.stop();
+});
+
+describe('swap (in Chromium)', () => {
+  it('an in-lockup investor sees the countdown and a disabled swap, with the reason', async () => {
+    const page = await openAs(e2e, 'swap', 'bob');
+    await expect.poll(() => page.getByTestId('lockup-countdown').first().textContent()).toMatch(/^\d+d \d+h$/);
+    await page.getByTestId('swap-amount').fill('100');
+    await expect.poll(() => page.getByTestId('swap-blocker').textContent()).toMatch(/still in the lockup for this security, which ends on \d{4}-\d{2}-\d{2}/);
+    expect(await page.getByTestId('swap-submit').isDisabled()).toBe(true);
+    await e2e.screenshot('swap-lockup');
+  });
+
+  it('names bad input and never enables the swap for it', async () => {
+    const page = await openAs(e2e, 'swap', 'alice');
+    const amount = page.getByTestId('swap-amount');
+    for (const [text, problem] of [
+      ['abc', 'Not a number'],
+      ['0', 'Must be more than zero'],
+      ['1.1234567', 'At most 6 decimal places'],
+      ['999999999999', 'More than your balance'],
+    ] as const) {
+      await amount.fill(text);
+      await expect.poll(() => page.getByRole('alert').filter({ hasText: problem }).count()).toBeGreaterThan(0);
+      expect(await page.getByTestId('swap-submit').isDisabled()).toBe(true);
+    }
+    await page.getByText(/^Settings:/).click();
+    await page.getByTestId('slippage').fill('9');
+    await expect.poll(() => page.getByRole('alert').filter({ hasText: 'Between 0.01% and 5%' }).count()).toBe(1);
+    await page.getByTestId('slippage').fill('0.5');
+  });
+
+  it('an eligible investor approves once, signs a permit, buys at the quote and the trade is settled in the ledger', async () => {
+    const page = await openAs(e2e, 'swap', 'alice');
+    await page.getByTestId('swap-amount').fill('250');
+    await expect.poll(() => page.getByTestId('swap-quote').textContent()).toMatch(/You receive \(ACME-A\): [\d.,]+$/);
+    await page.getByRole('button', { name: /Approve dUSD/ }).click();
+    await expect.poll(() => page.locator('[data-testid=toast][data-status=confirmed]').count(), { timeout: 20_000 }).toBe(1);
+    await page.getByTestId('swap-submit').click();
+    await expect.poll(() => page.locator('[data-testid=toast][data-status=confirmed]').count(), { timeout: 20_000 }).toBe(2);
+    await e2e.screenshot('swap-confirmed');
+    const alice = e2e.venue.deployment.accounts!.find((a) => a.label === 'alice')!.address;
+    await expect
+      .poll(async () => ((await (await fetch(`${e2e.apiUrl}/trades?investor=${alice}`)).json()) as { items: { side: string; stable_amount: string }[] }).items, { timeout: 20_000 })
+      .toEqual([expect.objectContaining({ side: 'buy', stable_amount: '250000000' })]);
+  });
+});

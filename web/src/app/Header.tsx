@@ -1,0 +1,34 @@
+import { ROUTES } from './App.tsx';
+import { useVenue } from './venue.tsx';
+import { WalletButton } from '../wallet/WalletButton.tsx';
+import { switchChain, useWalletStore } from '../wallet/store.ts';
+
+export function Header({ route }: { route: string }) {
+  const venue = useVenue();
+  const chainId = useWalletStore((s) => s.chainId);
+  const wrongChain = chainId !== undefined && chainId !== venue.config.chainId;
+  return (
+    <>
+      <a className="skip" href="#main">Skip to content</a>
+      <header className="top">
+        <div className="brand">
+          Accredex <span className="muted">{venue.isLocal ? 'local venue' : venue.chain.name}</span>
+        </div>
+        <nav aria-label="Sections">
+          {ROUTES.map((r) => (
+            <a key={r.path} href={`#/${r.path}`} aria-current={r.path === route ? 'page' : undefined}>
+              {r.label}
+            </a>
+          ))}
+        </nav>
+        <WalletButton />
+      </header>
+      {wrongChain && (
+        <div className="banner bad" role="alert">
+          Your wallet is on chain {chainId}; the venue is on chain {venue.config.chainId}.{' '}
+          <button onClick={() => void switchChain(venue)}>Switch network</button>
+        </div>
+      )}
+    </>
+  );
+}

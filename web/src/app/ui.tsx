@@ -1,0 +1,70 @@
+/** Small shared building blocks: panels, labelled fields with inline errors, skeletons, stats. */
+import { useId, type InputHTMLAttributes, type ReactNode } from 'react';
+
+export function Panel({ title, actions, children, className }: { title?: ReactNode; actions?: ReactNode; children: ReactNode; className?: string }) {
+  return (
+    <section className={`panel ${className ?? ''}`} aria-label={typeof title === 'string' ? title : undefined}>
+      {(title || actions) && (
+        <header className="panel-head">
+          {title && <h2>{title}</h2>}
+          {actions}
+        </header>
+      )}
+      {children}
+    </section>
+  );
+}
+
+interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
+  label: string;
+  error?: string;
+  hint?: ReactNode;
+  suffix?: ReactNode;
+}
+
+/** A labelled input whose problem is announced inline (aria-invalid + aria-describedby). */
+export function Field({ label, error, hint, suffix, ...input }: FieldProps) {
+  const id = useId();
+  return (
+    <div className={`field ${error ? 'has-error' : ''}`}>
+      <label htmlFor={id}>{label}</label>
+      <div className="field-input">
+        <input id={id} aria-invalid={error ? true : undefined} aria-describedby={error || hint ? `${id}-note` : undefined} {...input} />
+        {suffix}
+      </div>
+      {(error || hint) && (
+        <div id={`${id}-note`} className={error ? 'field-error' : 'field-hint'} role={error ? 'alert' : undefined}>
+          {error ?? hint}
+        </div>
+      )}
+    </div>
+  );
+}
+
+export function Skeleton({ lines = 3, label }: { lines?: number; label: string }) {
+  return (
+    <div className="skeleton" role="status" aria-live="polite" aria-label={label}>
+      {Array.from({ length: lines }, (_, i) => (
+        <div key={i} className="skeleton-line" style={{ width: `${90 - ((i * 17) % 40)}%` }} />
+      ))}
+    </div>
+  );
+}
+
+export function Stat({ label, value, tone }: { label: string; value: ReactNode; tone?: 'good' | 'warn' | 'bad' }) {
+  return (
+    <div className={`stat ${tone ?? ''}`}>
+      <div className="stat-label">{label}</div>
+      <div className="stat-value">{value}</div>
+    </div>
+  );
+}
+
+/** Says that a keeper-backed panel has no data source, rather than showing nothing. */
+export function Unavailable({ what }: { what: string }) {
+  return (
+    <p className="unavailable" role="status">
+      {what} is unavailable: the keepers' API can't be reached. Trading and positions work without it.
+    </p>
+  );
+}

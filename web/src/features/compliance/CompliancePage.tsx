@@ -1,0 +1,3 @@
+export default function CompliancePage() {
+  return <p>Compliance: in progress</p>;
+}

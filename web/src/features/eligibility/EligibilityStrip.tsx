@@ -1,0 +1,41 @@
+/** Always visible under the header: may the connected address trade each security, and if not, why and until when. */
+import { formatDate, formatDuration } from '../../lib/amount.ts';
+import { eligibilitySentence } from '../../lib/revert.ts';
+import { useChainNow } from '../../app/venue.tsx';
+import { useWalletStore } from '../../wallet/store.ts';
+import { useEligibility } from './useEligibility.ts';
+
+export function EligibilityStrip() {
+  const address = useWalletStore((s) => s.address);
+  const standing = useEligibility(address);
+  const now = useChainNow();
+  if (!address) return <aside className="eligibility muted" aria-label="Eligibility">Connect a wallet to see whether you may trade.</aside>;
+  if (!standing.data || now === undefined) return <aside className="eligibility muted" aria-label="Eligibility">Checking eligibility…</aside>;
+  const s = standing.data;
+  return (
+    <aside className="eligibility" aria-label="Eligibility" data-testid="eligibility">
+      <span className={`chip ${s.registered ? 'good' : 'bad'}`}>{s.registered ? 'Registered' : 'Not registered'}</span>
+      {s.registered && (
+        <span className={`chip ${s.accreditationExpiry > now ? 'good' : 'bad'}`}>
+          Accredited {s.accreditationExpiry > now ? `until ${formatDate(s.accreditationExpiry)}` : `— expired ${formatDate(s.accreditationExpiry)}`}
+        </span>
+      )}
+      {s.frozen && <span className="chip bad">Frozen</span>}
+      {s.securities.map((sec) => (
+        <span key={sec.security} className={`chip ${sec.reason === 'Ok' ? 'good' : 'bad'}`} title={eligibilitySentence(sec.reason, sec.until)} data-testid={`standing-${sec.poolName}`}>
+          {sec.poolName.split('/')[0]}:{' '}
+          {sec.reason === 'Ok' ? 'may trade' : sec.reason === 'LockupActive' ? (
+            <>lockup ends in <time dateTime={new Date(sec.lockupEnd * 1000).toISOString()} data-testid="lockup-countdown">{formatDuration(sec.lockupEnd - now)}</time></>
+          ) : reasonLabel[sec.reason]}
+        </span>
+      ))}
+    </aside>
+  );
+}
+
+const reasonLabel: Record<string, string> = {
+  NotRegistered: 'not registered',
+  Frozen: 'frozen',
+  AccreditationExpired: 'accreditation expired',
+  SecurityNotListed: 'not listed',
+};

@@ -1,0 +1,3 @@
+export default function MarketPage() {
+  return <p>Market: in progress</p>;
+}

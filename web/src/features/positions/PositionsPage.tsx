@@ -1,0 +1,3 @@
+export default function PositionsPage() {
+  return <p>Positions: in progress</p>;
+}

@@ -1,0 +1,264 @@
+/**
+ * Swap: an eligible investor buys or sells a security through UniversalRouter. The quote is V4Quoter's at the newest
+ * block; the form says why it can't trade before anything is sent (eligibility, pause, balance, bad input); payment
+ * goes through Permit2 (approve the token once, then sign a permit that rides in the same transaction as the swap).
+ */
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { encodeFunctionData, erc20Abi, maxUint160, maxUint256 } from 'viem';
+import { universalRouterAbi } from '../../../../sdk/abis/generated.ts';
+import { poolKeyOf } from '../../../../sdk/manifest.ts';
+import { encodeSwapExactInSingle, encodeSwapExactOutSingle, permitSingleTypedData, withPermit2Permit, type PermitSingle } from '../../../../sdk/periphery.ts';
+import { Field, Panel, Skeleton, Stat } from '../../app/ui.tsx';
+import { useBalance, useChainNow, useToken, useVenue } from '../../app/venue.tsx';
+import { formatAmount, parseAmount, parseMinutes, parsePercent } from '../../lib/amount.ts';
+import { eligibilitySentence, explainError } from '../../lib/revert.ts';
+import { sendTransaction } from '../../lib/tx.ts';
+import { useWalletStore } from '../../wallet/store.ts';
+import { useEligibility } from '../eligibility/useEligibility.ts';
+import { CONFIRM_WORD, DEADLINE, executionPrice, impactLevel, midPrice, priceImpactBps, SLIPPAGE, slippageBound } from './logic.ts';
+import { usePermit2State, usePoolState, useQuote } from './queries.ts';
+import { useSwapSettings } from './settings.ts';
+
+const PERMIT_LIFETIME_S = 30 * 86_400;
+const PERMIT_SIGNATURE_LIFETIME_S = 30 * 60;
+
+export default function SwapPage() {
+  const venue = useVenue();
+  const { deployment, client } = venue;
+  const queryClient = useQueryClient();
+  const { address, client: wallet, chainId } = useWalletStore();
+  const [poolIndex, setPoolIndex] = useState(0);
+  const [side, setSide] = useState<'buy' | 'sell'>('buy');
+  const [exact, setExact] = useState<'in' | 'out'>('in');
+  const [input, setInput] = useState('');
+  const [confirmText, setConfirmText] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [formError, setFormError] = useState<string>();
+  const settings = useSwapSettings();
+  const [slippageText, setSlippageText] = useState(String(settings.slippageBps / 100));
+  const [deadlineText, setDeadlineText] = useState(String(settings.deadlineMinutes));
+
+  const pool = deployment.pools[poolIndex];
+  const stableIs0 = pool.currency0 === deployment.stablecoin;
+  const security = useToken(pool.security).data;
+  const stable = useToken(deployment.stablecoin).data;
+  const payToken = side === 'buy' ? stable : security;
+  const getToken = side === 'buy' ? security : stable;
+  // Buying shares pays stablecoin: zeroForOne when the stablecoin is currency0.
+  const zeroForOne = side === 'buy' ? stableIs0 : !stableIs0;
+
+  const poolState = usePoolState(pool);
+  const payBalance = useBalance(payToken?.address, address).data;
+  const getBalance = useBalance(getToken?.address, address).data;
+  const standing = useEligibility(address).data?.securities.find((s) => s.security === pool.security);
+  const permit2 = usePermit2State(payToken?.address, address).data;
+  const now = useChainNow();
+
+  const typedToken = exact === 'in' ? payToken : getToken;
+  const parsed = typedToken
+    ? parseAmount(input, typedToken.decimals, exact === 'in' && payBalance !== undefined ? { max: payBalance, symbol: typedToken.symbol } : {})
+    : undefined;
+  const amount = parsed?.ok ? parsed.value : undefined;
+  const quote = useQuote(amount !== undefined ? { pool, zeroForOne, exact, amount } : undefined);
+  const slippage = parsePercent(slippageText, SLIPPAGE.minPercent, SLIPPAGE.maxPercent);
+  const deadline = parseMinutes(deadlineText, DEADLINE.min, DEADLINE.max);
+
+  const fresh = quote.data && quote.data.request.amount === amount && quote.data.request.exact === exact && quote.data.request.zeroForOne === zeroForOne && quote.data.request.pool.poolId === pool.poolId;
+  const quoted = fresh ? quote.data!.amount : undefined;
+  const amountIn = exact === 'in' ? amount : quoted;
+  const amountOut = exact === 'in' ? quoted : amount;
+  const bound = quoted !== undefined && slippage.ok ? slippageBound(quoted, slippage.value, exact === 'in' ? 'min' : 'max') : undefined;
+  const maxIn = exact === 'in' ? amountIn : bound;
+
+  let mid: number | undefined;
+  let impactBps: number | undefined;
+  if (poolState.data && security && stable) {
+    mid = midPrice(poolState.data.sqrtPriceX96, stableIs0, stable.decimals, security.decimals);
+    if (amountIn !== undefined && amountOut !== undefined) {
+      const [stableAmt, shares] = side === 'buy' ? [amountIn, amountOut] : [amountOut, amountIn];
+      impactBps = priceImpactBps(side, mid, executionPrice(stableAmt, shares, stable.decimals, security.decimals));
+    }
+  }
+  const level = impactBps !== undefined ? impactLevel(impactBps) : 'none';
+
+  // Why the swap can't be sent, first reason first; shown before any wallet prompt.
+  const blocker = !address
+    ? 'Connect a wallet to trade.'
+    : chainId !== venue.config.chainId
+      ? `Switch your wallet to chain ${venue.config.chainId}.`
+      : standing && standing.reason !== 'Ok'
+        ? eligibilitySentence(standing.reason, standing.until)
+        : poolState.data?.paused
+          ? 'Trading in this pool is paused by the venue.'
+          : !parsed || !parsed.ok
+            ? undefined
+            : quote.isError
+              ? quote.error.message
+              : maxIn !== undefined && payBalance !== undefined && maxIn > payBalance
+                ? `You need up to ${formatAmount(maxIn, payToken!.decimals)} ${payToken!.symbol}; you have ${formatAmount(payBalance, payToken!.decimals)}.`
+                : !slippage.ok || !deadline.ok
+                  ? 'Fix the settings below.'
+                  : level === 'confirm' && confirmText.trim().toLowerCase() !== CONFIRM_WORD
+                    ? `This trade moves the price more than 10%. Type "${CONFIRM_WORD}" to proceed.`
+                    : undefined;
+  const needsErc20Approval = permit2 !== undefined && maxIn !== undefined && permit2.erc20Allowance < maxIn;
+  const ready = !blocker && parsed?.ok && quoted !== undefined && bound !== undefined && maxIn !== undefined && !busy;
+
+  async function approvePermit2() {
+    if (!wallet || !payToken) return;
+    setBusy(true);
+    await sendTransaction({ client, wallet, queryClient }, {
+      title: `Approve ${payToken.symbol} for Permit2`,
+      to: payToken.address,
+      data: encodeFunctionData({ abi: erc20Abi, functionName: 'approve', args: [deployment.permit2, maxUint256] }),
+    });
+    setBusy(false);
+  }
+
+  async function swap() {
+    if (!ready || !wallet || !payToken || !getToken || !permit2 || now === undefined) return;
+    setBusy(true);
+    setFormError(undefined);
+    try {
+      const poolKey = poolKeyOf(pool);
+      let call = exact === 'in'
+        ? encodeSwapExactInSingle({ poolKey, zeroForOne, amountIn: amount!, amountOutMinimum: bound! })
+        : encodeSwapExactOutSingle({ poolKey, zeroForOne, amountOut: amount!, amountInMaximum: bound! });
+      // Permit2 lets UniversalRouter pull the payment only under a live permit: sign one if the current is short.
+      if (permit2.permitAmount < maxIn! || permit2.permitExpiration <= now + 60) {
+        const permit: PermitSingle = {
+          details: { token: payToken.address, amount: maxUint160, expiration: now + PERMIT_LIFETIME_S, nonce: permit2.nonce },
+          spender: deployment.universalRouter,
+          sigDeadline: BigInt(now + PERMIT_SIGNATURE_LIFETIME_S),
+        };
+        const signature = await wallet.signTypedData({ account: wallet.account!, ...permitSingleTypedData(permit, venue.config.chainId, deployment.permit2) });
+        call = withPermit2Permit(call, permit, signature);
+      }
+      const verb = side === 'buy' ? 'Buy' : 'Sell';
+      const shares = side === 'buy' ? amountOut! : amountIn!;
+      const receipt = await sendTransaction({ client, wallet, queryClient }, {
+        title: `${verb} ${formatAmount(shares, security!.decimals)} ${security!.symbol}`,
+        to: deployment.universalRouter,
+        data: encodeFunctionData({ abi: universalRouterAbi, functionName: 'execute', args: [call.commands, call.inputs, BigInt(now + (deadline.ok ? deadline.value : DEADLINE.defaultMinutes) * 60)] }),
+      });
+      if (receipt) {
+        setInput('');
+        setConfirmText('');
+      }
+    } catch (err) {
+      setFormError(explainError(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const otherSide = quoted !== undefined ? formatAmount(quoted, (exact === 'in' ? getToken : payToken)!.decimals, 6) : quote.isFetching && amount !== undefined ? '…' : '';
+
+  return (
+    <div className="swap-layout">
+      <Panel title="Swap" className="swap">
+        <div className="row">
+          <label className="select">
+            Pool
+            <select value={poolIndex} onChange={(e) => (setPoolIndex(Number(e.target.value)), setInput(''))}>
+              {deployment.pools.map((p, i) => (
+                <option key={p.poolId} value={i}>{p.name}</option>
+              ))}
+            </select>
+          </label>
+          <div className="segmented" role="radiogroup" aria-label="Side">
+            {(['buy', 'sell'] as const).map((s) => (
+              <button key={s} role="radio" aria-checked={side === s} className={side === s ? 'on' : ''} onClick={() => (setSide(s), setInput(''))}>
+                {s === 'buy' ? 'Buy' : 'Sell'}
+              </button>
+            ))}
+          </div>
+          <div className="segmented" role="radiogroup" aria-label="Exact amount">
+            {(['in', 'out'] as const).map((x) => (
+              <button key={x} role="radio" aria-checked={exact === x} className={exact === x ? 'on' : ''} onClick={() => (setExact(x), setInput(''))}>
+                {x === 'in' ? 'Exact pay' : 'Exact receive'}
+              </button>
+            ))}
+          </div>
+        </div>
+        {!payToken || !getToken ? (
+          <Skeleton lines={3} label="Loading tokens" />
+        ) : (
+          <>
+            <Field
+              label={exact === 'in' ? `You pay (${payToken.symbol})` : `You receive (${getToken.symbol})`}
+              inputMode="decimal"
+              autoComplete="off"
+              placeholder="0.0"
+              value={input}
+              onChange={(e) => setInput(e.target.value)}
+              error={input !== '' && parsed && !parsed.ok ? parsed.error : undefined}
+              hint={exact === 'in' && payBalance !== undefined ? `Balance: ${formatAmount(payBalance, payToken.decimals)} ${payToken.symbol}` : getBalance !== undefined ? `Balance: ${formatAmount(getBalance, getToken.decimals)} ${getToken.symbol}` : undefined}
+              data-testid="swap-amount"
+            />
+            <div className="quote-line" data-testid="swap-quote" aria-live="polite">
+              {exact === 'in' ? `You receive (${getToken.symbol})` : `You pay (${payToken.symbol})`}: <strong>{otherSide || '—'}</strong>
+            </div>
+            <dl className="facts">
+              <Stat label="Mid price" value={mid !== undefined ? `${mid.toFixed(4)} ${stable?.symbol}` : '…'} />
+              <Stat label="Price impact (fee incl.)" value={impactBps !== undefined ? `${(impactBps / 100).toFixed(2)}%` : '—'} tone={level === 'none' ? undefined : level === 'notice' ? 'warn' : 'bad'} />
+              <Stat
+                label={exact === 'in' ? 'Minimum received' : 'Maximum sold'}
+                value={bound !== undefined ? `${formatAmount(bound, (exact === 'in' ? getToken : payToken).decimals, 6)} ${(exact === 'in' ? getToken : payToken).symbol}` : '—'}
+              />
+            </dl>
+            {level !== 'none' && (
+              <p className={`impact ${level}`} role="alert" data-testid="impact-warning">
+                {level === 'notice' && 'This trade moves the price by more than 1%.'}
+                {level === 'warning' && 'High price impact: more than 3%. Consider a smaller trade.'}
+                {level === 'danger' && 'Very high price impact: more than 5%.'}
+                {level === 'confirm' && 'Extreme price impact: more than 10% worse than mid.'}
+              </p>
+            )}
+            {level === 'confirm' && (
+              <Field label={`Type "${CONFIRM_WORD}" to accept this price`} value={confirmText} onChange={(e) => setConfirmText(e.target.value)} />
+            )}
+            <details className="settings">
+              <summary>Settings: slippage {slippage.ok ? `${slippage.value / 100}%` : '?'}, deadline {deadline.ok ? `${deadline.value} min` : '?'}</summary>
+              <Field
+                label="Slippage tolerance (%)"
+                inputMode="decimal"
+                value={slippageText}
+                onChange={(e) => {
+                  setSlippageText(e.target.value);
+                  const p = parsePercent(e.target.value, SLIPPAGE.minPercent, SLIPPAGE.maxPercent);
+                  if (p.ok) settings.set({ slippageBps: p.value });
+                }}
+                error={slippage.ok ? undefined : slippage.error}
+                data-testid="slippage"
+              />
+              <Field
+                label="Deadline (minutes)"
+                inputMode="numeric"
+                value={deadlineText}
+                onChange={(e) => {
+                  setDeadlineText(e.target.value);
+                  const d = parseMinutes(e.target.value, DEADLINE.min, DEADLINE.max);
+                  if (d.ok) settings.set({ deadlineMinutes: d.value });
+                }}
+                error={deadline.ok ? undefined : deadline.error}
+              />
+            </details>
+            {blocker && <p className="blocker" role="alert" data-testid="swap-blocker">{blocker}</p>}
+            {formError && <p className="blocker" role="alert">{formError}</p>}
+            {needsErc20Approval && !blocker ? (
+              <button className="primary" onClick={() => void approvePermit2()} disabled={busy}>
+                Approve {payToken.symbol} (once, for Permit2)
+              </button>
+            ) : (
+              <button className="primary" onClick={() => void swap()} disabled={!ready} data-testid="swap-submit">
+                {busy ? 'Working…' : side === 'buy' ? `Buy ${security?.symbol}` : `Sell ${security?.symbol}`}
+              </button>
+            )}
+          </>
+        )}
+      </Panel>
+    </div>
+  );
+}

@@ -1,0 +1,77 @@
+/** Chain reads for the swap form: the pool's state, a V4Quoter quote each block, and the Permit2 allowances. */
+import { useQuery } from '@tanstack/react-query';
+import { erc20Abi, type Address } from 'viem';
+import { gateHookAbi, permit2Abi, stateViewAbi, v4QuoterAbi } from '../../../../sdk/abis/generated.ts';
+import { poolKeyOf, type Pool } from '../../../../sdk/manifest.ts';
+import { useBlock, useVenue } from '../../app/venue.tsx';
+import { explainError } from '../../lib/revert.ts';
+
+/** The pool's price and whether the gate has it paused. */
+export function usePoolState(pool: Pool) {
+  const { client, deployment } = useVenue();
+  const block = useBlock().data?.number;
+  return useQuery({
+    queryKey: ['pool-state', pool.poolId, block?.toString()],
+    enabled: block !== undefined,
+    placeholderData: (previous) => previous,
+    queryFn: async () => {
+      const [slot0, config] = await Promise.all([
+        client.readContract({ address: deployment.stateView, abi: stateViewAbi, functionName: 'getSlot0', args: [pool.poolId], blockNumber: block }),
+        client.readContract({ address: deployment.gateHook, abi: gateHookAbi, functionName: 'poolConfig', args: [pool.poolId], blockNumber: block }),
+      ]);
+      return { sqrtPriceX96: slot0[0], tick: slot0[1], paused: config[3] };
+    },
+  });
+}
+
+export interface QuoteRequest {
+  pool: Pool;
+  zeroForOne: boolean;
+  exact: 'in' | 'out';
+  amount: bigint;
+}
+
+/** V4Quoter's answer at the newest block: the other side's amount, exact to the wei (what the swap would do now). */
+export function useQuote(req: QuoteRequest | undefined) {
+  const { client, deployment } = useVenue();
+  const block = useBlock().data?.number;
+  return useQuery({
+    queryKey: ['quote', req?.pool.poolId, req?.zeroForOne, req?.exact, req?.amount.toString(), block?.toString()],
+    enabled: req !== undefined && block !== undefined,
+    placeholderData: (previous) => previous,
+    retry: false,
+    queryFn: async () => {
+      const params = { poolKey: poolKeyOf(req!.pool), zeroForOne: req!.zeroForOne, exactAmount: req!.amount, hookData: '0x' as const };
+      try {
+        const { result } = await client.simulateContract({
+          address: deployment.v4Quoter,
+          abi: v4QuoterAbi,
+          functionName: req!.exact === 'in' ? 'quoteExactInputSingle' : 'quoteExactOutputSingle',
+          args: [params],
+          blockNumber: block,
+        });
+        return { amount: result[0], block: block!, request: req! };
+      } catch (err) {
+        throw new Error(explainError(err));
+      }
+    },
+  });
+}
+
+/** What stands between `owner` and paying `token` through UniversalRouter: the ERC-20 approval of Permit2, and Permit2's allowance. */
+export function usePermit2State(token: Address | undefined, owner: Address | undefined) {
+  const { client, deployment } = useVenue();
+  const block = useBlock().data?.number;
+  return useQuery({
+    queryKey: ['permit2', token, owner, block?.toString()],
+    enabled: token !== undefined && owner !== undefined && block !== undefined,
+    placeholderData: (previous) => previous,
+    queryFn: async () => {
+      const [erc20Allowance, [amount, expiration, nonce]] = await Promise.all([
+        client.readContract({ address: token!, abi: erc20Abi, functionName: 'allowance', args: [owner!, deployment.permit2], blockNumber: block }),
+        client.readContract({ address: deployment.permit2, abi: permit2Abi, functionName: 'allowance', args: [owner!, token!, deployment.universalRouter], blockNumber: block }),
+      ]);
+      return { erc20Allowance, permitAmount: amount, permitExpiration: Number(expiration), nonce: Number(nonce) };
+    },
+  });
+}

@@ -1,0 +1,94 @@
+/** Every failure a person can meet, as one plain sentence: wallet refusals, venue reverts (unwrapped), RPC trouble. */
+import type { Hex } from 'viem';
+import { decodeRevert, type DecodedRevert, type EligibilityReason } from '../../../sdk/errors.ts';
+import { formatDate } from './amount.ts';
+
+/** Why the registry refuses someone, in words; `until` is when it changes, if it will. */
+export function eligibilitySentence(reason: EligibilityReason, until?: number, who = 'Your address'): string {
+  switch (reason) {
+    case 'Ok':
+      return `${who} may trade this security.`;
+    case 'NotRegistered':
+      return `${who} is not in the investor registry. Ask the compliance team to onboard you.`;
+    case 'Frozen':
+      return `${who} is frozen by compliance: no trading or transfers until it is lifted.`;
+    case 'AccreditationExpired':
+      return `${who}'s accreditation has expired${until ? ` (on ${formatDate(until)})` : ''}. Renew it with the compliance team.`;
+    case 'LockupActive':
+      return `${who} is still in the lockup for this security${until ? `, which ends on ${formatDate(until)}` : ''}.`;
+    case 'SecurityNotListed':
+      return 'This security is not listed for trading on the venue.';
+  }
+}
+
+const sentences: Record<string, (args: readonly unknown[]) => string> = {
+  V4TooLittleReceived: () => 'The price moved beyond your slippage tolerance: you would have received less than your minimum.',
+  V4TooMuchRequested: () => 'The price moved beyond your slippage tolerance: the swap would have cost more than your maximum.',
+  PoolIsPaused: () => 'Trading in this pool is paused by the venue.',
+  PoolNotAuthorized: () => 'This pool is not authorized by the venue.',
+  DeadlinePassed: () => 'The deadline passed before the transaction was mined. Try again.',
+  TransactionDeadlinePassed: () => 'The deadline passed before the transaction was mined. Try again.',
+  AllowanceExpired: () => 'Your Permit2 allowance has expired. Sign a new permit and try again.',
+  InsufficientAllowance: () => 'Your Permit2 allowance is too small for this amount. Sign a new permit and try again.',
+  SignatureExpired: () => 'The permit signature expired before the transaction was mined. Try again.',
+  InvalidNonce: () => 'The permit was already used. Try again to sign a fresh one.',
+  InsufficientBalance: () => 'Your balance is too low for this transaction.',
+  ERC20InsufficientBalance: () => 'Your balance is too low for this transaction.',
+  ERC20InsufficientAllowance: () => 'The token allowance is too low. Approve the token and try again.',
+  ERC20TransferFailed: () => 'A token transfer failed (balance or allowance too low).',
+  PriceLimitAlreadyExceeded: () => 'The pool price is already past the limit of this swap.',
+  NotApproved: () => 'You are not the owner of this position or approved to manage it.',
+  MaximumAmountExceeded: () => 'The price moved: adding this liquidity would take more than your maximum. Try again or widen the slippage.',
+  MinimumAmountInsufficient: () => 'The price moved: removing this liquidity would return less than your minimum. Try again or widen the slippage.',
+  AccessControlUnauthorizedAccount: () => 'Your address does not hold the role this action needs.',
+  Unauthorized: () => 'Your address does not hold the role this action needs.',
+  InvestorNotRegistered: () => 'That investor has no record in the registry.',
+  AccountIsVenue: () => 'That address is a venue contract, not an investor.',
+  ZeroAddress: () => 'The zero address cannot be an investor.',
+  SecurityNotListed: () => 'That security is not listed in the registry.',
+};
+
+/** A decoded revert as a sentence; the gate's and token's refusals say whose eligibility failed and why. */
+export function revertSentence(decoded: DecodedRevert): string {
+  if (decoded.reason) {
+    const args = decoded.args;
+    if (decoded.name === 'InvestorNotEligible') return eligibilitySentence(decoded.reason, Number(args[3]));
+    if (decoded.name === 'SenderNotEligible') return eligibilitySentence(decoded.reason, Number(args[2]), 'The sender');
+    if (decoded.name === 'RecipientNotEligible') return eligibilitySentence(decoded.reason, Number(args[2]), 'The recipient');
+  }
+  const sentence = sentences[decoded.name];
+  return sentence ? sentence(decoded.args) : `The transaction would fail (${decoded.name}).`;
+}
+
+interface ErrorLike {
+  name?: string;
+  code?: number;
+  shortMessage?: string;
+  message?: string;
+  data?: unknown;
+  raw?: unknown;
+  cause?: unknown;
+}
+
+/** Revert data anywhere in a viem error's chain of causes. */
+export function revertDataOf(err: unknown): Hex | undefined {
+  for (let e = err as ErrorLike | undefined; e; e = e.cause as ErrorLike | undefined) {
+    if (typeof e.raw === 'string' && e.raw.startsWith('0x') && e.raw.length >= 10) return e.raw as Hex;
+    if (typeof e.data === 'string' && e.data.startsWith('0x') && e.data.length >= 10) return e.data as Hex;
+    const nested = (e.data as { data?: unknown } | undefined)?.data;
+    if (typeof nested === 'string' && nested.startsWith('0x') && nested.length >= 10) return nested as Hex;
+  }
+  return undefined;
+}
+
+/** Any error from a wallet, the RPC or a contract call, as one sentence for a person. */
+export function explainError(err: unknown): string {
+  for (let e = err as ErrorLike | undefined; e; e = e.cause as ErrorLike | undefined) {
+    if (e.code === 4001 || e.name === 'UserRejectedRequestError') return 'You rejected the request in your wallet.';
+  }
+  const data = revertDataOf(err);
+  if (data) return revertSentence(decodeRevert(data));
+  const e = err as ErrorLike;
+  if (e?.name === 'HttpRequestError' || /fetch failed|Failed to fetch/i.test(String(e?.message))) return 'The chain is unreachable. Check your connection and try again.';
+  return e?.shortMessage ?? e?.message ?? String(err);
+}

@@ -1,0 +1,79 @@
+/**
+ * The dashboard's build and servers. Both `vite` (development) and `vite preview` (the built app, what `npm start`
+ * serves) answer two runtime routes, so one build works against any venue:
+ *   /config.json               where the chain and the keepers' API are (from ACCREDEX_WEB_* variables)
+ *   /deployments/<chainId>.json the deployment manifest, read from ACCREDEX_DEPLOYMENTS_DIR
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { defineConfig, type Plugin } from 'vite';
+
+const root = resolve(import.meta.dirname, '..');
+
+function runtimeRoutes(): Plugin {
+  const handle = (req: IncomingMessage, res: ServerResponse, next: () => void) => {
+    const url = (req.url ?? '').split('?')[0];
+    if (url === '/config.json') {
+      const config = {
+        rpcUrl: process.env.ACCREDEX_WEB_RPC_URL ?? 'http://127.0.0.1:8545',
+        apiUrl: process.env.ACCREDEX_WEB_API_URL ?? 'http://127.0.0.1:8787',
+        chainId: Number(process.env.ACCREDEX_WEB_CHAIN_ID ?? 31337),
+      };
+      res.setHeader('content-type', 'application/json');
+      res.setHeader('cache-control', 'no-store');
+      return res.end(JSON.stringify(config));
+    }
+    const manifest = /^\/deployments\/(\d+)\.json$/.exec(url);
+    if (manifest) {
+      const file = resolve(root, process.env.ACCREDEX_DEPLOYMENTS_DIR ?? 'deployments', `${manifest[1]}.json`);
+      res.setHeader('cache-control', 'no-store');
+      if (!existsSync(file)) {
+        res.statusCode = 404;
+        return res.end(JSON.stringify({ error: `no deployment for chain ${manifest[1]}` }));
+      }
+      res.setHeader('content-type', 'application/json');
+      return res.end(readFileSync(file));
+    }
+    next();
+  };
+  return {
+    name: 'accredex-runtime-routes',
+    configureServer: (server) => void server.middlewares.use(handle),
+    configurePreviewServer: (server) => void server.middlewares.use(handle),
+  };
+}
+
+/**
+ * Writes dist/bundle-report.json: each chunk, whether the entry loads it, and the minified bytes each package puts
+ * in it. `npm run bench -- web` reads it to list the largest dependencies.
+ */
+function bundleReport(): Plugin {
+  return {
+    name: 'accredex-bundle-report',
+    apply: 'build',
+    generateBundle(_, bundle) {
+      const chunks = Object.values(bundle).flatMap((item) => {
+        if (item.type !== 'chunk') return [];
+        const packages: Record<string, number> = {};
+        for (const [id, info] of Object.entries(item.modules)) {
+          const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(id);
+          const name = match ? match[1] : id.includes('/sdk/') ? 'accredex sdk' : 'accredex web';
+          packages[name] = (packages[name] ?? 0) + info.renderedLength;
+        }
+        if (process.env.BUNDLE_MODULES) for (const [id, info] of Object.entries(item.modules)) packages[`  ${id}`] = info.renderedLength;
+        return [{ file: item.fileName, isEntry: item.isEntry, imports: item.imports, dynamicImports: item.dynamicImports, packages }];
+      });
+      this.emitFile({ type: 'asset', fileName: 'bundle-report.json', source: JSON.stringify(chunks, null, 2) });
+    },
+  };
+}
+
+export default defineConfig({
+  root: import.meta.dirname,
+  plugins: [runtimeRoutes(), bundleReport()],
+  esbuild: { jsx: 'automatic' },
+  server: { host: '127.0.0.1', port: 5173, strictPort: true, fs: { allow: [root] } },
+  preview: { host: '127.0.0.1', port: 5173, strictPort: true },
+  build: { outDir: 'dist', emptyOutDir: true, target: 'es2022', sourcemap: true, chunkSizeWarningLimit: 600 },
+});
