@@ -7,6 +7,7 @@ import { runGasBenchmark } from './gas.ts';
 import { runLedgerBenchmark, runLoadBenchmark } from './ledger.ts';
 import { runQuoteBenchmark } from './quote.ts';
 import { runStartBenchmark } from './start.ts';
+import { runWebBenchmark } from './web.ts';
 import { formatTable, mergeResults, type Metric, type Results } from './metrics.ts';
 
 const RESULTS = 'bench/results.json';
@@ -17,6 +18,7 @@ const benchmarks: Record<string, () => Metric[] | Promise<Metric[]>> = {
   quote: runQuoteBenchmark,
   ledger: runLedgerBenchmark,
   load: runLoadBenchmark,
+  web: runWebBenchmark,
 };
 
 const requested = process.argv.slice(2);

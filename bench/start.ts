@@ -34,6 +34,8 @@ export async function runStartBenchmark(): Promise<Metric[]> {
     ACCREDEX_DATA_DIR: dataDir,
     ACCREDEX_DEPLOYMENTS_DIR: deploymentsDir,
     ACCREDEX_RPC_PORT: String(await freePort()),
+    ACCREDEX_API_PORT: String(await freePort()),
+    ACCREDEX_WEB_PORT: String(await freePort()),
   };
   try {
     const fresh = await timeToReady(env);

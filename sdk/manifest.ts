@@ -1,16 +1,18 @@
 import { getAddress, type Address, type Hex } from 'viem';
-import { z } from 'zod';
+// zod's small build: this module ships in the dashboard's first bundle.
+import { z } from 'zod/mini';
 
-const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'an address').transform((a) => getAddress(a) as Address);
-const bytes32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, 'a 32-byte hex value').transform((h) => h as Hex);
+const address = z.pipe(z.string().check(z.regex(/^0x[0-9a-fA-F]{40}$/, 'an address')), z.transform((a) => getAddress(a) as Address));
+const bytes32 = z.pipe(z.string().check(z.regex(/^0x[0-9a-fA-F]{64}$/, 'a 32-byte hex value')), z.transform((h) => h as Hex));
+const count = (min: number) => z.int().check(z.gte(min));
 
 export const poolSchema = z.object({
-  name: z.string().min(1),
+  name: z.string().check(z.minLength(1)),
   poolId: bytes32,
   currency0: address,
   currency1: address,
-  fee: z.number().int().nonnegative(),
-  tickSpacing: z.number().int().positive(),
+  fee: count(0),
+  tickSpacing: count(1),
   hooks: address,
   security: address,
 });
@@ -20,8 +22,8 @@ export const poolSchema = z.object({
  * browser too; reading the file from disk is `sdk/load.ts`.
  */
 export const deploymentSchema = z.object({
-  chainId: z.number().int().positive(),
-  deployBlock: z.number().int().nonnegative(),
+  chainId: count(1),
+  deployBlock: count(0),
   poolManager: address,
   positionManager: address,
   universalRouter: address,
@@ -33,9 +35,7 @@ export const deploymentSchema = z.object({
   stablecoin: address,
   pools: z.array(poolSchema),
   /** Local chain only: the seeded demo cast, by anvil account index. */
-  accounts: z
-    .array(z.object({ label: z.string(), index: z.number().int().nonnegative(), address, role: z.string() }))
-    .optional(),
+  accounts: z.optional(z.array(z.object({ label: z.string(), index: count(0), address, role: z.string() }))),
 });
 
 export type Deployment = z.infer<typeof deploymentSchema>;

@@ -45,8 +45,8 @@ function runtimeRoutes(): Plugin {
 }
 
 /**
- * Writes dist/bundle-report.json: each chunk, whether the entry loads it, and the minified bytes each package puts
- * in it. `npm run bench -- web` reads it to list the largest dependencies.
+ * Writes dist/bundle-report.json: each chunk, what it imports, and the bytes (tree-shaken, before minification) each
+ * package puts in it. `npm run bench -- web` reads it for the initial route's size and its largest dependencies.
  */
 function bundleReport(): Plugin {
   return {
@@ -62,7 +62,7 @@ function bundleReport(): Plugin {
           packages[name] = (packages[name] ?? 0) + info.renderedLength;
         }
         if (process.env.BUNDLE_MODULES) for (const [id, info] of Object.entries(item.modules)) packages[`  ${id}`] = info.renderedLength;
-        return [{ file: item.fileName, isEntry: item.isEntry, imports: item.imports, dynamicImports: item.dynamicImports, packages }];
+        return [{ file: item.fileName, name: item.name, isEntry: item.isEntry, imports: item.imports, dynamicImports: item.dynamicImports, packages }];
       });
       this.emitFile({ type: 'asset', fileName: 'bundle-report.json', source: JSON.stringify(chunks, null, 2) });
     },

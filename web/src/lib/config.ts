@@ -3,15 +3,15 @@
  * app) and the deployment manifest for that chain (`/deployments/<chainId>.json`). One build serves any venue.
  */
 import { defineChain, type Chain } from 'viem';
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { parseDeployment, type Deployment } from '../../../sdk/manifest.ts';
 import { LOCAL_CHAIN_ID } from '../../../sdk/local.ts';
 
 const configSchema = z.object({
-  rpcUrl: z.string().url(),
-  apiUrl: z.string().url(),
-  chainId: z.number().int().positive(),
-  explorerUrl: z.string().url().optional(),
+  rpcUrl: z.url(),
+  apiUrl: z.url(),
+  chainId: z.int().check(z.positive()),
+  explorerUrl: z.optional(z.url()),
 });
 
 export type RuntimeConfig = z.infer<typeof configSchema>;

@@ -2,9 +2,8 @@
  * The connected wallet (UI state in zustand): an EIP-6963 injected wallet, or on the local chain one of the seeded
  * demo accounts signing in the page. Chain and server state live in react-query, not here.
  */
-import { createWalletClient, custom, http, numberToHex, type Address, type WalletClient } from 'viem';
+import { numberToHex, type Address, type WalletClient } from 'viem';
 import { create } from 'zustand';
-import { ANVIL_MNEMONIC } from '../../../sdk/local.ts';
 import type { Venue } from '../lib/config.ts';
 import { discoverWallets, type AnnouncedWallet } from './eip6963.ts';
 
@@ -46,7 +45,10 @@ function readRemembered(): Connection | undefined {
   }
 }
 
-/** Connects an injected wallet; `silent` only uses accounts already authorized (no prompt). */
+/**
+ * Connects an injected wallet; `silent` only uses accounts already authorized (no prompt). Wallet clients are built
+ * in a chunk loaded on connect (./clients.ts), so the first page load doesn't carry signing code.
+ */
 export async function connectInjected(venue: Venue, wallet: AnnouncedWallet, opts: { silent?: boolean } = {}) {
   useWalletStore.setState({ connecting: true, error: undefined });
   try {
@@ -55,12 +57,13 @@ export async function connectInjected(venue: Venue, wallet: AnnouncedWallet, opt
     if (accounts.length === 0) throw new Error('The wallet shared no account.');
     const chainId = Number(await provider.request({ method: 'eth_chainId' }));
     const connection: Connection = { kind: 'injected', rdns: wallet.info.rdns, name: wallet.info.name };
-    const client = createWalletClient({ account: accounts[0], chain: venue.chain, transport: custom(provider) });
+    const { injectedClient } = await import('./clients.ts');
+    const client = injectedClient(venue, provider, accounts[0]);
     useWalletStore.setState({ connection, address: accounts[0], chainId, client, connecting: false });
     localStorage.setItem(REMEMBERED, JSON.stringify(connection));
     provider.on('accountsChanged', (next: Address[]) => {
       if (next.length === 0) return disconnect();
-      useWalletStore.setState({ address: next[0], client: createWalletClient({ account: next[0], chain: venue.chain, transport: custom(provider) }) });
+      useWalletStore.setState({ address: next[0], client: injectedClient(venue, provider, next[0]) });
     });
     provider.on('chainChanged', (id: string) => useWalletStore.setState({ chainId: Number(id) }));
   } catch (err) {
@@ -72,9 +75,9 @@ export async function connectInjected(venue: Venue, wallet: AnnouncedWallet, opt
 export async function connectDev(venue: Venue, index: number, label: string) {
   if (!venue.isLocal) throw new Error('Dev accounts exist only on the local chain.');
   useWalletStore.setState({ connecting: true, error: undefined });
-  const { mnemonicToAccount } = await import('viem/accounts'); // loaded only when used: keeps key derivation out of the main bundle
-  const account = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: index });
-  const client = createWalletClient({ account, chain: venue.chain, transport: http(venue.config.rpcUrl) });
+  const { devClient } = await import('./clients.ts');
+  const client = devClient(venue, index);
+  const account = client.account;
   const connection: Connection = { kind: 'dev', index, label };
   useWalletStore.setState({ connection, address: account.address, chainId: venue.config.chainId, client, connecting: false });
   localStorage.setItem(REMEMBERED, JSON.stringify(connection));
