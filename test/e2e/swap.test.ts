@@ -55,4 +55,21 @@ describe('swap (in Chromium)', () => {
       .poll(async () => ((await (await fetch(`${e2e.apiUrl}/trades?investor=${alice}`)).json()) as { items: { side: string; stable_amount: string }[] }).items, { timeout: 20_000 })
       .toEqual([expect.objectContaining({ side: 'buy', stable_amount: '250000000' })]);
   });
+
+  it('sells for an exact amount of stablecoin: approves the security once, signs its permit, receives exactly that', async () => {
+    const page = await openAs(e2e, 'swap', 'alice');
+    await page.getByRole('radio', { name: 'Sell' }).click();
+    await page.getByRole('radio', { name: 'Exact receive' }).click();
+    await page.getByTestId('swap-amount').fill('100');
+    await expect.poll(() => page.getByTestId('swap-quote').textContent()).toMatch(/You pay \(ACME-A\): [\d.,]+$/);
+    await expect.poll(() => page.getByText(/Maximum sold/).count()).toBe(1);
+    await page.getByRole('button', { name: /Approve ACME-A/ }).click();
+    await expect.poll(() => page.locator('[data-testid=toast][data-status=confirmed]').count(), { timeout: 20_000 }).toBe(1);
+    await page.getByTestId('swap-submit').click();
+    await expect.poll(() => page.locator('[data-testid=toast][data-status=confirmed]').count(), { timeout: 20_000 }).toBe(2);
+    const alice = e2e.venue.deployment.accounts!.find((a) => a.label === 'alice')!.address;
+    await expect
+      .poll(async () => ((await (await fetch(`${e2e.apiUrl}/trades?investor=${alice}&side=sell`)).json()) as { items: { stable_amount: string }[] }).items, { timeout: 20_000 })
+      .toEqual([expect.objectContaining({ stable_amount: '100000000' })]);
+  });
 });

@@ -1,0 +1,41 @@
+import { BaseError, ContractFunctionRevertedError, encodeErrorResult, parseAbi } from 'viem';
+import { describe, expect, it } from 'vitest';
+import { gateHookAbi } from '../../../sdk/abis/gateHookAbi.ts';
+import { universalRouterAbi } from '../../../sdk/abis/universalRouterAbi.ts';
+import { explainError, revertDataOf } from './revert.ts';
+
+const A = '0x1111111111111111111111111111111111111111';
+const lockup = encodeErrorResult({ abi: gateHookAbi, errorName: 'InvestorNotEligible', args: [A, A, 4, 1_893_456_000] });
+const wrapped = encodeErrorResult({
+  abi: parseAbi(['error WrappedError(address target, bytes4 selector, bytes reason, bytes details)']),
+  errorName: 'WrappedError',
+  args: [A, '0x575e24b4', lockup, '0xa9e35b2f'],
+});
+const fromRouter = encodeErrorResult({ abi: universalRouterAbi, errorName: 'ExecutionFailed', args: [1n, wrapped] });
+
+/** An error shaped as viem throws it from a call: the revert data several causes down. */
+const viemError = (data: `0x${string}`) =>
+  new BaseError('Execution reverted', { cause: new BaseError('RPC error', { cause: Object.assign(new Error('execution reverted'), { data }) }) });
+
+describe('explainError', () => {
+  it("says the gate's reason and date through UniversalRouter and PoolManager wrappers", () => {
+    expect(explainError(viemError(fromRouter))).toBe('Your address is still in the lockup for this security, which ends on 2030-01-01.');
+  });
+
+  it('finds revert data in viem errors', () => {
+    expect(revertDataOf(viemError(lockup))).toBe(lockup);
+    expect(revertDataOf(new Error('no data'))).toBeUndefined();
+    const reverted = new ContractFunctionRevertedError({ abi: gateHookAbi, data: lockup, functionName: 'x' });
+    expect(revertDataOf(reverted)).toBe(lockup);
+  });
+
+  it('recognizes a refusal in the wallet and slippage', () => {
+    expect(explainError(Object.assign(new Error('User rejected the request.'), { code: 4001 }))).toBe('You rejected the request in your wallet.');
+    const tooLittle = encodeErrorResult({ abi: parseAbi(['error V4TooLittleReceived(uint256 minAmountOutReceived, uint256 amountReceived)']), errorName: 'V4TooLittleReceived', args: [2n, 1n] });
+    expect(explainError(viemError(tooLittle))).toMatch(/slippage tolerance/);
+  });
+
+  it('names an unknown revert by its selector rather than hiding it', () => {
+    expect(explainError(viemError('0xdeadbeef'))).toBe('The transaction would fail (unknown error 0xdeadbeef).');
+  });
+});
