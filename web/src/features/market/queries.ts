@@ -1,0 +1,177 @@
+/**
+ * The market page's data: the pool's state read from the chain each block (it works without the keepers), and the
+ * keepers' ledger over their HTTP API: trade history (every page), the live trade stream (SSE), the latest quote
+ * board and the API's health. Each keeper-backed hook reports an error when the API can't be reached, so the panel can
+ * say so instead of going blank.
+ */
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { Pool } from '../../../../sdk/manifest.ts';
+import { readPoolSnapshot } from '../../../../sdk/v4/state.ts';
+import { useBlock, useVenue } from '../../app/venue.tsx';
+import { mergeTrades, parseBoardResponse, parseTradePage, parseTradeRow, type QuoteBoard, type Trade } from './logic.ts';
+
+/** The API's page size limit: fewer round trips for the history. */
+const PAGE = 500;
+const TIMEOUT_MS = 5_000;
+const PER_BLOCK_GC_MS = 15_000;
+
+/** GET a JSON route of the keepers' API, with a timeout and a sentence when it fails. */
+export async function apiGet(apiUrl: string, path: string, signal?: AbortSignal): Promise<unknown> {
+  const url = `${apiUrl.replace(/\/+$/, '')}${path}`;
+  const timeout = AbortSignal.timeout(TIMEOUT_MS);
+  let res: Response;
+  try {
+    res = await fetch(url, { signal: signal ? AbortSignal.any([signal, timeout]) : timeout, cache: 'no-store' });
+  } catch {
+    throw new Error("The keepers' API can't be reached");
+  }
+  if (!res.ok) {
+    const body = (await res.json().catch(() => undefined)) as { error?: string } | undefined;
+    throw new Error(`The keepers' API answered ${res.status}${body?.error ? `: ${body.error}` : ''}`);
+  }
+  return res.json();
+}
+
+/**
+ * Everything a swap in the pool reads (slot0, active liquidity, every initialized tick), at the newest block. The
+ * value locked, the mid and the depth curve are computed from it, so they don't depend on the keepers.
+ */
+export function usePoolSnapshot(pool: Pool) {
+  const { client, deployment } = useVenue();
+  const block = useBlock().data?.number;
+  return useQuery({
+    queryKey: ['market-snapshot', pool.poolId, block?.toString()],
+    enabled: block !== undefined,
+    placeholderData: (previous) => previous,
+    // One entry per block: drop old blocks' snapshots soon rather than after the default five minutes.
+    gcTime: PER_BLOCK_GC_MS,
+    queryFn: () => readPoolSnapshot(client, { stateView: deployment.stateView, poolId: pool.poolId, tickSpacing: pool.tickSpacing, blockNumber: block }),
+  });
+}
+
+/** Every trade of the pool in the ledger, oldest first, following `nextCursor` to the last page. */
+async function fetchAllTrades(apiUrl: string, poolId: string, signal: AbortSignal): Promise<Trade[]> {
+  const out: Trade[] = [];
+  let cursor: string | null = null;
+  do {
+    const query = new URLSearchParams({ pool: poolId, limit: String(PAGE) });
+    if (cursor) query.set('cursor', cursor);
+    const page = parseTradePage(await apiGet(apiUrl, `/trades?${query}`, signal));
+    out.push(...page.trades);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return out;
+}
+
+export type StreamState = 'connecting' | 'live' | 'reconnecting';
+
+/**
+ * The pool's trades, live: the history from `/trades` merged with the `/trades/stream` events, keeping the latest state
+ * of each (tx, log index). The history is fetched only once the stream is open (and again each time it reopens), so a
+ * change made between the two is in one or the other; merging by change number makes the order they land irrelevant.
+ * If the stream can't open, the history is fetched anyway (it may still answer, and its error is what the panels show).
+ */
+export function useMarketTrades(pool: Pool) {
+  const { config } = useVenue();
+  const queryClient = useQueryClient();
+  const key = ['market-trades', config.apiUrl, pool.poolId];
+  const [stream, setStream] = useState<StreamState>('connecting');
+  const history = useQuery({
+    queryKey: key,
+    enabled: stream !== 'connecting',
+    staleTime: Infinity,
+    queryFn: ({ signal }) => fetchAllTrades(config.apiUrl, pool.poolId, signal),
+    // When the API is down, look again now and then, so the panels come back on their own.
+    refetchInterval: (q) => (q.state.status === 'error' ? 5_000 : false),
+  });
+  const [live, setLive] = useState<ReadonlyMap<string, Trade>>(new Map());
+  const keyRef = useRef(key);
+  keyRef.current = key;
+
+  useEffect(() => {
+    let source: EventSource | undefined;
+    let lastEventId: string | undefined;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    let delay = 1_000;
+    let stopped = false;
+    const connect = () => {
+      const query = new URLSearchParams({ pool: pool.poolId });
+      // A stream the browser gave up on is reopened by hand: the cursor resumes after the last event it delivered.
+      if (lastEventId) query.set('cursor', lastEventId);
+      source = new EventSource(`${config.apiUrl.replace(/\/+$/, '')}/trades/stream?${query}`);
+      source.onopen = () => {
+        delay = 1_000;
+        // Marks any history fetched before this (re)opening stale: it is fetched again now that the stream is open
+        // (the first time, enabling the query below fetches it; an inactive query is not refetched twice).
+        void queryClient.invalidateQueries({ queryKey: keyRef.current });
+        setStream('live');
+      };
+      source.addEventListener('trade', (event) => {
+        const e = event as MessageEvent<string>;
+        if (e.lastEventId) lastEventId = e.lastEventId;
+        let trade: Trade | undefined;
+        try {
+          trade = parseTradeRow(JSON.parse(e.data));
+        } catch {
+          trade = undefined;
+        }
+        if (trade && trade.poolId.toLowerCase() === pool.poolId.toLowerCase()) setLive((known) => mergeTrades(known, [trade]));
+      });
+      source.onerror = () => {
+        if (stopped) return;
+        setStream('reconnecting');
+        // CONNECTING: the browser retries by itself (with Last-Event-ID). CLOSED: it gave up; back off and retry.
+        if (source?.readyState === EventSource.CLOSED) {
+          source.close();
+          retry = setTimeout(connect, delay);
+          delay = Math.min(delay * 2, 30_000);
+        }
+      };
+    };
+    connect();
+    return () => {
+      stopped = true;
+      clearTimeout(retry);
+      source?.close();
+    };
+  }, [config.apiUrl, pool.poolId, queryClient]);
+
+  const trades = useMemo(() => mergeTrades(mergeTrades(new Map(), history.data ?? []), [...live.values()]), [history.data, live]);
+  return { trades, history, stream };
+}
+
+/** The quote keeper's newest board of the pool (null before its first), looked at each block and every two seconds. */
+export function useQuoteBoard(pool: Pool) {
+  const { config } = useVenue();
+  const block = useBlock().data?.number;
+  return useQuery<QuoteBoard | null>({
+    queryKey: ['market-board', config.apiUrl, pool.poolId, block?.toString()],
+    placeholderData: (previous) => previous,
+    gcTime: PER_BLOCK_GC_MS,
+    // The keeper writes a block's board shortly after the block: poll too, or a quiet chain would show the last one.
+    refetchInterval: 2_000,
+    retry: false,
+    queryFn: async ({ signal }) => parseBoardResponse(await apiGet(config.apiUrl, `/quotes/latest?pool=${pool.poolId}`, signal)),
+  });
+}
+
+export interface ApiHealth {
+  head: number | null;
+  lagBlocks: number | null;
+}
+
+/** Whether the keepers' API answers, and how far its ledger is behind the chain. */
+export function useApiHealth() {
+  const { config } = useVenue();
+  return useQuery({
+    queryKey: ['market-health', config.apiUrl],
+    refetchInterval: 5_000,
+    retry: false,
+    queryFn: async ({ signal }): Promise<ApiHealth> => {
+      const body = (await apiGet(config.apiUrl, '/health', signal)) as Partial<Record<keyof ApiHealth, unknown>> | null;
+      const num = (v: unknown) => (typeof v === 'number' ? v : null);
+      return { head: num(body?.head), lagBlocks: num(body?.lagBlocks) };
+    },
+  });
+}
