@@ -41,7 +41,7 @@ describe('swap (in Chromium)', () => {
     await page.getByTestId('slippage').fill('0.5');
   });
 
-  it('an eligible investor approves once, signs a permit, buys at the quote and the trade is settled in the ledger', async () => {
+  it('an eligible investor approves once, signs a permit, buys at the quote, and the trade is settled and in the market feed', async () => {
     const page = await openAs(e2e, 'swap', 'alice');
     await page.getByTestId('swap-amount').fill('250');
     await expect.poll(() => page.getByTestId('swap-quote').textContent()).toMatch(/You receive \(ACME-A\): [\d.,]+$/);
@@ -54,6 +54,10 @@ describe('swap (in Chromium)', () => {
     await expect
       .poll(async () => ((await (await fetch(`${e2e.apiUrl}/trades?investor=${alice}`)).json()) as { items: { side: string; stable_amount: string }[] }).items, { timeout: 20_000 })
       .toEqual([expect.objectContaining({ side: 'buy', stable_amount: '250000000' })]);
+    // The trade confirmation also reaches the market page's feed.
+    const [trade] = ((await (await fetch(`${e2e.apiUrl}/trades?investor=${alice}`)).json()) as { items: { tx_hash: string }[] }).items;
+    await page.goto(`${e2e.webUrl}/#/market`);
+    await page.locator(`[data-testid=trade-row][data-tx="${trade.tx_hash}"]`).waitFor({ timeout: 20_000 });
   });
 
   it('sells for an exact amount of stablecoin: approves the security once, signs its permit, receives exactly that', async () => {
