@@ -1,0 +1,236 @@
+/**
+ * A compliance officer's day in Chromium: the roster with each seeded investor's standing, a CSV import refused for
+ * an invalid row, a valid one onboarding eve in one transaction, freeze and unfreeze, and then eve trading on the
+ * swap page. An investor without a role sees no officer tools.
+ */
+import type { Page } from 'playwright-core';
+import { erc20Abi } from 'viem';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gateHookAbi, investorRegistryAbi } from '../../sdk/abis/generated.ts';
+import { openAs, startE2E, type E2E } from './harness.ts';
+
+let e2e: E2E;
+
+beforeAll(async () => {
+  e2e = await startE2E('compliance');
+}, 180_000);
+
+afterAll(async () => {
+  await e2e?.stop();
+});
+
+const account = (label: string) => e2e.venue.deployment.accounts!.find((a) => a.label === label)!.address;
+const row = (page: Page, label: string) => page.locator(`[data-testid=roster-row][data-label=${label}]`);
+const confirmedToasts = (page: Page) => page.locator('[data-testid=toast][data-status=confirmed]').count();
+const isoDate = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0, 10);
+
+async function chainNow(): Promise<number> {
+  return Number((await e2e.venue.client.getBlock()).timestamp);
+}
+
+describe('compliance desk (in Chromium)', () => {
+  it('shows the officer the roster with each investor’s standing, and searches and filters it', async () => {
+    const page = await openAs(e2e, 'compliance', 'officer');
+    await page.getByTestId('compliance-desk').waitFor();
+    await expect.poll(() => page.getByTestId('roster-row').count(), { timeout: 20_000 }).toBe(5);
+    const labels = await page.getByTestId('roster-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-label')));
+    expect(labels.sort()).toEqual(['alice', 'bob', 'carol', 'dave', 'lp']);
+
+    expect(await row(page, 'alice').getByTestId('accreditation').innerText()).toMatch(/^Accredited \d{4}-\d{2}-\d{2}\nexpires in 36\d days$/);
+    expect(await row(page, 'alice').getByTestId('frozen').textContent()).toBe('No');
+    expect(await row(page, 'alice').getByTestId('lockup-ACME-A').textContent()).toBe('Free');
+    expect(await row(page, 'bob').getByTestId('lockup-ACME-A').innerText()).toMatch(/^Locked 2d 23h\nuntil \d{4}-\d{2}-\d{2} · override$/);
+    expect(await row(page, 'carol').getByTestId('accreditation').innerText()).toMatch(/^Expired \d{4}-\d{2}-\d{2}\nexpired 1 day ago$/);
+    expect(await row(page, 'dave').getByTestId('frozen').textContent()).toBe('Frozen');
+    expect(await row(page, 'eve').count()).toBe(0);
+    // The officer holds only the compliance role: pausing and routers are read-only, and say so.
+    expect(await page.getByRole('button', { name: /^Pause/ }).count()).toBe(0);
+    expect(await page.getByText('changes here need the pauser role').count()).toBe(1);
+    expect(await page.getByText('changes here need the default admin role').count()).toBe(1);
+    await e2e.screenshot('compliance-roster');
+
+    await page.getByTestId('roster-search').fill('0x15d34');
+    await expect.poll(() => page.getByTestId('roster-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-label')))).toEqual(['dave']);
+    await page.getByTestId('roster-search').fill('');
+    await page.getByLabel('In lockup').check();
+    await expect.poll(() => page.getByTestId('roster-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-label')))).toEqual(['bob']);
+    await page.getByLabel('In lockup').uncheck();
+    await page.getByLabel('Frozen', { exact: true }).check();
+    await expect.poll(() => page.getByTestId('roster-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-label')))).toEqual(['dave']);
+    await page.getByLabel('Frozen', { exact: true }).uncheck();
+
+    // Removing asks first; cancelling leaves the investor as they were.
+    await page.getByRole('button', { name: 'Remove dave' }).click();
+    await page.getByRole('alertdialog', { name: 'Remove dave?' }).waitFor();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    expect(await page.getByRole('alertdialog').count()).toBe(0);
+    expect(await row(page, 'dave').getByTestId('frozen').textContent()).toBe('Frozen');
+  });
+
+  it('refuses a CSV with an invalid row before anything is sent, then onboards eve in one transaction', async () => {
+    const page = await openAs(e2e, 'compliance', 'officer');
+    await expect.poll(() => page.getByTestId('roster-row').count(), { timeout: 20_000 }).toBe(5);
+    const inAYear = isoDate((await chainNow()) + 365 * 86_400);
+    const eve = account('eve');
+    const router = e2e.venue.deployment.universalRouter;
+    const blockBefore = await e2e.venue.client.getBlockNumber();
+
+    await page.getByTestId('csv-text').fill(
+      [
+        'address,accreditation_expiry,frozen',
+        `${eve},${inAYear},false`,
+        `0x12345,${inAYear},false`,
+        `${account('alice')},2020-01-31,false`,
+        `${router},${inAYear},false`,
+        `${eve.toLowerCase()},${inAYear},maybe`,
+      ].join('\n'),
+    );
+    const preview = page.getByTestId('import-preview');
+    await expect.poll(() => preview.getByTestId('preview-row').count()).toBe(5);
+    await expect
+      .poll(() => preview.getByTestId('preview-row').evaluateAll((rows) => rows.map((r) => [r.children[0].textContent, r.getAttribute('data-valid'), r.children[4].textContent])))
+      .toEqual([
+        ['2', 'false', 'Duplicate address: also on line 6'],
+        ['3', 'false', 'Not an address (0x and 40 hex digits): "0x12345"'],
+        ['4', 'false', 'Accreditation expiry: Date is in the past ("2020-01-31")'],
+        ['5', 'false', 'A venue contract (UniversalRouter), not an investor'],
+        ['6', 'false', 'Frozen must be true or false (found "maybe")Duplicate address: also on line 2'],
+      ]);
+    expect(await page.getByTestId('import-blocker').textContent()).toMatch(/^5 rows have problems/);
+    expect(await page.getByTestId('import-submit').isDisabled()).toBe(true);
+    await page.getByTestId('import-preview').scrollIntoViewIfNeeded();
+    await e2e.screenshot('compliance-import-preview');
+    // Nothing was sent.
+    expect(await e2e.venue.client.getBlockNumber()).toBe(blockBefore);
+
+    await page.getByTestId('csv-text').fill(`address,accreditation_expiry,frozen\n${eve},${inAYear},false\n`);
+    await expect.poll(() => preview.getByTestId('preview-row').evaluateAll((rows) => rows.map((r) => r.children[4].textContent))).toEqual(['New investor']);
+    expect(await page.getByTestId('import-blocker').count()).toBe(0);
+    await page.getByTestId('import-submit').click();
+    await expect.poll(() => confirmedToasts(page), { timeout: 20_000 }).toBe(1);
+    expect(await page.getByTestId('import-done').textContent()).toMatch(/^Imported 1 investor in block \d+\.$/);
+
+    // One transaction, one upsertInvestors row for eve, from the officer.
+    const record = await e2e.venue.client.readContract({
+      address: e2e.venue.deployment.investorRegistry,
+      abi: investorRegistryAbi,
+      functionName: 'investor',
+      args: [eve],
+    });
+    expect(record).toMatchObject({ registered: true, frozen: false, accreditationExpiry: Date.parse(`${inAYear}T00:00:00Z`) / 1000 });
+    expect(await e2e.venue.client.getBlockNumber()).toBe(blockBefore + 1n);
+
+    await expect.poll(() => row(page, 'eve').getByTestId('accreditation').innerText()).toMatch(/^Accredited \d{4}-\d{2}-\d{2}\nexpires in 36\d days$/);
+    await expect.poll(() => page.getByTestId('audit-row').first().textContent()).toMatch(/^\d+.*InvestorUpsertedeve recorded: accredited until \d{4}-\d{2}-\d{2}officer/);
+  });
+
+  it('freezes and unfreezes an investor from the roster', async () => {
+    const page = await openAs(e2e, 'compliance', 'officer');
+    await row(page, 'eve').waitFor({ timeout: 20_000 });
+    await page.getByRole('button', { name: 'Freeze eve' }).click();
+    await expect.poll(() => row(page, 'eve').getByTestId('frozen').textContent(), { timeout: 20_000 }).toBe('Frozen');
+    await page.getByRole('button', { name: 'Unfreeze eve' }).click();
+    await expect.poll(() => row(page, 'eve').getByTestId('frozen').textContent(), { timeout: 20_000 }).toBe('No');
+    await expect.poll(() => confirmedToasts(page), { timeout: 20_000 }).toBe(2);
+    await expect.poll(() => page.getByTestId('audit-row').first().getAttribute('data-event')).toBe('InvestorFrozen');
+
+    // With the keepers' API unreachable, the alerts panel says so and the rest of the desk keeps working.
+    expect(await page.getByTestId('alerts').count()).toBe(1);
+    await page.route(`${e2e.apiUrl}/alerts**`, (route) => route.abort());
+    await expect.poll(() => page.getByText("The keepers' alert feed is unavailable").count(), { timeout: 15_000 }).toBe(1);
+    expect(await page.getByTestId('roster-row').count()).toBe(6);
+  });
+
+  it('shows an investor without a role no officer tools', async () => {
+    const page = await openAs(e2e, 'compliance', 'alice');
+    await page.getByTestId('compliance-no-role').waitFor();
+    expect(await page.getByTestId('compliance-no-role').textContent()).toMatch(/This page is for the venue's compliance officers/);
+    expect(await page.getByTestId('compliance-desk').count()).toBe(0);
+    expect(await page.getByTestId('roster').count()).toBe(0);
+    expect(await page.getByTestId('csv-text').count()).toBe(0);
+  });
+
+  it('lets the newly onboarded eve trade', async () => {
+    const page = await openAs(e2e, 'swap', 'eve');
+    await expect.poll(() => page.getByTestId('standing-ACME-A/dUSD').textContent(), { timeout: 20_000 }).toBe('ACME-A: may trade');
+    const pool = e2e.venue.deployment.pools.find((p) => p.name === 'ACME-A/dUSD')!;
+    const balance = () => e2e.venue.client.readContract({ address: pool.security, abi: erc20Abi, functionName: 'balanceOf', args: [account('eve')] });
+    expect(await balance()).toBe(0n);
+    await page.getByTestId('swap-amount').fill('100');
+    await expect.poll(() => page.getByTestId('swap-quote').textContent()).toMatch(/You receive \(ACME-A\): [\d.,]+$/);
+    await page.getByRole('button', { name: /Approve dUSD/ }).click();
+    await expect.poll(() => confirmedToasts(page), { timeout: 20_000 }).toBe(1);
+    await page.getByTestId('swap-submit').click();
+    await expect.poll(() => confirmedToasts(page), { timeout: 20_000 }).toBe(2);
+    // About 4 shares at ~$25, less the 0.3% fee and price impact.
+    const shares = Number(await balance()) / 1e18;
+    expect(shares).toBeGreaterThan(3.9);
+    expect(shares).toBeLessThan(4.0);
+  });
+
+  it('lets the operator (every role) renew an investor from the form, set and clear a lockup override, and pause a pool', async () => {
+    const page = await openAs(e2e, 'compliance', 'operator');
+    await page.getByTestId('compliance-desk').waitFor();
+    expect(await page.getByLabel('Your roles').textContent()).toBe('Compliance officerPauserDefault admin');
+    await row(page, 'carol').waitFor({ timeout: 20_000 });
+
+    // Bad input is named inline and sends nothing.
+    const form = page.getByRole('form', { name: 'Add or edit an investor' });
+    await page.getByTestId('investor-address').fill('0x1234');
+    await page.getByTestId('investor-expiry').fill('2020-01-31');
+    await page.getByTestId('investor-save').click();
+    expect(await form.getByRole('alert').allTextContents()).toEqual([
+      'Not an address (0x and 40 hex digits): "0x1234"',
+      'Date is in the past: accreditation must run beyond today (to stop trading, freeze or remove instead)',
+    ]);
+    expect(await page.getByTestId('investor-save').isDisabled()).toBe(true);
+
+    // "Edit" loads carol; a new expiry renews her accreditation.
+    await page.getByRole('button', { name: 'Edit carol' }).click();
+    expect(await page.getByTestId('investor-address').inputValue()).toBe(account('carol'));
+    await expect.poll(() => form.getByText(/^Registered: accredited until \d{4}-\d{2}-\d{2} \(expired 1 day ago\)/).count()).toBe(1);
+    const inTwoYears = isoDate((await chainNow()) + 730 * 86_400);
+    await page.getByTestId('investor-expiry').fill(inTwoYears);
+    await page.getByTestId('investor-save').click();
+    await expect.poll(() => confirmedToasts(page), { timeout: 20_000 }).toBe(1);
+    await expect.poll(() => row(page, 'carol').getByTestId('accreditation').innerText()).toBe(`Accredited ${inTwoYears}\nexpires in 729 days`);
+
+    // An override puts alice in lockup for HSREF only; clearing it frees her again.
+    const overrides = page.getByRole('form', { name: 'Set a lockup override' });
+    await overrides.getByLabel('Security').selectOption({ label: 'HSREF' });
+    await overrides.getByLabel('Lockup ends on (UTC)').fill(isoDate((await chainNow()) + 10 * 86_400));
+    await overrides.getByLabel('Investor address').fill(account('alice'));
+    await overrides.getByRole('button', { name: 'Set override' }).click();
+    await expect.poll(() => confirmedToasts(page), { timeout: 20_000 }).toBe(2);
+    await expect.poll(() => row(page, 'alice').getByTestId('lockup-HSREF').innerText()).toMatch(/^Locked 9d \d+h\nuntil \d{4}-\d{2}-\d{2} · override$/);
+    expect(await row(page, 'alice').getByTestId('lockup-ACME-A').innerText()).toBe('Free');
+    await page.getByRole('button', { name: "Clear alice's override in HSREF" }).click();
+    await expect.poll(() => confirmedToasts(page), { timeout: 20_000 }).toBe(3);
+    await expect.poll(() => row(page, 'alice').getByTestId('lockup-HSREF').innerText()).toBe('Free');
+
+    // Pausing asks first, then the gate refuses trading until it is unpaused.
+    const acme = page.locator('[data-testid=pool-row][data-pool="ACME-A/dUSD"]');
+    await page.getByRole('button', { name: 'Pause ACME-A/dUSD' }).first().click();
+    await page.getByRole('alertdialog', { name: 'Pause ACME-A/dUSD' }).getByRole('button', { name: 'Pause ACME-A/dUSD' }).click();
+    await expect.poll(() => acme.locator('.tag').textContent(), { timeout: 20_000 }).toBe('Paused');
+    const poolId = e2e.venue.deployment.pools.find((p) => p.name === 'ACME-A/dUSD')!.poolId;
+    const paused = async () => (await e2e.venue.client.readContract({ address: e2e.venue.deployment.gateHook, abi: gateHookAbi, functionName: 'poolConfig', args: [poolId] }))[3];
+    expect(await paused()).toBe(true);
+    await acme.getByRole('button', { name: 'Unpause' }).click();
+    await expect.poll(() => acme.locator('.tag').textContent(), { timeout: 20_000 }).toBe('Trading');
+    expect(await paused()).toBe(false);
+
+    // Removing asks first, then the record is gone (the row stays, marked removed).
+    await page.getByRole('button', { name: 'Remove dave' }).click();
+    await page.getByRole('alertdialog', { name: 'Remove dave?' }).getByRole('button', { name: 'Remove dave' }).click();
+    await expect.poll(() => row(page, 'dave').locator('td').nth(1).textContent(), { timeout: 20_000 }).toBe('No (removed)');
+    // The roster may see the block before the toast follows the receipt.
+    await expect.poll(() => page.locator('[data-testid=toast][data-status=confirmed]').last().textContent(), { timeout: 20_000 }).toMatch(/^Remove daveConfirmed/);
+
+    // Router lookup: any address can be checked; a plain account is Untrusted.
+    await page.getByLabel('Look up another address').fill(account('alice'));
+    await page.getByRole('button', { name: 'Look up' }).click();
+    await expect.poll(() => page.locator(`[data-testid=router-row][data-router="${account('alice')}"] .tag`).textContent()).toBe('Untrusted');
+    expect(await page.locator(`[data-testid=router-row][data-router="${e2e.venue.deployment.universalRouter}"] .tag`).textContent()).toBe('Forwarder');
+  });
+});

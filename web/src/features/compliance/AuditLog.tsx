@@ -1,0 +1,127 @@
+/**
+ * The audit trail: every event the registry ever emitted (newest first, with who, block, time and transaction),
+ * read from the chain itself, and the keepers' compliance alerts (which need their API, so they say when it is down).
+ */
+import { useMemo, useState } from 'react';
+import type { Address } from 'viem';
+import { Panel, Skeleton, Unavailable } from '../../app/ui.tsx';
+import { useVenue } from '../../app/venue.tsx';
+import { formatDate } from '../../lib/amount.ts';
+import { AddressCell, TxCell, useNames } from './common.tsx';
+import { actorOf, describeEvent, sortNewestFirst, type RegistryEvent } from './logic.ts';
+import { useAlerts, useBlockTimes, useRoleIds } from './queries.ts';
+
+const PAGE = 20;
+const ALERTS_PAGE = 10;
+
+const GROUPS: Record<string, { label: string; events: string[] }> = {
+  all: { label: 'All events', events: [] },
+  investors: { label: 'Investor records', events: ['InvestorUpserted', 'InvestorFrozen', 'InvestorRemoved'] },
+  lockups: { label: 'Lockups and securities', events: ['LockupOverrideSet', 'LockupOverrideCleared', 'SecurityConfigured', 'SecurityDelisted'] },
+  access: { label: 'Roles and venue contracts', events: ['RoleGranted', 'RoleRevoked', 'RoleAdminChanged', 'VenueSet', 'DefaultAdminTransferScheduled', 'DefaultAdminTransferCanceled', 'DefaultAdminDelayChangeScheduled', 'DefaultAdminDelayChangeCanceled'] },
+};
+
+const time = (seconds: number) => `${formatDate(seconds)} ${new Date(seconds * 1000).toISOString().slice(11, 19)}`;
+
+export function AuditLogPanel({ events, error }: { events: RegistryEvent[] | undefined; error?: string }) {
+  const { nameOf, labelOf } = useNames();
+  const ids = useRoleIds().data;
+  const [group, setGroup] = useState('all');
+  const [shown, setShown] = useState(PAGE);
+  const roleNames = useMemo<Record<string, string>>(() => (ids ? { [ids.compliance]: 'compliance', [ids.pauser]: 'pauser', [ids.issuer]: 'issuer' } : {}), [ids]);
+  const list = useMemo(() => {
+    const wanted = GROUPS[group].events;
+    return sortNewestFirst(events ?? []).filter((e) => wanted.length === 0 || wanted.includes(e.name));
+  }, [events, group]);
+  const page = list.slice(0, shown);
+  const times = useBlockTimes(page.map((e) => e.blockNumber)).data;
+
+  return (
+    <Panel
+      title="Audit log"
+      actions={
+        <label className="select inline">
+          Show
+          <select value={group} onChange={(e) => (setGroup(e.target.value), setShown(PAGE))}>
+            {Object.entries(GROUPS).map(([key, g]) => <option key={key} value={key}>{g.label}</option>)}
+          </select>
+        </label>
+      }
+    >
+      {error && <p className="blocker" role="alert">Couldn't read the registry's events: {error}</p>}
+      {!events ? (
+        !error && <Skeleton lines={5} label="Loading the audit log" />
+      ) : (
+        <>
+          <p className="muted">From the registry's events on chain: {list.length} entr{list.length === 1 ? 'y' : 'ies'}, newest first.</p>
+          <div className="table-scroll">
+            <table className="audit" data-testid="audit-log">
+              <thead><tr><th>Block</th><th>Time (UTC)</th><th>Event</th><th>Details</th><th>By</th><th>Transaction</th></tr></thead>
+              <tbody>
+                {page.map((e) => {
+                  const actor = actorOf(e);
+                  return (
+                    <tr key={`${e.txHash}:${e.logIndex}`} data-testid="audit-row" data-event={e.name}>
+                      <td className="num">{e.blockNumber.toString()}</td>
+                      <td>{times?.get(e.blockNumber) !== undefined ? time(times.get(e.blockNumber)!) : '…'}</td>
+                      <td><code>{e.name}</code></td>
+                      <td>{describeEvent(e, nameOf, roleNames)}</td>
+                      <td>{actor ? <AddressCell address={actor as Address} name={labelOf(actor)} /> : '—'}</td>
+                      <td><TxCell hash={e.txHash} /></td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+          {list.length > shown && <button onClick={() => setShown(shown + PAGE)}>Show {Math.min(PAGE, list.length - shown)} more</button>}
+        </>
+      )}
+    </Panel>
+  );
+}
+
+export function AlertsPanel() {
+  const alerts = useAlerts();
+  const [shown, setShown] = useState(ALERTS_PAGE);
+  return (
+    <Panel title="Keeper alerts">
+      {alerts.isError && <Unavailable what="The keepers' alert feed" />}
+      {alerts.isPending && !alerts.isError ? (
+        <Skeleton lines={3} label="Loading keeper alerts" />
+      ) : alerts.data && alerts.data.length === 0 ? (
+        <p className="muted">No alerts.</p>
+      ) : alerts.data ? (
+        <div className="table-scroll">
+          {alerts.isError && <p className="muted">Last alerts received:</p>}
+          <table className="alerts" data-testid="alerts">
+            <thead><tr><th>Raised (UTC)</th><th>Severity</th><th>Kind</th><th>Subject</th><th>Message</th></tr></thead>
+            <tbody>
+              {alerts.data.slice(0, shown).map((a) => (
+                <tr key={a.id}>
+                  <td>{new Date(a.created_at).toISOString().replace('T', ' ').slice(0, 19)}</td>
+                  <td><span className={`tag ${a.severity === 'critical' ? 'bad' : a.severity === 'warning' ? 'warn' : ''}`}>{a.severity}</span></td>
+                  <td>{a.kind.replace(/_/g, ' ')}</td>
+                  <td><SubjectCell subject={a.subject} /></td>
+                  <td>{a.message}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {alerts.data.length > shown && <button onClick={() => setShown(shown + ALERTS_PAGE)}>Show {Math.min(ALERTS_PAGE, alerts.data.length - shown)} more</button>}
+        </div>
+      ) : null}
+    </Panel>
+  );
+}
+
+function SubjectCell({ subject }: { subject: string }) {
+  const { nameOf } = useNames();
+  const pool = useVenue().deployment.pools.find((p) => p.poolId.toLowerCase() === subject.toLowerCase());
+  if (pool) return <span>{pool.name}</span>;
+  if (/^0x[0-9a-fA-F]{40}$/.test(subject)) {
+    const name = nameOf(subject);
+    return <AddressCell address={subject as Address} name={name.startsWith('0x') ? undefined : name} />;
+  }
+  return <code title={subject}>{subject.length > 20 ? `${subject.slice(0, 10)}…${subject.slice(-6)}` : subject}</code>;
+}

@@ -1,0 +1,257 @@
+/**
+ * Chain and keeper reads for the compliance desk, in react-query with the block number in each key so that every read
+ * refreshes per block (and right after a write, which invalidates everything).
+ */
+import { useQuery } from '@tanstack/react-query';
+import { parseEventLogs, type Address, type Log, type PublicClient } from 'viem';
+import { gateHookAbi, investorRegistryAbi } from '../../../../sdk/abis/generated.ts';
+import { useBlock, useVenue } from '../../app/venue.tsx';
+import {
+  DEFAULT_ADMIN_ROLE,
+  logRanges,
+  mergeLogs,
+  ROUTER_KINDS,
+  type Capabilities,
+  type ChainRecord,
+  type RegistryEvent,
+  type RouterKind,
+} from './logic.ts';
+
+/** The role ids the registry defines (constants: read once). */
+export function useRoleIds() {
+  const { client, deployment } = useVenue();
+  return useQuery({
+    queryKey: ['role-ids', deployment.investorRegistry],
+    staleTime: Infinity,
+    queryFn: async () => {
+      const registry = { address: deployment.investorRegistry, abi: investorRegistryAbi } as const;
+      const [compliance, pauser, issuer] = await Promise.all([
+        client.readContract({ ...registry, functionName: 'COMPLIANCE_ROLE' }),
+        client.readContract({ ...registry, functionName: 'PAUSER_ROLE' }),
+        client.readContract({ ...registry, functionName: 'ISSUER_ROLE' }),
+      ]);
+      return { compliance, pauser, issuer, admin: DEFAULT_ADMIN_ROLE };
+    },
+  });
+}
+
+/** Which of the desk's roles `address` holds in the registry (the gate defers to the registry for its roles too). */
+export function useCapabilities(address: Address | undefined) {
+  const { client, deployment } = useVenue();
+  const block = useBlock().data?.number;
+  const ids = useRoleIds().data;
+  return useQuery({
+    queryKey: ['capabilities', address, block?.toString()],
+    enabled: address !== undefined && block !== undefined && ids !== undefined,
+    // Keep the last answer between blocks, but never carry one address's roles over to another.
+    placeholderData: (previous, previousQuery) => (previousQuery?.queryKey[1] === address ? previous : undefined),
+    queryFn: async (): Promise<Capabilities> => {
+      const has = (role: `0x${string}`) =>
+        client.readContract({ address: deployment.investorRegistry, abi: investorRegistryAbi, functionName: 'hasRole', args: [role, address!], blockNumber: block });
+      const [compliance, pauser, admin] = await Promise.all([has(ids!.compliance), has(ids!.pauser), has(ids!.admin)]);
+      return { compliance, pauser, admin };
+    },
+  });
+}
+
+/** Most blocks one eth_getLogs asks for: public RPCs cap ranges (commonly at 10k blocks). */
+const LOG_SPAN = 10_000n;
+/** Blocks re-read each time, so that logs of a shallow reorg are replaced rather than kept. */
+const REORG_MARGIN = 16n;
+const logCache = new Map<string, { to: bigint; logs: Log[] }>();
+
+async function readLogs(client: PublicClient, address: Address, from: bigint, to: bigint): Promise<Log[]> {
+  const logs: Log[] = [];
+  for (const [start, end] of logRanges(from, to, LOG_SPAN)) logs.push(...(await client.getLogs({ address, fromBlock: start, toBlock: end })));
+  return logs;
+}
+
+/**
+ * Every event the registry emitted since the manifest's deploy block, in chain order. The first read walks the whole
+ * range; later reads only the new blocks plus a reorg margin, merged into a cache that outlives the page.
+ */
+export function useRegistryEvents() {
+  const { client, deployment } = useVenue();
+  const block = useBlock().data?.number;
+  return useQuery({
+    queryKey: ['registry-events', deployment.investorRegistry, block?.toString()],
+    enabled: block !== undefined,
+    placeholderData: (previous) => previous,
+    queryFn: async (): Promise<RegistryEvent[]> => {
+      const key = `${deployment.chainId}:${deployment.investorRegistry}`;
+      const cached = logCache.get(key);
+      const deployBlock = BigInt(deployment.deployBlock);
+      const from = cached && cached.to - REORG_MARGIN > deployBlock ? cached.to - REORG_MARGIN : deployBlock;
+      const fresh = await readLogs(client, deployment.investorRegistry, from, block!);
+      const logs = mergeLogs(cached?.logs ?? [], fresh, from);
+      // A slower read of an older block must not roll the cache back.
+      if (!cached || block! >= cached.to) logCache.set(key, { to: block!, logs });
+      return parseEventLogs({ abi: investorRegistryAbi, logs }).map((e) => ({
+        name: e.eventName,
+        args: e.args as unknown as Record<string, unknown>,
+        blockNumber: e.blockNumber,
+        logIndex: e.logIndex,
+        txHash: e.transactionHash,
+      }));
+    },
+  });
+}
+
+async function readRecord(client: PublicClient, registry: Address, account: Address, block: bigint): Promise<ChainRecord> {
+  const r = await client.readContract({ address: registry, abi: investorRegistryAbi, functionName: 'investor', args: [account], blockNumber: block });
+  return { registered: r.registered, venue: r.venue, frozen: r.frozen, accreditationExpiry: Number(r.accreditationExpiry), lockupOverrides: r.lockupOverrides };
+}
+
+/** The registry's records of `addresses` (lowercase keys), e.g. to check an import against the chain. */
+export function useRecords(addresses: readonly Address[]) {
+  const { client, deployment } = useVenue();
+  const block = useBlock().data?.number;
+  const sorted = [...new Set(addresses.map((a) => a.toLowerCase()))].sort();
+  return useQuery({
+    queryKey: ['investor-records', sorted.join(','), block?.toString()],
+    enabled: block !== undefined && sorted.length > 0,
+    placeholderData: (previous) => previous,
+    queryFn: async () => {
+      const records = await Promise.all(sorted.map((a) => readRecord(client, deployment.investorRegistry, a as Address, block!)));
+      return new Map(sorted.map((a, i) => [a, records[i]]));
+    },
+  });
+}
+
+export interface SecurityInfo {
+  address: Address;
+  symbol: string;
+  poolName: string;
+  listed: boolean;
+  defaultLockupEnd: number;
+}
+
+/** Each pool's security: its listing and default lockup end. */
+export function useSecurities() {
+  const { client, deployment } = useVenue();
+  const block = useBlock().data?.number;
+  return useQuery({
+    queryKey: ['securities', block?.toString()],
+    enabled: block !== undefined,
+    placeholderData: (previous) => previous,
+    queryFn: (): Promise<SecurityInfo[]> =>
+      Promise.all(
+        deployment.pools.map(async (pool) => {
+          const [listed, end] = await client.readContract({
+            address: deployment.investorRegistry, abi: investorRegistryAbi, functionName: 'security', args: [pool.security], blockNumber: block,
+          });
+          return { address: pool.security, symbol: pool.name.split('/')[0], poolName: pool.name, listed, defaultLockupEnd: Number(end) };
+        }),
+      ),
+  });
+}
+
+export interface RosterRead {
+  address: Address;
+  record: ChainRecord;
+  /** Per manifest pool, in order: the lockup end that applies to this investor (override, else the default). */
+  lockupEnds: number[];
+}
+
+/** Each roster address's record and, per pool security, the lockup end that applies to it. */
+export function useRoster(addresses: readonly Address[]) {
+  const { client, deployment } = useVenue();
+  const block = useBlock().data?.number;
+  return useQuery({
+    queryKey: ['roster', addresses.join(','), block?.toString()],
+    enabled: block !== undefined,
+    placeholderData: (previous) => previous,
+    queryFn: (): Promise<RosterRead[]> =>
+      Promise.all(
+        addresses.map(async (address) => {
+          const [record, ...ends] = await Promise.all([
+            readRecord(client, deployment.investorRegistry, address, block!),
+            ...deployment.pools.map((pool) =>
+              client.readContract({ address: deployment.investorRegistry, abi: investorRegistryAbi, functionName: 'lockupEnd', args: [pool.security, address], blockNumber: block }),
+            ),
+          ]);
+          return { address, record, lockupEnds: ends.map(Number) };
+        }),
+      ),
+  });
+}
+
+/** The gate's configuration of each manifest pool (authorized, initialized, paused). */
+export function usePoolConfigs() {
+  const { client, deployment } = useVenue();
+  const block = useBlock().data?.number;
+  return useQuery({
+    queryKey: ['pool-configs', block?.toString()],
+    enabled: block !== undefined,
+    placeholderData: (previous) => previous,
+    queryFn: () =>
+      Promise.all(
+        deployment.pools.map(async (pool) => {
+          const [security, authorized, initialized, paused] = await client.readContract({
+            address: deployment.gateHook, abi: gateHookAbi, functionName: 'poolConfig', args: [pool.poolId], blockNumber: block,
+          });
+          return { pool, security, authorized, initialized, paused };
+        }),
+      ),
+  });
+}
+
+/** How the gate treats each of `routers`. */
+export function useRouterKinds(routers: readonly Address[]) {
+  const { client, deployment } = useVenue();
+  const block = useBlock().data?.number;
+  return useQuery({
+    queryKey: ['router-kinds', routers.join(','), block?.toString()],
+    enabled: block !== undefined && routers.length > 0,
+    placeholderData: (previous) => previous,
+    queryFn: async () => {
+      const kinds = await Promise.all(
+        routers.map((router) => client.readContract({ address: deployment.gateHook, abi: gateHookAbi, functionName: 'routerKind', args: [router], blockNumber: block })),
+      );
+      return new Map(routers.map((r, i): [string, RouterKind] => [r.toLowerCase(), ROUTER_KINDS[kinds[i]] ?? 'Untrusted']));
+    },
+  });
+}
+
+/** Block times of the audit log's visible rows (they never change, so they are cached for good). */
+export function useBlockTimes(blocks: readonly bigint[]) {
+  const { client } = useVenue();
+  const unique = [...new Set(blocks)].sort((a, b) => (a < b ? -1 : 1));
+  return useQuery({
+    queryKey: ['block-times', unique.join(',')],
+    enabled: unique.length > 0,
+    staleTime: Infinity,
+    placeholderData: (previous) => previous,
+    queryFn: async () => {
+      const times = await Promise.all(unique.map((n) => client.getBlock({ blockNumber: n }).then((b) => Number(b.timestamp))));
+      return new Map(unique.map((n, i) => [n, times[i]]));
+    },
+  });
+}
+
+export interface KeeperAlert {
+  id: string;
+  kind: string;
+  severity: 'info' | 'warning' | 'critical';
+  subject: string;
+  message: string;
+  block_number: string | null;
+  tx_hash: string | null;
+  created_at: string;
+}
+
+/** The keepers' compliance alerts, newest first; an error means the API is unreachable. */
+export function useAlerts(limit = 50) {
+  const { config } = useVenue();
+  return useQuery<KeeperAlert[]>({
+    queryKey: ['keeper-alerts', config.apiUrl, limit],
+    refetchInterval: 5_000,
+    retry: false,
+    placeholderData: (previous) => previous,
+    queryFn: async ({ signal }) => {
+      const res = await fetch(`${config.apiUrl}/alerts?limit=${limit}`, { signal });
+      if (!res.ok) throw new Error(`The keepers' API answered ${res.status}`);
+      return ((await res.json()) as { items: KeeperAlert[] }).items;
+    },
+  });
+}

@@ -1,0 +1,27 @@
+/** Sends the desk's writes through the shared `sendTransaction` (simulated first, decoded reverts, toasts). */
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import type { Address, Hex, TransactionReceipt } from 'viem';
+import { useVenue } from '../../app/venue.tsx';
+import { sendTransaction } from '../../lib/tx.ts';
+import { useWalletStore } from '../../wallet/store.ts';
+
+export function useSend() {
+  const { client, config } = useVenue();
+  const queryClient = useQueryClient();
+  const { client: wallet, chainId } = useWalletStore();
+  const [busy, setBusy] = useState(false);
+  // Why nothing can be sent right now (before any wallet prompt).
+  const blocker = !wallet ? 'Connect a wallet to make changes.' : chainId !== config.chainId ? `Switch your wallet to chain ${config.chainId}.` : undefined;
+
+  async function send(title: string, to: Address, data: Hex): Promise<TransactionReceipt | undefined> {
+    if (!wallet || blocker || busy) return undefined;
+    setBusy(true);
+    try {
+      return await sendTransaction({ client, wallet, queryClient }, { title, to, data });
+    } finally {
+      setBusy(false);
+    }
+  }
+  return { send, busy, blocker };
+}
