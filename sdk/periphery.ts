@@ -1,4 +1,4 @@
-import { concatHex, encodeAbiParameters, numberToHex, type Address, type Hex } from 'viem';
+import { concatHex, decodeAbiParameters, encodeAbiParameters, hexToBytes, numberToHex, type Address, type Hex } from 'viem';
 
 /** Uniswap v4-periphery action codes (Actions.sol) and the UniversalRouter command the venue uses. */
 export const Actions = {
@@ -8,10 +8,15 @@ export const Actions = {
   BURN_POSITION: 0x03,
   SWAP_EXACT_IN_SINGLE: 0x06,
   SWAP_EXACT_OUT_SINGLE: 0x08,
+  SETTLE: 0x0b,
   SETTLE_ALL: 0x0c,
   SETTLE_PAIR: 0x0d,
+  TAKE: 0x0e,
   TAKE_ALL: 0x0f,
   TAKE_PAIR: 0x11,
+  CLOSE_CURRENCY: 0x12,
+  CLEAR_OR_TAKE: 0x13,
+  SWEEP: 0x14,
 } as const;
 export const V4_SWAP = 0x10;
 /** UniversalRouter command: Permit2 `permit` with the caller's signature, so one transaction approves and swaps. */
@@ -179,4 +184,112 @@ export function encodeMintPosition(p: MintPosition): Hex {
 /** The largest usable tick for a tick spacing (TickMath.maxUsableTick). */
 export function maxUsableTick(tickSpacing: number): number {
   return Math.trunc(887272 / tickSpacing) * tickSpacing;
+}
+
+// ------------------------------------------------------------------ PositionManager: an existing position
+
+/**
+ * PositionManager's packed PositionInfo (PositionInfoLibrary): from the most significant bit, 200 bits of truncated
+ * poolId, 24 bits tickUpper, 24 bits tickLower, 8 bits hasSubscriber.
+ */
+export interface PositionInfo {
+  /** The first 25 bytes of the v4 PoolId (bytes25, as PositionManager keys its pool keys). */
+  poolIdPrefix: Hex;
+  tickLower: number;
+  tickUpper: number;
+  hasSubscriber: boolean;
+}
+
+const int24 = (bits: bigint) => Number(BigInt.asIntN(24, bits & 0xffffffn));
+
+export function decodePositionInfo(info: bigint): PositionInfo {
+  return {
+    poolIdPrefix: numberToHex(info >> 56n, { size: 25 }),
+    tickLower: int24(info >> 8n),
+    tickUpper: int24(info >> 32n),
+    hasSubscriber: (info & 0xffn) !== 0n,
+  };
+}
+
+/** The PositionManager's (and PoolManager's) salt of a position: bytes32(tokenId). */
+export const positionSalt = (tokenId: bigint): Hex => numberToHex(tokenId, { size: 32 });
+
+// (uint256 tokenId, uint256 liquidity, uint128 amount0, uint128 amount1, bytes hookData): INCREASE and DECREASE.
+const modifyParams = [{ type: 'uint256' }, { type: 'uint256' }, { type: 'uint128' }, { type: 'uint128' }, { type: 'bytes' }] as const;
+const currencyPairTo = (key: PoolKey, recipient: Address) =>
+  encodeAbiParameters([{ type: 'address' }, { type: 'address' }, { type: 'address' }], [key.currency0, key.currency1, recipient]);
+const currency = (c: Address) => encodeAbiParameters([{ type: 'address' }], [c]);
+
+export interface IncreaseLiquidity {
+  poolKey: PoolKey;
+  tokenId: bigint;
+  liquidity: bigint;
+  /** The most of each currency the added principal may take (slippage bounds; fees accrued are not counted). */
+  amount0Max: bigint;
+  amount1Max: bigint;
+  hookData?: Hex;
+}
+
+/**
+ * PositionManager `modifyLiquidities` unlock data for INCREASE_LIQUIDITY + CLOSE_CURRENCY for each currency.
+ * Increasing also credits the position's uncollected fees; when they exceed what the added liquidity costs in one
+ * currency, that currency's delta is a credit and SETTLE_PAIR would revert (DeltaNotNegative). CLOSE_CURRENCY pays a
+ * debt or takes a credit, whichever is left.
+ */
+export function encodeIncreaseLiquidity(p: IncreaseLiquidity): Hex {
+  const increase = encodeAbiParameters(modifyParams, [p.tokenId, p.liquidity, p.amount0Max, p.amount1Max, p.hookData ?? '0x']);
+  return settlement(actions(Actions.INCREASE_LIQUIDITY, Actions.CLOSE_CURRENCY, Actions.CLOSE_CURRENCY), [
+    increase,
+    currency(p.poolKey.currency0),
+    currency(p.poolKey.currency1),
+  ]);
+}
+
+export interface DecreaseLiquidity {
+  poolKey: PoolKey;
+  tokenId: bigint;
+  /** 0 only collects the fees. */
+  liquidity: bigint;
+  /** The least of each currency the removed principal must return (slippage bounds; fees not counted). */
+  amount0Min: bigint;
+  amount1Min: bigint;
+  /** Who receives the principal and the fees. */
+  recipient: Address;
+  hookData?: Hex;
+}
+
+/** PositionManager unlock data for DECREASE_LIQUIDITY + TAKE_PAIR: removes liquidity and collects every fee owed. */
+export function encodeDecreaseLiquidity(p: DecreaseLiquidity): Hex {
+  const decrease = encodeAbiParameters(modifyParams, [p.tokenId, p.liquidity, p.amount0Min, p.amount1Min, p.hookData ?? '0x']);
+  return settlement(actions(Actions.DECREASE_LIQUIDITY, Actions.TAKE_PAIR), [decrease, currencyPairTo(p.poolKey, p.recipient)]);
+}
+
+/** Collects a position's fees: DECREASE_LIQUIDITY of 0 (which credits the fees owed) + TAKE_PAIR. */
+export function encodeCollectFees(p: { poolKey: PoolKey; tokenId: bigint; recipient: Address; hookData?: Hex }): Hex {
+  return encodeDecreaseLiquidity({ ...p, liquidity: 0n, amount0Min: 0n, amount1Min: 0n });
+}
+
+export interface BurnPosition {
+  poolKey: PoolKey;
+  tokenId: bigint;
+  /** The least of each currency the removed principal must return (slippage bounds). */
+  amount0Min: bigint;
+  amount1Min: bigint;
+  recipient: Address;
+  hookData?: Hex;
+}
+
+/** PositionManager unlock data for BURN_POSITION (removes all liquidity, collects fees, burns the NFT) + TAKE_PAIR. */
+export function encodeBurnPosition(p: BurnPosition): Hex {
+  const burn = encodeAbiParameters(
+    [{ type: 'uint256' }, { type: 'uint128' }, { type: 'uint128' }, { type: 'bytes' }],
+    [p.tokenId, p.amount0Min, p.amount1Min, p.hookData ?? '0x'],
+  );
+  return settlement(actions(Actions.BURN_POSITION, Actions.TAKE_PAIR), [burn, currencyPairTo(p.poolKey, p.recipient)]);
+}
+
+/** Unlock data as PositionManager reads it: the action codes and each one's parameters. */
+export function decodeUnlockData(unlockData: Hex): { actions: number[]; params: readonly Hex[] } {
+  const [codes, params] = decodeAbiParameters([{ type: 'bytes' }, { type: 'bytes[]' }], unlockData);
+  return { actions: Array.from(hexToBytes(codes)), params };
 }

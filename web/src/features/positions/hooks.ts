@@ -1,0 +1,91 @@
+/** What every liquidity form shares: the pool's tokens in the person's terms, why an add is refused, and sending. */
+import { useQueryClient } from '@tanstack/react-query';
+import { useRef } from 'react';
+import { encodeFunctionData, type Hex } from 'viem';
+import { positionManagerAbi } from '../../../../sdk/abis/generated.ts';
+import type { Pool } from '../../../../sdk/manifest.ts';
+import { useChainNow, useToken, useVenue, type TokenInfo } from '../../app/venue.tsx';
+import { eligibilitySentence } from '../../lib/revert.ts';
+import { sendTransaction } from '../../lib/tx.ts';
+import { useWalletStore } from '../../wallet/store.ts';
+import { useEligibility } from '../eligibility/useEligibility.ts';
+import { DEADLINE, type Orientation } from './logic.ts';
+import type { PoolState } from './queries.ts';
+import { useLiquiditySettings } from './settings.ts';
+
+export interface PoolTokens {
+  /** currency0 and currency1, as the pool orders them. */
+  tokens: readonly [TokenInfo, TokenInfo];
+  stable: TokenInfo;
+  security: TokenInfo;
+  /** The index (0 or 1) of the security: forms list it first, as the pool's name does. */
+  securityIndex: 0 | 1;
+  orientation: Orientation;
+}
+
+export function usePoolTokens(pool: Pool): PoolTokens | undefined {
+  const { deployment } = useVenue();
+  const t0 = useToken(pool.currency0).data;
+  const t1 = useToken(pool.currency1).data;
+  if (!t0 || !t1) return undefined;
+  const stableIs0 = pool.currency0 === deployment.stablecoin;
+  const [stable, security] = stableIs0 ? [t0, t1] : [t1, t0];
+  return {
+    tokens: [t0, t1],
+    stable,
+    security,
+    securityIndex: stableIs0 ? 1 : 0,
+    orientation: { stableIs0, stableDecimals: stable.decimals, securityDecimals: security.decimals },
+  };
+}
+
+/** Why the connected wallet can't send anything at all (none, or the wrong chain). */
+export function useWalletBlocker(): string | undefined {
+  const { config } = useVenue();
+  const { address, chainId } = useWalletStore();
+  if (!address) return 'Connect a wallet to provide liquidity.';
+  if (chainId !== config.chainId) return `Switch your wallet to chain ${config.chainId}.`;
+  return undefined;
+}
+
+/**
+ * Why the connected address may not add liquidity to `pool`: the gate admits only eligible investors (accredited,
+ * past the lockup, registered, not frozen) and refuses adds to a paused pool. Removals are never refused.
+ */
+export function useAddBlocker(pool: Pool, state: PoolState | undefined): string | undefined {
+  const address = useWalletStore((s) => s.address);
+  const standing = useEligibility(address);
+  const wallet = useWalletBlocker();
+  if (wallet) return wallet;
+  const security = standing.data?.securities.find((s) => s.security === pool.security);
+  if (!security) return standing.isError ? 'Your eligibility could not be read. Try again shortly.' : 'Checking your eligibility…';
+  if (security.reason !== 'Ok') return `${eligibilitySentence(security.reason, security.until)} Only eligible investors may add liquidity; removing it is always possible.`;
+  if (state?.paused) return 'Adding liquidity to this pool is paused by the venue. Removing it is always possible.';
+  return undefined;
+}
+
+/** Sends PositionManager `modifyLiquidities(unlockData, deadline)` through the shared transaction flow. */
+export function useModifyLiquidities() {
+  const { client, deployment } = useVenue();
+  const queryClient = useQueryClient();
+  const wallet = useWalletStore((s) => s.client);
+  const now = useChainNow();
+  const deadlineMinutes = useLiquiditySettings((s) => s.deadlineMinutes);
+  return async (title: string, unlockData: Hex) => {
+    if (!wallet || now === undefined) return undefined;
+    // The deadline counts from chain time: a transaction mined later than this reverts (DeadlinePassed).
+    const deadline = BigInt(now + (deadlineMinutes || DEADLINE.defaultMinutes) * 60);
+    return sendTransaction({ client, wallet, queryClient }, {
+      title,
+      to: deployment.positionManager,
+      data: encodeFunctionData({ abi: positionManagerAbi, functionName: 'modifyLiquidities', args: [unlockData, deadline] }),
+    });
+  };
+}
+
+/** The last defined value: a block whose read failed keeps showing the previous block's instead of a blank form. */
+export function useLatest<T>(value: T | undefined): T | undefined {
+  const ref = useRef(value);
+  if (value !== undefined) ref.current = value;
+  return ref.current;
+}
