@@ -54,8 +54,18 @@ export interface ExactInSingle {
   hookData?: Hex;
 }
 
-/** UniversalRouter `execute` arguments for an exact-input single-pool v4 swap, paid from and to the caller. */
-export function encodeSwapExactInSingle(p: ExactInSingle): { commands: Hex; inputs: Hex[] } {
+/**
+ * One single-pool v4 swap through UniversalRouter's V4_SWAP, paid from and to the caller: the swap action, then
+ * SETTLE_ALL of the input (at most `maxIn`) and TAKE_ALL of the output (at least `minOut`). The exact-in and exact-out
+ * structs (ExactInputSingleParams, ExactOutputSingleParams) have the same layout and differ only in the names of
+ * their two amounts (amountIn/amountOutMinimum, amountOut/amountInMaximum), which the encoding doesn't carry.
+ */
+function encodeSwapSingle(
+  action: number,
+  p: { poolKey: PoolKey; zeroForOne: boolean; hookData?: Hex },
+  [exactAmount, limitAmount]: readonly [bigint, bigint],
+  settle: { maxIn: bigint; minOut: bigint },
+): { commands: Hex; inputs: Hex[] } {
   const [cin, cout] = p.zeroForOne ? [p.poolKey.currency0, p.poolKey.currency1] : [p.poolKey.currency1, p.poolKey.currency0];
   const swap = encodeAbiParameters(
     [
@@ -64,18 +74,26 @@ export function encodeSwapExactInSingle(p: ExactInSingle): { commands: Hex; inpu
         components: [
           { name: 'poolKey', ...poolKeyTuple },
           { name: 'zeroForOne', type: 'bool' },
-          { name: 'amountIn', type: 'uint128' },
-          { name: 'amountOutMinimum', type: 'uint128' },
+          { name: 'exactAmount', type: 'uint128' },
+          { name: 'limitAmount', type: 'uint128' },
           { name: 'hookData', type: 'bytes' },
         ],
       },
     ],
-    [{ poolKey: p.poolKey, zeroForOne: p.zeroForOne, amountIn: p.amountIn, amountOutMinimum: p.amountOutMinimum, hookData: p.hookData ?? '0x' }],
+    [{ poolKey: p.poolKey, zeroForOne: p.zeroForOne, exactAmount, limitAmount, hookData: p.hookData ?? '0x' }],
   );
-  const settleAll = encodeAbiParameters([{ type: 'address' }, { type: 'uint256' }], [cin, p.amountIn]);
-  const takeAll = encodeAbiParameters([{ type: 'address' }, { type: 'uint256' }], [cout, p.amountOutMinimum]);
-  const input = settlement(actions(Actions.SWAP_EXACT_IN_SINGLE, Actions.SETTLE_ALL, Actions.TAKE_ALL), [swap, settleAll, takeAll]);
+  const settleAll = encodeAbiParameters([{ type: 'address' }, { type: 'uint256' }], [cin, settle.maxIn]);
+  const takeAll = encodeAbiParameters([{ type: 'address' }, { type: 'uint256' }], [cout, settle.minOut]);
+  const input = settlement(actions(action, Actions.SETTLE_ALL, Actions.TAKE_ALL), [swap, settleAll, takeAll]);
   return { commands: numberToHex(V4_SWAP, { size: 1 }), inputs: [input] };
+}
+
+/** UniversalRouter `execute` arguments for an exact-input single-pool v4 swap, paid from and to the caller. */
+export function encodeSwapExactInSingle(p: ExactInSingle): { commands: Hex; inputs: Hex[] } {
+  return encodeSwapSingle(Actions.SWAP_EXACT_IN_SINGLE, p, [p.amountIn, p.amountOutMinimum], {
+    maxIn: p.amountIn,
+    minOut: p.amountOutMinimum,
+  });
 }
 
 export interface ExactOutSingle {
@@ -89,26 +107,10 @@ export interface ExactOutSingle {
 
 /** UniversalRouter `execute` arguments for an exact-output single-pool v4 swap, paid from and to the caller. */
 export function encodeSwapExactOutSingle(p: ExactOutSingle): { commands: Hex; inputs: Hex[] } {
-  const [cin, cout] = p.zeroForOne ? [p.poolKey.currency0, p.poolKey.currency1] : [p.poolKey.currency1, p.poolKey.currency0];
-  const swap = encodeAbiParameters(
-    [
-      {
-        type: 'tuple',
-        components: [
-          { name: 'poolKey', ...poolKeyTuple },
-          { name: 'zeroForOne', type: 'bool' },
-          { name: 'amountOut', type: 'uint128' },
-          { name: 'amountInMaximum', type: 'uint128' },
-          { name: 'hookData', type: 'bytes' },
-        ],
-      },
-    ],
-    [{ poolKey: p.poolKey, zeroForOne: p.zeroForOne, amountOut: p.amountOut, amountInMaximum: p.amountInMaximum, hookData: p.hookData ?? '0x' }],
-  );
-  const settleAll = encodeAbiParameters([{ type: 'address' }, { type: 'uint256' }], [cin, p.amountInMaximum]);
-  const takeAll = encodeAbiParameters([{ type: 'address' }, { type: 'uint256' }], [cout, p.amountOut]);
-  const input = settlement(actions(Actions.SWAP_EXACT_OUT_SINGLE, Actions.SETTLE_ALL, Actions.TAKE_ALL), [swap, settleAll, takeAll]);
-  return { commands: numberToHex(V4_SWAP, { size: 1 }), inputs: [input] };
+  return encodeSwapSingle(Actions.SWAP_EXACT_OUT_SINGLE, p, [p.amountOut, p.amountInMaximum], {
+    maxIn: p.amountInMaximum,
+    minOut: p.amountOut,
+  });
 }
 
 /** Permit2's PermitSingle (IAllowanceTransfer): lets `spender` pull up to `amount` of `token` until `expiration`. */

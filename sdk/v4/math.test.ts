@@ -8,8 +8,11 @@ import {
   MIN_SQRT_PRICE,
   MIN_TICK,
   nextInitializedTickWithinOneWord,
+  MAX_UINT256,
   position,
+  sqrt,
 } from './math.ts';
+import { midPriceMicros, shiftedSqrtPrice } from './price.ts';
 import { simulateSwap, type PoolSnapshot } from './swap.ts';
 
 describe('TickMath', () => {
@@ -92,5 +95,28 @@ describe('simulateSwap', () => {
 
   it('refuses a price limit on the wrong side', () => {
     expect(() => simulateSwap(pool, { zeroForOne: true, amountSpecified: -1n, sqrtPriceLimitX96: 2n << 96n })).toThrow(/PriceLimitAlreadyExceeded/);
+  });
+});
+
+describe('sqrt and share prices', () => {
+  it('sqrt is the floor of the square root, at any size', () => {
+    for (const n of [0n, 1n, 2n, 3n, 4n, 15n, 16n, 17n, (1n << 200n) + 12345n, MAX_UINT256]) {
+      const r = sqrt(n);
+      expect(r * r <= n && (r + 1n) * (r + 1n) > n).toBe(true);
+    }
+    expect(() => sqrt(-1n)).toThrow(RangeError);
+  });
+
+  it('reads $25 a share whichever currency the security is, and shifts it by basis points', () => {
+    // 25e6 micro-dUSD per 1e18 raw shares: raw price (stable per share) 25e-12.
+    const security0 = getSqrtPriceAtTick(Math.round(Math.log(25e-12) / Math.log(1.0001)));
+    const security1 = getSqrtPriceAtTick(Math.round(Math.log(1 / 25e-12) / Math.log(1.0001)));
+    for (const [sqrtPriceX96, securityIs0] of [[security0, true], [security1, false]] as const) {
+      const mid = Number(midPriceMicros(sqrtPriceX96, securityIs0));
+      expect(mid / 1e6).toBeCloseTo(25, 2);
+      const up = Number(midPriceMicros(shiftedSqrtPrice(sqrtPriceX96, 100, securityIs0), securityIs0));
+      expect(up / mid).toBeCloseTo(1.01, 6);
+    }
+    expect(shiftedSqrtPrice(MAX_SQRT_PRICE - 1n, 500, true)).toBe(MAX_SQRT_PRICE - 1n);
   });
 });

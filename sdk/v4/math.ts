@@ -18,6 +18,18 @@ export const MAX_SWAP_FEE = 1_000_000n;
 
 // ------------------------------------------------------------------ FullMath, UnsafeMath
 
+/** floor(sqrt(n)), exact for any size (Newton's method from a power of two above the root). */
+export function sqrt(n: bigint): bigint {
+  if (n < 0n) throw new RangeError('sqrt of a negative number');
+  if (n < 2n) return n;
+  let x = 1n << BigInt(Math.ceil(n.toString(2).length / 2));
+  for (;;) {
+    const y = (x + n / x) >> 1n;
+    if (y >= x) return x;
+    x = y;
+  }
+}
+
 export function mulDiv(a: bigint, b: bigint, denominator: bigint): bigint {
   if (denominator === 0n) throw new RangeError('mulDiv: division by zero');
   const result = (a * b) / denominator;

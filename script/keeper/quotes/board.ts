@@ -1,4 +1,4 @@
-import { MAX_SQRT_PRICE, MIN_SQRT_PRICE } from '../../../sdk/v4/math.ts';
+import { midPriceMicros, shiftedSqrtPrice } from '../../../sdk/v4/price.ts';
 import { simulateSwap, type PoolSnapshot } from '../../../sdk/v4/swap.ts';
 
 /** Stablecoin units are 6 decimals, shares 18: prices are stablecoin micro-units per whole share. */
@@ -40,33 +40,6 @@ export interface Board {
 
 const decimal6 = (micros: bigint) => `${micros / STABLE}.${(micros % STABLE).toString().padStart(6, '0')}`;
 
-/** floor(sqrt(n)) by Newton's method from above: exact for any size. */
-function isqrt(n: bigint): bigint {
-  if (n < 2n) return n;
-  let x = 1n << BigInt(Math.ceil(n.toString(2).length / 2));
-  for (;;) {
-    const y = (x + n / x) >> 1n;
-    if (y >= x) return x;
-    x = y;
-  }
-}
-
-/** The mid price in stablecoin micro-units per whole share, from sqrtPriceX96. */
-export function midPriceMicros(sqrtPriceX96: bigint, securityIs0: boolean): bigint {
-  const q192 = 1n << 192n;
-  const ratio = sqrtPriceX96 * sqrtPriceX96; // currency1 per currency0, times 2^192
-  return securityIs0 ? (ratio * SHARE) / q192 : (q192 * SHARE) / ratio;
-}
-
-/** sqrtPriceX96 after the share price moves by `bps` basis points (positive: up). */
-function shiftedSqrtPrice(sqrtPriceX96: bigint, bps: number, securityIs0: boolean): bigint {
-  // price' = price * (1 + bps/1e4); the raw pool price moves the same way when the security is currency0.
-  const num = 10_000n + BigInt(bps);
-  const den = 10_000n;
-  const [n, d] = securityIs0 ? [num, den] : [den, num];
-  const target = (sqrtPriceX96 * isqrt((n << 192n) / d)) >> 96n;
-  return target < MIN_SQRT_PRICE + 1n ? MIN_SQRT_PRICE + 1n : target > MAX_SQRT_PRICE - 1n ? MAX_SQRT_PRICE - 1n : target;
-}
 
 /**
  * The quote board of one pool at one snapshot: mid price, executable prices and impact for each ladder size, and

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { quoteBoard } from '../../../../script/keeper/quotes/board.ts';
+import { midPriceMicros } from '../../../../sdk/v4/price.ts';
 import { compress, getAmount0Delta, getAmount1Delta, getSqrtPriceAtTick, position } from '../../../../sdk/v4/math.ts';
 import { simulateSwap, type PoolSnapshot } from '../../../../sdk/v4/swap.ts';
 import {
@@ -11,7 +12,6 @@ import {
   liquidityAt,
   liquidityRanges,
   mergeTrades,
-  midPriceMicros,
   parseBoardResponse,
   parseQuarterInput,
   parseTradePage,

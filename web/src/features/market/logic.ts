@@ -3,7 +3,8 @@
  * merging the live stream into the history, OHLC bucketing, 24h volume, the pool's value locked (integrated over its
  * liquidity ranges from chain state), the depth curve, and the quarter picker of the reports.
  */
-import { getAmount0Delta, getAmount1Delta, getSqrtPriceAtTick, MAX_SQRT_PRICE, MIN_SQRT_PRICE } from '../../../../sdk/v4/math.ts';
+import { getAmount0Delta, getAmount1Delta, getSqrtPriceAtTick } from '../../../../sdk/v4/math.ts';
+import { shiftedSqrtPrice } from '../../../../sdk/v4/price.ts';
 import { simulateSwap, type PoolSnapshot } from '../../../../sdk/v4/swap.ts';
 import type { Parsed } from '../../lib/amount.ts';
 
@@ -328,32 +329,7 @@ export function poolTvl(snapshot: Pick<PoolSnapshot, 'liquidityNet' | 'sqrtPrice
   return { shares, stable, value: stable + sharesValue(shares, snapshot.sqrtPriceX96, securityIs0) };
 }
 
-/** Stablecoin raw units per whole share (1e18 raw) at the pool price: the mid in micro-dUSD. */
-export function midPriceMicros(sqrtPriceX96: bigint, securityIs0: boolean): bigint {
-  return sharesValue(10n ** 18n, sqrtPriceX96, securityIs0);
-}
-
 // ------------------------------------------------------------------ depth
-
-/** floor(sqrt(n)), exact for any size. */
-function isqrt(n: bigint): bigint {
-  if (n < 2n) return n;
-  let x = 1n << BigInt(Math.ceil(n.toString(2).length / 2));
-  for (;;) {
-    const y = (x + n / x) >> 1n;
-    if (y >= x) return x;
-    x = y;
-  }
-}
-
-/** sqrtPriceX96 at which the share price is `bps` basis points from the current one (positive: up). */
-export function shiftedSqrtPrice(sqrtPriceX96: bigint, bps: number, securityIs0: boolean): bigint {
-  const up = 10_000n + BigInt(bps);
-  // The raw pool price is shares->stable when the security is currency0; otherwise it moves the other way.
-  const [n, d] = securityIs0 ? [up, 10_000n] : [10_000n, up];
-  const target = (sqrtPriceX96 * isqrt((n << 192n) / d)) >> 96n;
-  return target <= MIN_SQRT_PRICE ? MIN_SQRT_PRICE + 1n : target >= MAX_SQRT_PRICE ? MAX_SQRT_PRICE - 1n : target;
-}
 
 export interface DepthPoint {
   /** Distance from mid in basis points (positive: above). */

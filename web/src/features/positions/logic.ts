@@ -14,6 +14,7 @@ import {
   MIN_SQRT_PRICE,
   mulDiv,
   Q96,
+  sqrt,
 } from '../../../../sdk/v4/math.ts';
 import type { Parsed } from '../../lib/amount.ts';
 
@@ -225,25 +226,13 @@ export function feesOwed(feeGrowthInsideX128: bigint, feeGrowthInsideLastX128: b
 
 // ------------------------------------------------------------------ slippage
 
-/** Integer square root (floor). */
-export function isqrt(n: bigint): bigint {
-  if (n < 0n) throw new RangeError('isqrt of a negative number');
-  if (n < 2n) return n;
-  // Newton's method from a power of two above the root decreases monotonically to the floor.
-  let x = 1n << BigInt(Math.ceil(n.toString(2).length / 2));
-  for (;;) {
-    const y = (x + n / x) >> 1n;
-    if (y >= x) return x;
-    x = y;
-  }
-}
 
 /** The pool prices `slippageBps` below and above the current one (the sqrt price moves by sqrt(1 ± s)). */
 export function slippageBand(sqrtPriceX96: bigint, slippageBps: number): { low: bigint; high: bigint } {
   const bps = BigInt(slippageBps);
   const squared = sqrtPriceX96 * sqrtPriceX96;
-  const low = isqrt((squared * (10_000n - bps)) / 10_000n);
-  const high = isqrt((squared * (10_000n + bps)) / 10_000n);
+  const low = sqrt((squared * (10_000n - bps)) / 10_000n);
+  const high = sqrt((squared * (10_000n + bps)) / 10_000n);
   return { low: low < MIN_SQRT_PRICE ? MIN_SQRT_PRICE : low, high: high >= MAX_SQRT_PRICE ? MAX_SQRT_PRICE - 1n : high };
 }
 

@@ -1,40 +1,17 @@
 /**
  * Chain reads for liquidity positions, each at one block (the block number is in every key, so they refresh per block):
- * the connected LP's PositionManager positions in the venue's pools with their amounts and uncollected fees, a pool's
- * price, and the Permit2 allowances that let PositionManager pull a deposit.
+ * the connected LP's PositionManager positions in the venue's pools with their amounts and uncollected fees, and the Permit2 allowances that let PositionManager pull a deposit.
  */
 import { useQuery } from '@tanstack/react-query';
 import { erc20Abi, getAbiItem, type Address, type PublicClient } from 'viem';
-import { gateHookAbi, permit2Abi, positionManagerAbi, stateViewAbi } from '../../../../sdk/abis/generated.ts';
+import { permit2Abi, positionManagerAbi, stateViewAbi } from '../../../../sdk/abis/generated.ts';
 import type { Deployment, Pool } from '../../../../sdk/manifest.ts';
 import { decodePositionInfo, positionSalt } from '../../../../sdk/periphery.ts';
+import { readPoolState, type PoolState } from '../../app/pools.ts';
 import { useBlock, useVenue } from '../../app/venue.tsx';
-import { amountsForLiquidity, feesOwed, type Amounts, type PoolPoint } from './logic.ts';
+import { amountsForLiquidity, feesOwed, type Amounts } from './logic.ts';
 
-export interface PoolState extends PoolPoint {
-  /** The gate refuses adds (never removals) in a paused pool. */
-  paused: boolean;
-}
-
-async function readPoolState(client: PublicClient, d: Deployment, pool: Pool, blockNumber: bigint): Promise<PoolState> {
-  const [slot0, config] = await Promise.all([
-    client.readContract({ address: d.stateView, abi: stateViewAbi, functionName: 'getSlot0', args: [pool.poolId], blockNumber }),
-    client.readContract({ address: d.gateHook, abi: gateHookAbi, functionName: 'poolConfig', args: [pool.poolId], blockNumber }),
-  ]);
-  return { sqrtPriceX96: slot0[0], tick: slot0[1], paused: config[3] };
-}
-
-/** A pool's price (slot0) and pause flag. */
-export function usePoolState(pool: Pool) {
-  const { client, deployment } = useVenue();
-  const block = useBlock().data?.number;
-  return useQuery({
-    queryKey: ['lp-pool-state', pool.poolId, block?.toString()],
-    enabled: block !== undefined,
-    placeholderData: (previous) => previous,
-    queryFn: () => readPoolState(client, deployment, pool, block!),
-  });
-}
+export { usePoolState, type PoolState } from '../../app/pools.ts';
 
 export interface Position {
   tokenId: bigint;

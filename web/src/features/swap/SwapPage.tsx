@@ -17,7 +17,8 @@ import { sendTransaction } from '../../lib/tx.ts';
 import { useWalletStore } from '../../wallet/store.ts';
 import { useEligibility } from '../eligibility/useEligibility.ts';
 import { CONFIRM_WORD, DEADLINE, executionPrice, impactLevel, midPrice, priceImpactBps, SLIPPAGE, slippageBound } from './logic.ts';
-import { usePermit2State, usePoolState, useQuote } from './queries.ts';
+import { usePermit2State, useQuote } from './queries.ts';
+import { usePoolState } from '../../app/pools.ts';
 import { useSwapSettings } from './settings.ts';
 
 const PERMIT_LIFETIME_S = 30 * 86_400;

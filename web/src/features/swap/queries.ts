@@ -1,28 +1,10 @@
-/** Chain reads for the swap form: the pool's state, a V4Quoter quote each block, and the Permit2 allowances. */
+/** Chain reads for the swap form: a V4Quoter quote each block and the Permit2 allowances (pool state: app/pools.ts). */
 import { useQuery } from '@tanstack/react-query';
 import { erc20Abi, type Address } from 'viem';
-import { gateHookAbi, permit2Abi, stateViewAbi, v4QuoterAbi } from '../../../../sdk/abis/generated.ts';
+import { permit2Abi, v4QuoterAbi } from '../../../../sdk/abis/generated.ts';
 import { poolKeyOf, type Pool } from '../../../../sdk/manifest.ts';
 import { useBlock, useVenue } from '../../app/venue.tsx';
 import { explainError } from '../../lib/revert.ts';
-
-/** The pool's price and whether the gate has it paused. */
-export function usePoolState(pool: Pool) {
-  const { client, deployment } = useVenue();
-  const block = useBlock().data?.number;
-  return useQuery({
-    queryKey: ['pool-state', pool.poolId, block?.toString()],
-    enabled: block !== undefined,
-    placeholderData: (previous) => previous,
-    queryFn: async () => {
-      const [slot0, config] = await Promise.all([
-        client.readContract({ address: deployment.stateView, abi: stateViewAbi, functionName: 'getSlot0', args: [pool.poolId], blockNumber: block }),
-        client.readContract({ address: deployment.gateHook, abi: gateHookAbi, functionName: 'poolConfig', args: [pool.poolId], blockNumber: block }),
-      ]);
-      return { sqrtPriceX96: slot0[0], tick: slot0[1], paused: config[3] };
-    },
-  });
-}
 
 export interface QuoteRequest {
   pool: Pool;
