@@ -1,22 +1,22 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../script/venue/anvil.ts';
+import { spawnTs } from '../script/venue/children.ts';
 import type { Metric } from './metrics.ts';
 
 /** Runs `npm start`'s program until it prints "ready", returns the seconds that took, then stops it with Ctrl-C. */
 async function timeToReady(env: NodeJS.ProcessEnv): Promise<number> {
   const started = performance.now();
-  const child = spawn('node_modules/.bin/tsx', ['script/venue/start.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnTs('script/venue/start.ts', [], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const seconds = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`not ready after 120 s:\n${output}`)), 120_000);
-    child.stdout.on('data', (d) => {
+    child.stdout!.on('data', (d) => {
       output += d;
       if (/ready in/.test(output)) clearTimeout(timer), resolve((performance.now() - started) / 1000);
     });
-    child.stderr.on('data', (d) => (output += d));
+    child.stderr!.on('data', (d) => (output += d));
     child.on('exit', (code) => code !== 0 && reject(new Error(`npm start exited with ${code}:\n${output}`)));
   });
   const exited = new Promise((resolve) => child.once('exit', resolve));

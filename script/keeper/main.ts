@@ -103,6 +103,13 @@ async function main() {
   const closers: (() => Promise<void>)[] = [];
   const common = { client, ledger, deployment, confirmations: config.ACCREDEX_CONFIRMATIONS, maxRange: config.ACCREDEX_MAX_LOG_RANGE };
   const loop = (component: string) => ({ pollMs: config.ACCREDEX_POLL_MS, signal: stop.signal, log: log.child({ component }) });
+  // The API first: it answers (health, the ledger so far) while the loops do their first, possibly long, steps.
+  if (name === 'api' || name === 'all') {
+    const server = await startApi({ ledger, client, chainId, host: config.ACCREDEX_HOST, port: config.ACCREDEX_API_PORT });
+    log.info({ url: `http://${config.ACCREDEX_HOST}:${config.ACCREDEX_API_PORT}` }, 'api listening');
+    closers.push(() => new Promise((resolve) => (server.closeAllConnections(), server.close(() => resolve()))));
+  }
+
   if (name === 'settlement' || name === 'all') {
     const o = loop('settlement');
     const state = {};
@@ -121,12 +128,6 @@ async function main() {
     const state = newQuoteState();
     tasks.push(runLoop(() => quoteOnce({ client, ledger, deployment, log: o.log }, state), o));
   }
-  if (name === 'api' || name === 'all') {
-    const server = await startApi({ ledger, client, chainId, host: config.ACCREDEX_HOST, port: config.ACCREDEX_API_PORT });
-    log.info({ url: `http://${config.ACCREDEX_HOST}:${config.ACCREDEX_API_PORT}` }, 'api listening');
-    closers.push(() => new Promise((resolve) => (server.closeAllConnections(), server.close(() => resolve()))));
-  }
-
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;

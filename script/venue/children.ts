@@ -1,7 +1,7 @@
 /** The venue's long-running children, shared by `npm start` and the end-to-end tests: the keepers and the dashboard. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { preview, type PreviewServer } from 'vite';
+import type { PreviewServer } from 'vite';
 
 export interface KeepersOptions {
   rpcUrl: string;
@@ -14,10 +14,18 @@ export interface KeepersOptions {
   env?: Record<string, string>;
 }
 
+/**
+ * Runs a TypeScript program as a child node process. `node --import tsx` rather than the `tsx` command: that one is
+ * a wrapper process, and a signal it can't pass on (SIGKILL) would leave the real program running.
+ */
+export function spawnTs(script: string, args: string[], options: SpawnOptions): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', script, ...args], options);
+}
+
 /** The keepers run as one child process (they share one PGlite ledger); ready once their API answers. */
 export async function startKeepers(o: KeepersOptions): Promise<ChildProcess> {
   const log = createWriteStream(o.logFile, { flags: 'a' });
-  const child = spawn('node_modules/.bin/tsx', ['script/keeper/main.ts', 'all'], {
+  const child = spawnTs('script/keeper/main.ts', ['all'], {
     env: {
       ...process.env,
       ACCREDEX_RPC_URL: o.rpcUrl,
@@ -73,5 +81,6 @@ export async function startWeb(o: WebOptions): Promise<PreviewServer> {
     ACCREDEX_WEB_CHAIN_ID: String(o.chainId),
     ACCREDEX_DEPLOYMENTS_DIR: o.deploymentsDir,
   });
+  const { preview } = await import('vite'); // heavy: loaded only when the dashboard is served
   return preview({ configFile: 'web/vite.config.ts', preview: { host: o.host, port: o.port, strictPort: true }, logLevel: 'warn' });
 }

@@ -89,24 +89,30 @@ async function main() {
       });
       step(`contracts: deployed; manifest at ${config.ACCREDEX_DEPLOYMENTS_DIR}/${LOCAL_CHAIN_ID}.json`);
     }
-    keepers = await startKeepers({
-      rpcUrl: anvil.rpcUrl,
-      dataDir: config.ACCREDEX_DATA_DIR,
-      deploymentsDir: config.ACCREDEX_DEPLOYMENTS_DIR,
-      host: config.ACCREDEX_HOST,
-      apiPort: config.ACCREDEX_API_PORT,
-      logFile: join(config.ACCREDEX_DATA_DIR, 'keepers.log'),
-    });
-    step(`keepers: settlement, quotes and monitor; API at http://${config.ACCREDEX_HOST}:${config.ACCREDEX_API_PORT} (log: ${join(config.ACCREDEX_DATA_DIR, 'keepers.log')})`);
+    // The keepers and the dashboard don't depend on each other: both start at once.
     const host = config.ACCREDEX_HOST;
-    web = await startWeb({
-      host,
-      port: config.ACCREDEX_WEB_PORT,
-      rpcUrl: anvil.rpcUrl,
-      apiUrl: `http://${host}:${config.ACCREDEX_API_PORT}`,
-      chainId: LOCAL_CHAIN_ID,
-      deploymentsDir: config.ACCREDEX_DEPLOYMENTS_DIR,
-    });
+    const [keepersStarted, webStarted] = await Promise.allSettled([
+      startKeepers({
+        rpcUrl: anvil.rpcUrl,
+        dataDir: config.ACCREDEX_DATA_DIR,
+        deploymentsDir: config.ACCREDEX_DEPLOYMENTS_DIR,
+        host,
+        apiPort: config.ACCREDEX_API_PORT,
+        logFile: join(config.ACCREDEX_DATA_DIR, 'keepers.log'),
+      }),
+      startWeb({
+        host,
+        port: config.ACCREDEX_WEB_PORT,
+        rpcUrl: anvil.rpcUrl,
+        apiUrl: `http://${host}:${config.ACCREDEX_API_PORT}`,
+        chainId: LOCAL_CHAIN_ID,
+        deploymentsDir: config.ACCREDEX_DEPLOYMENTS_DIR,
+      }),
+    ]);
+    if (keepersStarted.status === 'fulfilled') keepers = keepersStarted.value;
+    if (webStarted.status === 'fulfilled') web = webStarted.value;
+    for (const started of [keepersStarted, webStarted]) if (started.status === 'rejected') throw started.reason;
+    step(`keepers: settlement, quotes and monitor; API at http://${host}:${config.ACCREDEX_API_PORT} (log: ${join(config.ACCREDEX_DATA_DIR, 'keepers.log')})`);
     step(`dashboard: http://${host}:${config.ACCREDEX_WEB_PORT} (on the local chain, "Connect wallet" offers the demo accounts)`);
     printSummary(deployment, anvil.rpcUrl);
     const seconds = (performance.now() - started) / 1000;

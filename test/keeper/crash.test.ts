@@ -2,7 +2,8 @@
  * `kill -9` the settlement keeper at random points while trades land, restart it each time, and the ledger still
  * ends with every trade the chain has, once: no duplicate and no gap.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawnTs } from '../../script/venue/children.ts';
 import { join } from 'node:path';
 import { createWalletClient, http, parseEventLogs, type PublicClient } from 'viem';
 import { foundry } from 'viem/chains';
@@ -24,7 +25,7 @@ let apiPort: number;
 
 /** Every keeper in one process, as npm start runs them, so a kill can land in any of their writes. */
 function startKeeper(): ChildProcess {
-  return spawn('node_modules/.bin/tsx', ['script/keeper/main.ts', 'all'], {
+  return spawnTs('script/keeper/main.ts', ['all'], {
     env: {
       ...process.env,
       ACCREDEX_API_PORT: String(apiPort),
@@ -58,6 +59,7 @@ describe('settlement keeper under kill -9', () => {
     const lp = createWalletClient({ account: LP_ACCOUNT, chain: foundry, transport: http(anvil.rpcUrl) });
     const securityIs0 = pool.currency0 === pool.security;
     let keeper = startKeeper();
+    let kills = 0;
     for (let i = 0; i < 40; i++) {
       const buy = random() < 0.5;
       const { commands, inputs } = encodeSwapExactInSingle({
@@ -70,6 +72,9 @@ describe('settlement keeper under kill -9', () => {
         await new Promise((r) => setTimeout(r, random() * 150));
         keeper.kill('SIGKILL');
         await exited(keeper);
+        // The keeper itself is gone (not only a wrapper around it): nothing answers for it any more.
+        expect(() => process.kill(keeper.pid!, 0)).toThrow();
+        kills++;
         keeper = startKeeper();
       }
     }
@@ -92,6 +97,7 @@ describe('settlement keeper under kill -9', () => {
     const swaps = parseEventLogs({ abi: poolManagerAbi, logs, eventName: 'Swap' });
     expect(rows.map((r) => `${r.tx_hash}:${r.log_index}`)).toEqual(swaps.map((s) => `${s.transactionHash}:${s.logIndex}`));
     expect(rows).toHaveLength(40);
+    expect(kills).toBeGreaterThan(3);
   }, 180_000);
 
 });

@@ -12,7 +12,7 @@ import { formatDate } from '../../lib/amount.ts';
 import { AddressCell, RoleNote, useNames } from './common.tsx';
 import { checkAgainstChain, CSV_COLUMNS, importVerdict, MAX_IMPORT_ROWS, parseRosterCsv, rowChange, toInvestorInputs, type Capabilities } from './logic.ts';
 import { useRecords } from './queries.ts';
-import { useSend } from './useSend.ts';
+import { useSend } from '../../lib/useSend.ts';
 
 const MAX_FILE_BYTES = 1_000_000;
 const TEMPLATE = `${CSV_COLUMNS.join(',')}\n0x0000000000000000000000000000000000000001,2027-12-31,false\n`;

@@ -12,7 +12,7 @@ import { RoleNote, useNames } from './common.tsx';
 import { expiryPhrase, parseInvestorAddress, type Capabilities } from './logic.ts';
 import { useRecords } from './queries.ts';
 import { useDesk } from './store.ts';
-import { useSend } from './useSend.ts';
+import { useSend } from '../../lib/useSend.ts';
 
 export function InvestorForm({ caps }: { caps: Capabilities }) {
   const { deployment } = useVenue();

@@ -11,7 +11,7 @@ import { formatDate, formatDuration, parseDate } from '../../lib/amount.ts';
 import { AddressCell, RoleNote, useNames } from './common.tsx';
 import { lockupOverrides, parseInvestorAddress, type Capabilities, type RegistryEvent } from './logic.ts';
 import { useRecords, useSecurities, type SecurityInfo } from './queries.ts';
-import { useSend } from './useSend.ts';
+import { useSend } from '../../lib/useSend.ts';
 
 /** "ended 2026-06-30", "ends 2026-07-04 (in 2d 23h)". */
 function endPhrase(end: number, now: number) {

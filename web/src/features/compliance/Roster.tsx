@@ -24,7 +24,7 @@ import {
 } from './logic.ts';
 import { useRoster } from './queries.ts';
 import { useDesk } from './store.ts';
-import { useSend } from './useSend.ts';
+import { useSend } from '../../lib/useSend.ts';
 
 export function RosterPanel({ caps, events }: { caps: Capabilities; events: RegistryEvent[] | undefined }) {
   const { deployment } = useVenue();

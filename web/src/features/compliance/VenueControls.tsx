@@ -12,7 +12,7 @@ import { parseAddress } from '../../lib/amount.ts';
 import { AddressCell, RoleNote, useNames } from './common.tsx';
 import { allowedRouterKinds, checkRouterKind, ROUTER_KIND_TEXT, ROUTER_KINDS, type Capabilities, type RouterKind } from './logic.ts';
 import { usePoolConfigs, useRouterKinds } from './queries.ts';
-import { useSend } from './useSend.ts';
+import { useSend } from '../../lib/useSend.ts';
 
 export function PoolsPanel({ caps }: { caps: Capabilities }) {
   const { deployment } = useVenue();

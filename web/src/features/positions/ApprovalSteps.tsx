@@ -2,12 +2,10 @@
  * The approvals that come before an add, as buttons in order: each token approves Permit2 once (ERC-20 approve), then
  * Permit2 lets PositionManager pull it (`permit2.approve`, for a month). PositionManager pulls only what the add costs.
  */
-import { useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
 import { encodeFunctionData, erc20Abi, maxUint160, maxUint256 } from 'viem';
 import { permit2Abi } from '../../../../sdk/abis/generated.ts';
 import { useChainNow, useVenue, type TokenInfo } from '../../app/venue.tsx';
-import { sendTransaction } from '../../lib/tx.ts';
+import { useSend } from '../../lib/useSend.ts';
 import { useWalletStore } from '../../wallet/store.ts';
 import { missingApprovals, PERMIT2_LIFETIME_S, type ApprovalStep, type PaymentNeed } from './logic.ts';
 import { usePositionPermits } from './queries.ts';
@@ -22,38 +20,25 @@ export function useMissingApprovals(needs: PaymentNeed[]) {
 }
 
 export function ApprovalSteps({ needs, tokens }: { needs: PaymentNeed[]; tokens: readonly TokenInfo[] }) {
-  const { client, deployment } = useVenue();
-  const queryClient = useQueryClient();
-  const wallet = useWalletStore((s) => s.client);
+  const { deployment } = useVenue();
+  const { send, busy } = useSend();
   const now = useChainNow();
   const steps = useMissingApprovals(needs);
-  const [busy, setBusy] = useState(false);
   if (!steps || steps.length === 0) return null;
 
   const symbol = (token: string) => tokens.find((t) => t.address.toLowerCase() === token.toLowerCase())?.symbol ?? token;
 
   async function run(step: ApprovalStep) {
-    if (!wallet || now === undefined) return;
-    setBusy(true);
-    await sendTransaction(
-      { client, wallet, queryClient },
-      step.kind === 'erc20'
-        ? {
-            title: `Approve ${symbol(step.token)} for Permit2`,
-            to: step.token,
-            data: encodeFunctionData({ abi: erc20Abi, functionName: 'approve', args: [deployment.permit2, maxUint256] }),
-          }
-        : {
-            title: `Let PositionManager spend ${symbol(step.token)} via Permit2`,
-            to: deployment.permit2,
-            data: encodeFunctionData({
-              abi: permit2Abi,
-              functionName: 'approve',
-              args: [step.token, deployment.positionManager, maxUint160, now + PERMIT2_LIFETIME_S],
-            }),
-          },
-    );
-    setBusy(false);
+    if (now === undefined) return;
+    if (step.kind === 'erc20') {
+      await send(`Approve ${symbol(step.token)} for Permit2`, step.token, encodeFunctionData({ abi: erc20Abi, functionName: 'approve', args: [deployment.permit2, maxUint256] }));
+    } else {
+      await send(
+        `Let PositionManager spend ${symbol(step.token)} via Permit2`,
+        deployment.permit2,
+        encodeFunctionData({ abi: permit2Abi, functionName: 'approve', args: [step.token, deployment.positionManager, maxUint160, now + PERMIT2_LIFETIME_S] }),
+      );
+    }
   }
 
   return (

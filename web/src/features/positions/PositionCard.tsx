@@ -11,7 +11,8 @@ import { parsePercent } from '../../lib/amount.ts';
 import { useWalletStore } from '../../wallet/store.ts';
 import { ApprovalSteps, useMissingApprovals } from './ApprovalSteps.tsx';
 import { DepositFields, useDepositForm } from './DepositFields.tsx';
-import { useAddBlocker, useModifyLiquidities, useWalletBlocker, type PoolTokens } from './hooks.ts';
+import { useSend } from '../../lib/useSend.ts';
+import { useAddBlocker, useModifyLiquidities, type PoolTokens } from './hooks.ts';
 import {
   amountsForLiquidity,
   formatPrice,
@@ -152,7 +153,7 @@ function DecreaseForm({ position, state, tokens }: { position: Position; state: 
   const address = useWalletStore((s) => s.address);
   const settings = useLiquiditySettings();
   const send = useModifyLiquidities();
-  const walletBlocker = useWalletBlocker();
+  const walletBlocker = useSend().blocker;
   const [busy, setBusy] = useState(false);
   const [percentText, setPercentText] = useState('50');
   const percent = parsePercent(percentText, 0.01, 100);
@@ -216,7 +217,7 @@ function CollectForm({ position, tokens }: { position: Position; tokens: PoolTok
   const { pool, tokenId } = position;
   const address = useWalletStore((s) => s.address);
   const send = useModifyLiquidities();
-  const walletBlocker = useWalletBlocker();
+  const walletBlocker = useSend().blocker;
   const [busy, setBusy] = useState(false);
   const hasFees = position.fees.amount0 > 0n || position.fees.amount1 > 0n;
   const blocker = walletBlocker ?? (hasFees ? undefined : 'No fees to collect yet: they accrue as trades cross the range.');
@@ -250,7 +251,7 @@ function CloseForm({ position, state, tokens }: { position: Position; state: Poo
   const address = useWalletStore((s) => s.address);
   const settings = useLiquiditySettings();
   const send = useModifyLiquidities();
-  const walletBlocker = useWalletBlocker();
+  const walletBlocker = useSend().blocker;
   const [busy, setBusy] = useState(false);
   const min = minAmountsForRemove(state, position.tickLower, position.tickUpper, position.liquidity, settings.slippageBps);
   const blocker = walletBlocker ?? (settings.invalid ? 'Fix the settings above.' : undefined);

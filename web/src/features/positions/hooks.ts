@@ -1,12 +1,11 @@
 /** What every liquidity form shares: the pool's tokens in the person's terms, why an add is refused, and sending. */
-import { useQueryClient } from '@tanstack/react-query';
 import { useRef } from 'react';
 import { encodeFunctionData, type Hex } from 'viem';
 import { positionManagerAbi } from '../../../../sdk/abis/generated.ts';
 import type { Pool } from '../../../../sdk/manifest.ts';
 import { useChainNow, useToken, useVenue, type TokenInfo } from '../../app/venue.tsx';
 import { eligibilitySentence } from '../../lib/revert.ts';
-import { sendTransaction } from '../../lib/tx.ts';
+import { useSend } from '../../lib/useSend.ts';
 import { useWalletStore } from '../../wallet/store.ts';
 import { useEligibility } from '../eligibility/useEligibility.ts';
 import { DEADLINE, type Orientation } from './logic.ts';
@@ -39,15 +38,6 @@ export function usePoolTokens(pool: Pool): PoolTokens | undefined {
   };
 }
 
-/** Why the connected wallet can't send anything at all (none, or the wrong chain). */
-export function useWalletBlocker(): string | undefined {
-  const { config } = useVenue();
-  const { address, chainId } = useWalletStore();
-  if (!address) return 'Connect a wallet to provide liquidity.';
-  if (chainId !== config.chainId) return `Switch your wallet to chain ${config.chainId}.`;
-  return undefined;
-}
-
 /**
  * Why the connected address may not add liquidity to `pool`: the gate admits only eligible investors (accredited,
  * past the lockup, registered, not frozen) and refuses adds to a paused pool. Removals are never refused.
@@ -55,7 +45,7 @@ export function useWalletBlocker(): string | undefined {
 export function useAddBlocker(pool: Pool, state: PoolState | undefined): string | undefined {
   const address = useWalletStore((s) => s.address);
   const standing = useEligibility(address);
-  const wallet = useWalletBlocker();
+  const wallet = useSend().blocker;
   if (wallet) return wallet;
   const security = standing.data?.securities.find((s) => s.security === pool.security);
   if (!security) return standing.isError ? 'Your eligibility could not be read. Try again shortly.' : 'Checking your eligibility…';
@@ -66,20 +56,15 @@ export function useAddBlocker(pool: Pool, state: PoolState | undefined): string 
 
 /** Sends PositionManager `modifyLiquidities(unlockData, deadline)` through the shared transaction flow. */
 export function useModifyLiquidities() {
-  const { client, deployment } = useVenue();
-  const queryClient = useQueryClient();
-  const wallet = useWalletStore((s) => s.client);
+  const { deployment } = useVenue();
+  const { send } = useSend();
   const now = useChainNow();
   const deadlineMinutes = useLiquiditySettings((s) => s.deadlineMinutes);
   return async (title: string, unlockData: Hex) => {
-    if (!wallet || now === undefined) return undefined;
+    if (now === undefined) return undefined;
     // The deadline counts from chain time: a transaction mined later than this reverts (DeadlinePassed).
     const deadline = BigInt(now + (deadlineMinutes || DEADLINE.defaultMinutes) * 60);
-    return sendTransaction({ client, wallet, queryClient }, {
-      title,
-      to: deployment.positionManager,
-      data: encodeFunctionData({ abi: positionManagerAbi, functionName: 'modifyLiquidities', args: [unlockData, deadline] }),
-    });
+    return send(title, deployment.positionManager, encodeFunctionData({ abi: positionManagerAbi, functionName: 'modifyLiquidities', args: [unlockData, deadline] }));
   };
 }
 

@@ -3,7 +3,6 @@
  * block; the form says why it can't trade before anything is sent (eligibility, pause, balance, bad input); payment
  * goes through Permit2 (approve the token once, then sign a permit that rides in the same transaction as the swap).
  */
-import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { encodeFunctionData, erc20Abi, maxUint160, maxUint256 } from 'viem';
 import { universalRouterAbi } from '../../../../sdk/abis/generated.ts';
@@ -13,7 +12,7 @@ import { Field, Panel, Skeleton, Stat } from '../../app/ui.tsx';
 import { useBalance, useChainNow, useToken, useVenue } from '../../app/venue.tsx';
 import { formatAmount, parseAmount, parseMinutes, parsePercent } from '../../lib/amount.ts';
 import { eligibilitySentence, explainError } from '../../lib/revert.ts';
-import { sendTransaction } from '../../lib/tx.ts';
+import { useSend } from '../../lib/useSend.ts';
 import { useWalletStore } from '../../wallet/store.ts';
 import { useEligibility } from '../eligibility/useEligibility.ts';
 import { CONFIRM_WORD, DEADLINE, executionPrice, impactLevel, midPrice, priceImpactBps, SLIPPAGE, slippageBound } from './logic.ts';
@@ -26,15 +25,16 @@ const PERMIT_SIGNATURE_LIFETIME_S = 30 * 60;
 
 export default function SwapPage() {
   const venue = useVenue();
-  const { deployment, client } = venue;
-  const queryClient = useQueryClient();
-  const { address, client: wallet, chainId } = useWalletStore();
+  const { deployment } = venue;
+  const { address, client: wallet } = useWalletStore();
+  const { send, busy: sending, blocker: walletBlocker } = useSend();
   const [poolIndex, setPoolIndex] = useState(0);
   const [side, setSide] = useState<'buy' | 'sell'>('buy');
   const [exact, setExact] = useState<'in' | 'out'>('in');
   const [input, setInput] = useState('');
   const [confirmText, setConfirmText] = useState('');
-  const [busy, setBusy] = useState(false);
+  const [signing, setSigning] = useState(false);
+  const busy = sending || signing;
   const [formError, setFormError] = useState<string>();
   const settings = useSwapSettings();
   const [slippageText, setSlippageText] = useState(String(settings.slippageBps / 100));
@@ -84,11 +84,9 @@ export default function SwapPage() {
   const level = impactBps !== undefined ? impactLevel(impactBps) : 'none';
 
   // Why the swap can't be sent, first reason first; shown before any wallet prompt.
-  const blocker = !address
-    ? 'Connect a wallet to trade.'
-    : chainId !== venue.config.chainId
-      ? `Switch your wallet to chain ${venue.config.chainId}.`
-      : standing && standing.reason !== 'Ok'
+  const blocker = walletBlocker
+    ? walletBlocker
+    : standing && standing.reason !== 'Ok'
         ? eligibilitySentence(standing.reason, standing.until)
         : poolState.data?.paused
           ? 'Trading in this pool is paused by the venue.'
@@ -107,19 +105,12 @@ export default function SwapPage() {
   const ready = !blocker && parsed?.ok && quoted !== undefined && bound !== undefined && maxIn !== undefined && !busy;
 
   async function approvePermit2() {
-    if (!wallet || !payToken) return;
-    setBusy(true);
-    await sendTransaction({ client, wallet, queryClient }, {
-      title: `Approve ${payToken.symbol} for Permit2`,
-      to: payToken.address,
-      data: encodeFunctionData({ abi: erc20Abi, functionName: 'approve', args: [deployment.permit2, maxUint256] }),
-    });
-    setBusy(false);
+    if (!payToken) return;
+    await send(`Approve ${payToken.symbol} for Permit2`, payToken.address, encodeFunctionData({ abi: erc20Abi, functionName: 'approve', args: [deployment.permit2, maxUint256] }));
   }
 
   async function swap() {
     if (!ready || !wallet || !payToken || !getToken || !permit2 || now === undefined) return;
-    setBusy(true);
     setFormError(undefined);
     try {
       const poolKey = poolKeyOf(pool);
@@ -133,24 +124,23 @@ export default function SwapPage() {
           spender: deployment.universalRouter,
           sigDeadline: BigInt(now + PERMIT_SIGNATURE_LIFETIME_S),
         };
-        const signature = await wallet.signTypedData({ account: wallet.account!, ...permitSingleTypedData(permit, venue.config.chainId, deployment.permit2) });
+        setSigning(true);
+        const signature = await wallet.signTypedData({ account: wallet.account!, ...permitSingleTypedData(permit, venue.config.chainId, deployment.permit2) }).finally(() => setSigning(false));
         call = withPermit2Permit(call, permit, signature);
       }
       const verb = side === 'buy' ? 'Buy' : 'Sell';
       const shares = side === 'buy' ? amountOut! : amountIn!;
-      const receipt = await sendTransaction({ client, wallet, queryClient }, {
-        title: `${verb} ${formatAmount(shares, security!.decimals)} ${security!.symbol}`,
-        to: deployment.universalRouter,
-        data: encodeFunctionData({ abi: universalRouterAbi, functionName: 'execute', args: [call.commands, call.inputs, BigInt(now + (deadline.ok ? deadline.value : DEADLINE.defaultMinutes) * 60)] }),
-      });
+      const receipt = await send(
+        `${verb} ${formatAmount(shares, security!.decimals)} ${security!.symbol}`,
+        deployment.universalRouter,
+        encodeFunctionData({ abi: universalRouterAbi, functionName: 'execute', args: [call.commands, call.inputs, BigInt(now + (deadline.ok ? deadline.value : DEADLINE.defaultMinutes) * 60)] }),
+      );
       if (receipt) {
         setInput('');
         setConfirmText('');
       }
     } catch (err) {
       setFormError(explainError(err));
-    } finally {
-      setBusy(false);
     }
   }
 

@@ -1,18 +1,21 @@
-/** Sends the desk's writes through the shared `sendTransaction` (simulated first, decoded reverts, toasts). */
+/**
+ * The one way a page sends: `send` goes through `sendTransaction` (simulated first, decoded reverts, toasts) with
+ * the connected wallet; `busy` is true while one is under way; `blocker` says why nothing can be sent right now (no
+ * wallet, wrong chain), before any wallet prompt.
+ */
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { Address, Hex, TransactionReceipt } from 'viem';
-import { useVenue } from '../../app/venue.tsx';
-import { sendTransaction } from '../../lib/tx.ts';
-import { useWalletStore } from '../../wallet/store.ts';
+import { useVenue } from '../app/venue.tsx';
+import { sendTransaction } from './tx.ts';
+import { useWalletStore } from '../wallet/store.ts';
 
 export function useSend() {
   const { client, config } = useVenue();
   const queryClient = useQueryClient();
   const { client: wallet, chainId } = useWalletStore();
   const [busy, setBusy] = useState(false);
-  // Why nothing can be sent right now (before any wallet prompt).
-  const blocker = !wallet ? 'Connect a wallet to make changes.' : chainId !== config.chainId ? `Switch your wallet to chain ${config.chainId}.` : undefined;
+  const blocker = !wallet ? 'Connect a wallet first.' : chainId !== config.chainId ? `Switch your wallet to chain ${config.chainId}.` : undefined;
 
   async function send(title: string, to: Address, data: Hex): Promise<TransactionReceipt | undefined> {
     if (!wallet || blocker || busy) return undefined;
