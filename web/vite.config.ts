@@ -61,7 +61,6 @@ function bundleReport(): Plugin {
           const name = match ? match[1] : id.includes('/sdk/') ? 'accredex sdk' : 'accredex web';
           packages[name] = (packages[name] ?? 0) + info.renderedLength;
         }
-        if (process.env.BUNDLE_MODULES) for (const [id, info] of Object.entries(item.modules)) packages[`  ${id}`] = info.renderedLength;
         return [{ file: item.fileName, name: item.name, isEntry: item.isEntry, imports: item.imports, dynamicImports: item.dynamicImports, packages }];
       });
       this.emitFile({ type: 'asset', fileName: 'bundle-report.json', source: JSON.stringify(chunks, null, 2) });
