@@ -81,9 +81,8 @@ function OpenFormLoaded({ poolIndex, tokens, state }: { poolIndex: number; token
   const [initial] = useState(() => presetTexts(current, 10, o, pool.tickSpacing));
   const [minText, setMinText] = useState(initial.min);
   const [maxText, setMaxText] = useState(initial.max);
-  const [busy, setBusy] = useState(false);
   const settings = useLiquiditySettings();
-  const send = useModifyLiquidities();
+  const { modify, busy } = useModifyLiquidities();
   const addBlocker = useAddBlocker(pool, state);
 
   const minParsed = parsePrice(minText);
@@ -120,24 +119,19 @@ function OpenFormLoaded({ poolIndex, tokens, state }: { poolIndex: number; token
 
   async function open() {
     if (!ready || !range || !deposit || !max || !address) return;
-    setBusy(true);
-    try {
-      const receipt = await send(
-        `Open ${pool.name} position`,
-        encodeMintPosition({
-          poolKey: poolKeyOf(pool),
-          tickLower: range.tickLower,
-          tickUpper: range.tickUpper,
-          liquidity: deposit.liquidity,
-          amount0Max: max.amount0,
-          amount1Max: max.amount1,
-          owner: address,
-        }),
-      );
-      if (receipt) form.setInput({ ...form.input, text: '' });
-    } finally {
-      setBusy(false);
-    }
+    const receipt = await modify(
+      `Open ${pool.name} position`,
+      encodeMintPosition({
+        poolKey: poolKeyOf(pool),
+        tickLower: range.tickLower,
+        tickUpper: range.tickUpper,
+        liquidity: deposit.liquidity,
+        amount0Max: max.amount0,
+        amount1Max: max.amount1,
+        owner: address,
+      }),
+    );
+    if (receipt) form.setInput({ ...form.input, text: '' });
   }
 
   return (

@@ -11,7 +11,6 @@ import { parsePercent } from '../../lib/amount.ts';
 import { useWalletStore } from '../../wallet/store.ts';
 import { ApprovalSteps, useMissingApprovals } from './ApprovalSteps.tsx';
 import { DepositFields, useDepositForm } from './DepositFields.tsx';
-import { useSend } from '../../lib/useSend.ts';
 import { useAddBlocker, useModifyLiquidities, type PoolTokens } from './hooks.ts';
 import {
   amountsForLiquidity,
@@ -101,9 +100,8 @@ export function PositionCard({ position, state, tokens }: { position: Position; 
 function IncreaseForm({ position, state, tokens }: { position: Position; state: PoolState; tokens: PoolTokens }) {
   const { pool, tokenId } = position;
   const settings = useLiquiditySettings();
-  const send = useModifyLiquidities();
+  const { modify, busy } = useModifyLiquidities();
   const addBlocker = useAddBlocker(pool, state);
-  const [busy, setBusy] = useState(false);
   const range = { tickLower: position.tickLower, tickUpper: position.tickUpper };
   const form = useDepositForm(tokens, state, range);
   const deposit = form.deposit;
@@ -116,16 +114,11 @@ function IncreaseForm({ position, state, tokens }: { position: Position; state: 
 
   async function increase() {
     if (!ready || !deposit || !max) return;
-    setBusy(true);
-    try {
-      const receipt = await send(
-        `Increase ${pool.name} #${tokenId}`,
-        encodeIncreaseLiquidity({ poolKey: poolKeyOf(pool), tokenId, liquidity: deposit.liquidity, amount0Max: max.amount0, amount1Max: max.amount1 }),
-      );
-      if (receipt) form.setInput({ ...form.input, text: '' });
-    } finally {
-      setBusy(false);
-    }
+    const receipt = await modify(
+      `Increase ${pool.name} #${tokenId}`,
+      encodeIncreaseLiquidity({ poolKey: poolKeyOf(pool), tokenId, liquidity: deposit.liquidity, amount0Max: max.amount0, amount1Max: max.amount1 }),
+    );
+    if (receipt) form.setInput({ ...form.input, text: '' });
   }
 
   return (
@@ -152,9 +145,7 @@ function DecreaseForm({ position, state, tokens }: { position: Position; state: 
   const { pool, tokenId } = position;
   const address = useWalletStore((s) => s.address);
   const settings = useLiquiditySettings();
-  const send = useModifyLiquidities();
-  const walletBlocker = useSend().blocker;
-  const [busy, setBusy] = useState(false);
+  const { modify, busy, blocker: walletBlocker } = useModifyLiquidities();
   const [percentText, setPercentText] = useState('50');
   const percent = parsePercent(percentText, 0.01, 100);
   const liquidity = percent.ok ? liquidityForPercent(position.liquidity, percent.value) : 0n;
@@ -168,16 +159,11 @@ function DecreaseForm({ position, state, tokens }: { position: Position; state: 
 
   async function decrease() {
     if (!ready || !address) return;
-    setBusy(true);
-    try {
-      const receipt = await send(
-        `Remove ${percentText}% of ${pool.name} #${tokenId}`,
-        encodeDecreaseLiquidity({ poolKey: poolKeyOf(pool), tokenId, liquidity, amount0Min: min.amount0, amount1Min: min.amount1, recipient: address }),
-      );
-      if (receipt) setPercentText('50');
-    } finally {
-      setBusy(false);
-    }
+    const receipt = await modify(
+      `Remove ${percentText}% of ${pool.name} #${tokenId}`,
+      encodeDecreaseLiquidity({ poolKey: poolKeyOf(pool), tokenId, liquidity, amount0Min: min.amount0, amount1Min: min.amount1, recipient: address }),
+    );
+    if (receipt) setPercentText('50');
   }
 
   return (
@@ -216,21 +202,14 @@ function DecreaseForm({ position, state, tokens }: { position: Position; state: 
 function CollectForm({ position, tokens }: { position: Position; tokens: PoolTokens }) {
   const { pool, tokenId } = position;
   const address = useWalletStore((s) => s.address);
-  const send = useModifyLiquidities();
-  const walletBlocker = useSend().blocker;
-  const [busy, setBusy] = useState(false);
+  const { modify, busy, blocker: walletBlocker } = useModifyLiquidities();
   const hasFees = position.fees.amount0 > 0n || position.fees.amount1 > 0n;
   const blocker = walletBlocker ?? (hasFees ? undefined : 'No fees to collect yet: they accrue as trades cross the range.');
   const ready = !blocker && !busy && address !== undefined;
 
   async function collect() {
     if (!ready || !address) return;
-    setBusy(true);
-    try {
-      await send(`Collect fees of ${pool.name} #${tokenId}`, encodeCollectFees({ poolKey: poolKeyOf(pool), tokenId, recipient: address }));
-    } finally {
-      setBusy(false);
-    }
+    await modify(`Collect fees of ${pool.name} #${tokenId}`, encodeCollectFees({ poolKey: poolKeyOf(pool), tokenId, recipient: address }));
   }
 
   return (
@@ -250,24 +229,17 @@ function CloseForm({ position, state, tokens }: { position: Position; state: Poo
   const { pool, tokenId } = position;
   const address = useWalletStore((s) => s.address);
   const settings = useLiquiditySettings();
-  const send = useModifyLiquidities();
-  const walletBlocker = useSend().blocker;
-  const [busy, setBusy] = useState(false);
+  const { modify, busy, blocker: walletBlocker } = useModifyLiquidities();
   const min = minAmountsForRemove(state, position.tickLower, position.tickUpper, position.liquidity, settings.slippageBps);
   const blocker = walletBlocker ?? (settings.invalid ? 'Fix the settings above.' : undefined);
   const ready = !blocker && !busy && address !== undefined;
 
   async function close() {
     if (!ready || !address) return;
-    setBusy(true);
-    try {
-      await send(
-        `Close ${pool.name} #${tokenId}`,
-        encodeBurnPosition({ poolKey: poolKeyOf(pool), tokenId, amount0Min: min.amount0, amount1Min: min.amount1, recipient: address }),
-      );
-    } finally {
-      setBusy(false);
-    }
+    await modify(
+      `Close ${pool.name} #${tokenId}`,
+      encodeBurnPosition({ poolKey: poolKeyOf(pool), tokenId, amount0Min: min.amount0, amount1Min: min.amount1, recipient: address }),
+    );
   }
 
   return (

@@ -54,18 +54,22 @@ export function useAddBlocker(pool: Pool, state: PoolState | undefined): string 
   return undefined;
 }
 
-/** Sends PositionManager `modifyLiquidities(unlockData, deadline)` through the shared transaction flow. */
+/**
+ * Sends PositionManager `modifyLiquidities(unlockData, deadline)` through the shared transaction flow; `busy` while
+ * one is under way, `blocker` when nothing can be sent (no wallet, wrong chain).
+ */
 export function useModifyLiquidities() {
   const { deployment } = useVenue();
-  const { send } = useSend();
+  const { send, busy, blocker } = useSend();
   const now = useChainNow();
   const deadlineMinutes = useLiquiditySettings((s) => s.deadlineMinutes);
-  return async (title: string, unlockData: Hex) => {
+  const modify = async (title: string, unlockData: Hex) => {
     if (now === undefined) return undefined;
     // The deadline counts from chain time: a transaction mined later than this reverts (DeadlinePassed).
     const deadline = BigInt(now + (deadlineMinutes || DEADLINE.defaultMinutes) * 60);
     return send(title, deployment.positionManager, encodeFunctionData({ abi: positionManagerAbi, functionName: 'modifyLiquidities', args: [unlockData, deadline] }));
   };
+  return { modify, busy, blocker };
 }
 
 /** The last defined value: a block whose read failed keeps showing the previous block's instead of a blank form. */
