@@ -28,7 +28,7 @@ import {
   type Orientation,
   type TickRange,
 } from './logic.ts';
-import { usePoolState, type PoolState } from './queries.ts';
+import { usePoolState, type PoolState } from '../../app/pools.ts';
 import { amountsText, compactLiquidity } from './format.ts';
 import { RangeChart } from './RangeChart.tsx';
 import { useLiquiditySettings } from './settings.ts';

@@ -24,7 +24,8 @@ import {
   rangePrices,
   type Amounts,
 } from './logic.ts';
-import type { PoolState, Position } from './queries.ts';
+import type { PoolState } from '../../app/pools.ts';
+import type { Position } from './queries.ts';
 import { amountsText, compactLiquidity } from './format.ts';
 import { RangeChart } from './RangeChart.tsx';
 import { useLiquiditySettings } from './settings.ts';

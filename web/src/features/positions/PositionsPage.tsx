@@ -9,7 +9,8 @@ import { useWalletStore } from '../../wallet/store.ts';
 import { usePoolTokens } from './hooks.ts';
 import { OpenPosition } from './OpenPosition.tsx';
 import { PositionCard } from './PositionCard.tsx';
-import { usePositions, type Position, type PoolState } from './queries.ts';
+import type { PoolState } from '../../app/pools.ts';
+import { usePositions, type Position } from './queries.ts';
 import { SettingsDetails } from './SettingsDetails.tsx';
 import './positions.css';
 

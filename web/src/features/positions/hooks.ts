@@ -8,8 +8,8 @@ import { eligibilitySentence } from '../../lib/revert.ts';
 import { useSend } from '../../lib/useSend.ts';
 import { useWalletStore } from '../../wallet/store.ts';
 import { useEligibility } from '../eligibility/useEligibility.ts';
-import { DEADLINE, type Orientation } from './logic.ts';
-import type { PoolState } from './queries.ts';
+import type { Orientation } from './logic.ts';
+import type { PoolState } from '../../app/pools.ts';
 import { useLiquiditySettings } from './settings.ts';
 
 export interface PoolTokens {
@@ -66,7 +66,7 @@ export function useModifyLiquidities() {
   const modify = async (title: string, unlockData: Hex) => {
     if (now === undefined) return undefined;
     // The deadline counts from chain time: a transaction mined later than this reverts (DeadlinePassed).
-    const deadline = BigInt(now + (deadlineMinutes || DEADLINE.defaultMinutes) * 60);
+    const deadline = BigInt(now + deadlineMinutes * 60);
     return send(title, deployment.positionManager, encodeFunctionData({ abi: positionManagerAbi, functionName: 'modifyLiquidities', args: [unlockData, deadline] }));
   };
   return { modify, busy, blocker };

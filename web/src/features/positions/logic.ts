@@ -282,8 +282,6 @@ export function priceVersusRange(tick: number, tickLower: number, tickUpper: num
   return belowInTicks === stableIs0 ? 'above' : 'below';
 }
 
-export const SLIPPAGE = { defaultBps: 50, minPercent: 0.01, maxPercent: 5 } as const;
-export const DEADLINE = { defaultMinutes: 20, min: 1, max: 180 } as const;
 /** Permit2 allowances the page grants PositionManager last this long. */
 export const PERMIT2_LIFETIME_S = 30 * 86_400;
 

@@ -11,8 +11,6 @@ import { readPoolState, type PoolState } from '../../app/pools.ts';
 import { useBlock, useVenue } from '../../app/venue.tsx';
 import { amountsForLiquidity, feesOwed, type Amounts } from './logic.ts';
 
-export { usePoolState, type PoolState } from '../../app/pools.ts';
-
 export interface Position {
   tokenId: bigint;
   pool: Pool;

@@ -10,12 +10,13 @@ import { poolKeyOf } from '../../../../sdk/manifest.ts';
 import { encodeSwapExactInSingle, encodeSwapExactOutSingle, permitSingleTypedData, withPermit2Permit, type PermitSingle } from '../../../../sdk/periphery.ts';
 import { Field, Panel, Skeleton, Stat } from '../../app/ui.tsx';
 import { useBalance, useChainNow, useToken, useVenue } from '../../app/venue.tsx';
-import { formatAmount, parseAmount, parseMinutes, parsePercent } from '../../lib/amount.ts';
+import { formatAmount, parseAmount } from '../../lib/amount.ts';
 import { eligibilitySentence, explainError } from '../../lib/revert.ts';
 import { useSend } from '../../lib/useSend.ts';
 import { useWalletStore } from '../../wallet/store.ts';
 import { useEligibility } from '../eligibility/useEligibility.ts';
-import { CONFIRM_WORD, DEADLINE, executionPrice, impactLevel, midPrice, priceImpactBps, SLIPPAGE, slippageBound } from './logic.ts';
+import { CONFIRM_WORD, executionPrice, impactLevel, midPrice, priceImpactBps, slippageBound } from './logic.ts';
+import { TxSettingsPanel } from '../../lib/TxSettingsPanel.tsx';
 import { usePermit2State, useQuote } from './queries.ts';
 import { usePoolState } from '../../app/pools.ts';
 import { useSwapSettings } from './settings.ts';
@@ -37,8 +38,6 @@ export default function SwapPage() {
   const busy = sending || signing;
   const [formError, setFormError] = useState<string>();
   const settings = useSwapSettings();
-  const [slippageText, setSlippageText] = useState(String(settings.slippageBps / 100));
-  const [deadlineText, setDeadlineText] = useState(String(settings.deadlineMinutes));
 
   const pool = deployment.pools[poolIndex];
   const stableIs0 = pool.currency0 === deployment.stablecoin;
@@ -62,14 +61,12 @@ export default function SwapPage() {
     : undefined;
   const amount = parsed?.ok ? parsed.value : undefined;
   const quote = useQuote(amount !== undefined ? { pool, zeroForOne, exact, amount } : undefined);
-  const slippage = parsePercent(slippageText, SLIPPAGE.minPercent, SLIPPAGE.maxPercent);
-  const deadline = parseMinutes(deadlineText, DEADLINE.min, DEADLINE.max);
 
   const fresh = quote.data && quote.data.request.amount === amount && quote.data.request.exact === exact && quote.data.request.zeroForOne === zeroForOne && quote.data.request.pool.poolId === pool.poolId;
   const quoted = fresh ? quote.data!.amount : undefined;
   const amountIn = exact === 'in' ? amount : quoted;
   const amountOut = exact === 'in' ? quoted : amount;
-  const bound = quoted !== undefined && slippage.ok ? slippageBound(quoted, slippage.value, exact === 'in' ? 'min' : 'max') : undefined;
+  const bound = quoted !== undefined ? slippageBound(quoted, settings.slippageBps, exact === 'in' ? 'min' : 'max') : undefined;
   const maxIn = exact === 'in' ? amountIn : bound;
 
   let mid: number | undefined;
@@ -96,7 +93,7 @@ export default function SwapPage() {
               ? quote.error.message
               : maxIn !== undefined && payBalance !== undefined && maxIn > payBalance
                 ? `You need up to ${formatAmount(maxIn, payToken!.decimals)} ${payToken!.symbol}; you have ${formatAmount(payBalance, payToken!.decimals)}.`
-                : !slippage.ok || !deadline.ok
+                : settings.invalid
                   ? 'Fix the settings below.'
                   : level === 'confirm' && confirmText.trim().toLowerCase() !== CONFIRM_WORD
                     ? `This trade moves the price more than 10%. Type "${CONFIRM_WORD}" to proceed.`
@@ -133,7 +130,7 @@ export default function SwapPage() {
       const receipt = await send(
         `${verb} ${formatAmount(shares, security!.decimals)} ${security!.symbol}`,
         deployment.universalRouter,
-        encodeFunctionData({ abi: universalRouterAbi, functionName: 'execute', args: [call.commands, call.inputs, BigInt(now + (deadline.ok ? deadline.value : DEADLINE.defaultMinutes) * 60)] }),
+        encodeFunctionData({ abi: universalRouterAbi, functionName: 'execute', args: [call.commands, call.inputs, BigInt(now + settings.deadlineMinutes * 60)] }),
       );
       if (receipt) {
         setInput('');
@@ -210,32 +207,7 @@ export default function SwapPage() {
             {level === 'confirm' && (
               <Field label={`Type "${CONFIRM_WORD}" to accept this price`} value={confirmText} onChange={(e) => setConfirmText(e.target.value)} />
             )}
-            <details className="settings">
-              <summary>Settings: slippage {slippage.ok ? `${slippage.value / 100}%` : '?'}, deadline {deadline.ok ? `${deadline.value} min` : '?'}</summary>
-              <Field
-                label="Slippage tolerance (%)"
-                inputMode="decimal"
-                value={slippageText}
-                onChange={(e) => {
-                  setSlippageText(e.target.value);
-                  const p = parsePercent(e.target.value, SLIPPAGE.minPercent, SLIPPAGE.maxPercent);
-                  if (p.ok) settings.set({ slippageBps: p.value });
-                }}
-                error={slippage.ok ? undefined : slippage.error}
-                data-testid="slippage"
-              />
-              <Field
-                label="Deadline (minutes)"
-                inputMode="numeric"
-                value={deadlineText}
-                onChange={(e) => {
-                  setDeadlineText(e.target.value);
-                  const d = parseMinutes(e.target.value, DEADLINE.min, DEADLINE.max);
-                  if (d.ok) settings.set({ deadlineMinutes: d.value });
-                }}
-                error={deadline.ok ? undefined : deadline.error}
-              />
-            </details>
+            <TxSettingsPanel useSettings={useSwapSettings} testId="slippage" />
             {blocker && <p className="blocker" role="alert" data-testid="swap-blocker">{blocker}</p>}
             {formError && <p className="blocker" role="alert">{formError}</p>}
             {needsErc20Approval && !blocker ? (

@@ -40,7 +40,5 @@ export function slippageBound(quoted: bigint, slippageBps: number, bound: 'min' 
   return bound === 'min' ? (quoted * (10_000n - bps)) / 10_000n : (quoted * (10_000n + bps) + 9_999n) / 10_000n;
 }
 
-export const SLIPPAGE = { defaultBps: 50, minPercent: 0.01, maxPercent: 5 } as const;
-export const DEADLINE = { defaultMinutes: 20, min: 1, max: 180 } as const;
 /** What a person types to accept a trade more than 10% worse than mid. */
 export const CONFIRM_WORD = 'confirm';
