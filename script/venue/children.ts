@@ -1,7 +1,63 @@
-/** The venue's long-running children, shared by `npm start` and the end-to-end tests: the keepers and the dashboard. */
-import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+/**
+ * The venue's long-running children, shared by `npm start`, the tests and the benchmarks: the durable chain, the
+ * keepers and the dashboard. Each child runs in its own process group (a Ctrl-C reaches npm start, which stops them
+ * in order) and is bound to its parent's life (a `kill -9` of npm start takes them along: no orphan ever holds a
+ * port or a ledger).
+ */
+import { type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import type { PreviewServer } from 'vite';
+import { spawnBound } from '../chain/anvil.ts';
+
+/**
+ * Runs a TypeScript program as a child node process. `node --import tsx` rather than the `tsx` command: that one is
+ * a wrapper process, and a signal it can't pass on (SIGKILL) would leave the real program running.
+ */
+export function spawnTs(script: string, args: string[], options: SpawnOptions): ChildProcess {
+  return spawnBound(process.execPath, ['--import', 'tsx', script, ...args], { detached: true, ...options });
+}
+
+/** Spawns `script` with its output appended to `logFile`. */
+function spawnLogged(script: string, args: string[], env: Record<string, string | undefined>, logFile: string): ChildProcess {
+  const log = createWriteStream(logFile, { flags: 'a' });
+  const child = spawnTs(script, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.pipe(log);
+  child.stderr!.pipe(log);
+  child.once('exit', () => setTimeout(() => log.end(), 100));
+  return child;
+}
+
+/** Resolves once GET `url` answers 2xx; rejects if the child exits first or `timeoutMs` passes. */
+async function readyAt(child: ChildProcess, name: string, url: string, logFile: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}) while starting; see ${logFile}`);
+    const ok = await fetch(url, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`${name} did not answer at ${url} within ${timeoutMs / 1000} s; see ${logFile}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export interface ChainOptions {
+  host: string;
+  port: number;
+  dataDir: string;
+  logFile: string;
+  env?: Record<string, string | undefined>;
+}
+
+/** The durable chain (script/chain): ready once its front serves (its journal replayed). */
+export async function startChain(o: ChainOptions): Promise<ChildProcess> {
+  const child = spawnLogged('script/chain/main.ts', ['serve'], { ACCREDEX_HOST: o.host, ACCREDEX_RPC_PORT: String(o.port), ACCREDEX_DATA_DIR: o.dataDir, ...o.env }, o.logFile);
+  try {
+    await readyAt(child, 'the chain', `http://${o.host}:${o.port}/health`, o.logFile, 120_000);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
+  }
+  return child;
+}
 
 export interface KeepersOptions {
   rpcUrl: string;
@@ -11,51 +67,41 @@ export interface KeepersOptions {
   apiPort: number;
   /** Where their JSON log lines go. */
   logFile: string;
-  env?: Record<string, string>;
-}
-
-/**
- * Runs a TypeScript program as a child node process. `node --import tsx` rather than the `tsx` command: that one is
- * a wrapper process, and a signal it can't pass on (SIGKILL) would leave the real program running.
- */
-export function spawnTs(script: string, args: string[], options: SpawnOptions): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', script, ...args], options);
+  env?: Record<string, string | undefined>;
 }
 
 /** The keepers run as one child process (they share one PGlite ledger); ready once their API answers. */
 export async function startKeepers(o: KeepersOptions): Promise<ChildProcess> {
-  const log = createWriteStream(o.logFile, { flags: 'a' });
-  const child = spawnTs('script/keeper/main.ts', ['all'], {
-    env: {
-      ...process.env,
-      ACCREDEX_RPC_URL: o.rpcUrl,
-      ACCREDEX_DATA_DIR: o.dataDir,
-      ACCREDEX_DEPLOYMENTS_DIR: o.deploymentsDir,
-      ACCREDEX_HOST: o.host,
-      ACCREDEX_API_PORT: String(o.apiPort),
-      ...o.env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.pipe(log);
-  child.stderr!.pipe(log);
-  const url = `http://${o.host}:${o.apiPort}/health`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the keepers exited with code ${child.exitCode}; see ${o.logFile}`);
-    const ok = await fetch(url, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
-    if (ok) return child;
-    if (Date.now() > deadline) throw new Error(`the keepers' API did not answer at ${url} within 30 s`);
-    await new Promise((r) => setTimeout(r, 100));
+  const child = spawnLogged('script/keeper/main.ts', ['all'], {
+    ACCREDEX_RPC_URL: o.rpcUrl,
+    ACCREDEX_DATA_DIR: o.dataDir,
+    ACCREDEX_DEPLOYMENTS_DIR: o.deploymentsDir,
+    ACCREDEX_HOST: o.host,
+    ACCREDEX_API_PORT: String(o.apiPort),
+    ...o.env,
+  }, o.logFile);
+  try {
+    await readyAt(child, 'the keepers', `http://${o.host}:${o.apiPort}/health`, o.logFile);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
   }
+  return child;
 }
 
-/** SIGTERM, then SIGKILL after 10 s; resolves once the child has exited. */
-export async function stopChild(child: ChildProcess | undefined) {
-  if (!child || child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
+/** Whether the child has exited (its exit event may have fired long ago). */
+export const hasExited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
+
+/** Resolves once the child has exited, however long ago that was. */
+export const exitOf = (child: ChildProcess): Promise<void> =>
+  hasExited(child) ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
+
+/** SIGTERM, then SIGKILL after `graceMs`; resolves once the child has exited. */
+export async function stopChild(child: ChildProcess | undefined, graceMs = 10_000) {
+  if (!child || hasExited(child)) return;
+  const exited = exitOf(child);
   child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
   await exited;
   clearTimeout(timer);
 }

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 
 /** `npm start`'s settings, from the environment. Every value is optional; defaults keep everything on loopback. */
@@ -12,8 +14,9 @@ export const venueConfigSchema = z.object({
     .string()
     .regex(/^deployments(\/[\w.-]+)*$/, 'must be deployments or a folder inside it')
     .default('deployments'),
-  /** Seconds between anvil's state dumps; the state is also dumped on a clean stop. */
-  ACCREDEX_STATE_INTERVAL: z.coerce.number().int().min(1).max(3600).default(5),
+  ACCREDEX_STATE_INTERVAL: z
+    .undefined({ message: 'is gone: the chain now journals every transaction before acknowledging it (see README, "The durable chain"); unset it' })
+    .optional(),
 });
 
 export type VenueConfig = z.infer<typeof venueConfigSchema>;
@@ -26,4 +29,14 @@ export function loadVenueConfig(env: NodeJS.ProcessEnv = process.env): VenueConf
     throw new Error(`invalid configuration:\n${problems}`);
   }
   return result.data;
+}
+
+/**
+ * A data directory from before the durable chain holds an anvil state dump (anvil/state.json) and no journal. The
+ * journal cannot be made up after the fact, so such a chain is not adopted: the message says how to start over.
+ */
+export function legacyStateProblem(config: VenueConfig): string | undefined {
+  const dump = join(config.ACCREDEX_DATA_DIR, 'anvil', 'state.json');
+  if (!existsSync(dump) || existsSync(join(config.ACCREDEX_DATA_DIR, 'chain'))) return undefined;
+  return `${config.ACCREDEX_DATA_DIR} holds a chain saved by an earlier Accredex as an anvil state dump (${dump}). The venue now keeps a journal of every transaction, which that dump cannot give back. Run npm run reset to start a new chain (or set ACCREDEX_DATA_DIR to another directory).`;
 }

@@ -72,7 +72,7 @@ export interface LocalVenue {
 export async function startLocalVenue(name: string, opts: { batch?: boolean } = {}): Promise<LocalVenue> {
   const dataDir = mkdtempSync(join(tmpdir(), `accredex-${name}-`));
   const deploymentsDir = `deployments/.tmp-${name}-${process.pid}`;
-  const anvil = await startAnvil({ host: '127.0.0.1', port: await freePort(), stateFile: join(dataDir, 'state.json'), stateInterval: 600, logFile: join(dataDir, 'anvil.log') });
+  const anvil = await startAnvil({ host: '127.0.0.1', port: await freePort(), logFile: join(dataDir, 'anvil.log') });
   const client = createPublicClient({ chain: foundry, transport: http(anvil.rpcUrl, { batch: opts.batch ?? false }), cacheTime: 0 });
   const deployment = await deployVenue({ rpcUrl: anvil.rpcUrl, privateKey: ANVIL_OPERATOR_KEY, deploymentsDir });
   return {

@@ -1,21 +1,25 @@
 /**
- * `npm start`: the whole venue on this machine. Starts anvil on loopback with its state persisted under the data
- * directory, deploys the canonical Uniswap v4 stack and Accredex if the chain does not have them, seeds the demo
- * market on a new chain, prints where everything is, and on Ctrl-C stops every child cleanly (anvil dumps its
- * state on the way out, so the next start resumes where this one stopped).
+ * `npm start`: the whole venue on this machine. Starts the durable chain (anvil behind a journaling JSON-RPC front,
+ * under the data directory), deploys the canonical Uniswap v4 stack and Accredex if the chain does not have them,
+ * seeds the demo market on a new chain, starts the keepers and the dashboard, prints where everything is, and
+ * supervises the children until it is told to stop.
+ *
+ * Every way of stopping stops everything, in order (dashboard, keepers, chain), loses nothing and leaves no process:
+ * Ctrl-C or SIGTERM/SIGHUP to this process, a SIGTERM to any child, npm or the terminal going away. A `kill -9`
+ * takes the children along (they are bound to this process), and the next start replays the chain's journal.
  */
-import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { PreviewServer } from 'vite';
 import { createPublicClient, http } from 'viem';
 import { loadDeployment } from '../../sdk/load.ts';
 import { type Deployment } from '../../sdk/manifest.ts';
-import { ANVIL_OPERATOR_KEY, LOCAL_CHAIN_ID, portInUse, startAnvil, type Anvil } from './anvil.ts';
-import { loadVenueConfig, type VenueConfig } from './config.ts';
-import { startKeepers, startWeb, stopChild } from './children.ts';
-import type { PreviewServer } from 'vite';
+import { ANVIL_OPERATOR_KEY, LOCAL_CHAIN_ID, portInUse } from './anvil.ts';
+import { startChain, startKeepers, startWeb } from './children.ts';
+import { legacyStateProblem, loadVenueConfig } from './config.ts';
 import { deployVenue } from './deploy.ts';
 import { pidFile, runningVenue } from './pid.ts';
+import { createSupervisor } from './supervise.ts';
 
 const step = (message: string) => console.log(`  ${message}`);
 
@@ -39,6 +43,11 @@ async function main() {
     console.error(`Use that one, stop it with Ctrl-C in its terminal (or kill ${other}), or start another with ACCREDEX_DATA_DIR and ACCREDEX_RPC_PORT set.`);
     process.exit(1);
   }
+  const legacy = legacyStateProblem(config);
+  if (legacy) {
+    console.error(legacy);
+    process.exit(1);
+  }
   for (const [name, port] of [['ACCREDEX_RPC_PORT', config.ACCREDEX_RPC_PORT], ['ACCREDEX_API_PORT', config.ACCREDEX_API_PORT], ['ACCREDEX_WEB_PORT', config.ACCREDEX_WEB_PORT]] as const) {
     if (await portInUse(config.ACCREDEX_HOST, port)) {
       console.error(`Port ${port} on ${config.ACCREDEX_HOST} is taken by another program; set ${name} to a free port.`);
@@ -48,82 +57,67 @@ async function main() {
   mkdirSync(config.ACCREDEX_DATA_DIR, { recursive: true });
   writeFileSync(pidFile(config), String(process.pid));
 
-  const stateFile = join(config.ACCREDEX_DATA_DIR, 'anvil', 'state.json');
-  const fresh = !existsSync(stateFile);
-  console.log(`Accredex: starting the local venue (${fresh ? 'new chain' : 'resuming saved chain'})`);
-  let anvil: Anvil | undefined;
-  let keepers: ChildProcess | undefined;
+  const host = config.ACCREDEX_HOST;
+  const rpcUrl = `http://${host}:${config.ACCREDEX_RPC_PORT}`;
+  const apiUrl = `http://${host}:${config.ACCREDEX_API_PORT}`;
+  const fresh = !existsSync(join(config.ACCREDEX_DATA_DIR, 'chain'));
+  console.log(`Accredex: starting the local venue (${fresh ? 'new chain' : 'resuming its chain from the journal'})`);
+
   let web: PreviewServer | undefined;
   let stopping = false;
-  const stop = async (signal: string) => {
+  const stop = async (reason: string, code: number) => {
     if (stopping) return;
     stopping = true;
-    console.log(`\n${signal}: stopping the keepers, then the chain (saved to ${stateFile})`);
-    await web?.close();
-    await stopChild(keepers);
-    await anvil?.stop();
+    (code === 0 ? console.log : console.error)(`\n${reason}`);
+    console.log('stopping the dashboard, the keepers, then the chain (every acknowledged transaction is in its journal)');
+    await web?.close().catch(() => {});
+    await supervisor.stopAll(['keepers', 'chain']);
     rmSync(pidFile(config), { force: true });
-    process.exit(0);
+    console.log('stopped');
+    process.exit(code);
   };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  const supervisor = createSupervisor({ log: (line) => console.log(`  ${line}`), onStop: (reason, code) => void stop(reason, code) });
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop(`${signal}: stopping the venue`, 0));
+  // SIGTERM to npm makes npm exit without passing it on: this process notices that its parent is gone and stops.
+  const parent = process.ppid;
+  setInterval(() => process.ppid !== parent && void stop('the process that started the venue (npm or the terminal) is gone: stopping the venue', 0), 500).unref();
 
   try {
-    anvil = await startAnvil({
-      host: config.ACCREDEX_HOST,
-      port: config.ACCREDEX_RPC_PORT,
-      stateFile,
-      stateInterval: config.ACCREDEX_STATE_INTERVAL,
-      logFile: join(config.ACCREDEX_DATA_DIR, 'anvil.log'),
+    const dataDir = config.ACCREDEX_DATA_DIR;
+    await supervisor.add({
+      name: 'chain',
+      logFile: join(dataDir, 'chain.log'),
+      graceMs: 15_000,
+      start: (env) => startChain({ host, port: config.ACCREDEX_RPC_PORT, dataDir, logFile: join(dataDir, 'chain.log'), env }),
     });
-    step(`chain: anvil at ${anvil.rpcUrl} (chain id ${LOCAL_CHAIN_ID})`);
-    let deployment = await deployed(anvil.rpcUrl, config.ACCREDEX_DEPLOYMENTS_DIR);
+    step(`chain: ${rpcUrl} (chain id ${LOCAL_CHAIN_ID}); every transaction journaled in ${join(dataDir, 'chain')} before it is acknowledged`);
+    let deployment = await deployed(rpcUrl, config.ACCREDEX_DEPLOYMENTS_DIR);
     if (deployment) {
       step('contracts: found on chain, nothing to deploy');
     } else {
       step('contracts: deploying Uniswap v4 and Accredex, seeding the demo market...');
-      deployment = await deployVenue({
-        rpcUrl: anvil.rpcUrl,
-        privateKey: ANVIL_OPERATOR_KEY,
-        deploymentsDir: config.ACCREDEX_DEPLOYMENTS_DIR,
-      });
+      deployment = await deployVenue({ rpcUrl, privateKey: ANVIL_OPERATOR_KEY, deploymentsDir: config.ACCREDEX_DEPLOYMENTS_DIR });
       step(`contracts: deployed; manifest at ${config.ACCREDEX_DEPLOYMENTS_DIR}/${LOCAL_CHAIN_ID}.json`);
     }
     // The keepers and the dashboard don't depend on each other: both start at once.
-    const host = config.ACCREDEX_HOST;
     const [keepersStarted, webStarted] = await Promise.allSettled([
-      startKeepers({
-        rpcUrl: anvil.rpcUrl,
-        dataDir: config.ACCREDEX_DATA_DIR,
-        deploymentsDir: config.ACCREDEX_DEPLOYMENTS_DIR,
-        host,
-        apiPort: config.ACCREDEX_API_PORT,
-        logFile: join(config.ACCREDEX_DATA_DIR, 'keepers.log'),
+      supervisor.add({
+        name: 'keepers',
+        logFile: join(dataDir, 'keepers.log'),
+        graceMs: 10_000,
+        start: (env) => startKeepers({ rpcUrl, dataDir, deploymentsDir: config.ACCREDEX_DEPLOYMENTS_DIR, host, apiPort: config.ACCREDEX_API_PORT, logFile: join(dataDir, 'keepers.log'), env }),
       }),
-      startWeb({
-        host,
-        port: config.ACCREDEX_WEB_PORT,
-        rpcUrl: anvil.rpcUrl,
-        apiUrl: `http://${host}:${config.ACCREDEX_API_PORT}`,
-        chainId: LOCAL_CHAIN_ID,
-        deploymentsDir: config.ACCREDEX_DEPLOYMENTS_DIR,
-      }),
+      startWeb({ host, port: config.ACCREDEX_WEB_PORT, rpcUrl, apiUrl, chainId: LOCAL_CHAIN_ID, deploymentsDir: config.ACCREDEX_DEPLOYMENTS_DIR }),
     ]);
-    if (keepersStarted.status === 'fulfilled') keepers = keepersStarted.value;
     if (webStarted.status === 'fulfilled') web = webStarted.value;
-    for (const started of [keepersStarted, webStarted]) if (started.status === 'rejected') throw started.reason;
-    step(`keepers: settlement, quotes and monitor; API at http://${host}:${config.ACCREDEX_API_PORT} (log: ${join(config.ACCREDEX_DATA_DIR, 'keepers.log')})`);
+    for (const s of [keepersStarted, webStarted]) if (s.status === 'rejected') throw s.reason;
+    step(`keepers: settlement, quotes and monitor; API at ${apiUrl} (log: ${join(dataDir, 'keepers.log')})`);
     step(`dashboard: http://${host}:${config.ACCREDEX_WEB_PORT} (on the local chain, "Connect wallet" offers the demo accounts)`);
-    printSummary(deployment, anvil.rpcUrl);
+    printSummary(deployment, rpcUrl);
     const seconds = (performance.now() - started) / 1000;
-    console.log(`\nready in ${seconds.toFixed(1)} s (${fresh ? 'fresh' : 'restart'}). Ctrl-C stops the venue and keeps its state.`);
+    console.log(`\nready in ${seconds.toFixed(1)} s (${fresh ? 'fresh' : 'restart'}). Ctrl-C stops the venue; nothing acknowledged is lost.`);
   } catch (err) {
-    console.error(`\nAccredex could not start: ${(err as Error).message}`);
-    await web?.close();
-    await stopChild(keepers);
-    await anvil?.stop();
-    rmSync(pidFile(config), { force: true });
-    process.exit(1);
+    await stop(`Accredex could not start: ${(err as Error).message}`, 1);
   }
 }
 

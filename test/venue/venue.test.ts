@@ -1,8 +1,8 @@
 /**
- * The venue as an outside client sees it: anvil, the real deploy script, then viem only. Covers issue #3's
- * acceptance: an eligible investor swaps through UniversalRouter and an LP mints through PositionManager at the
- * quoted amounts, every ineligible demo investor is refused with the right decoded reason, a restart from the state
- * file finds the same deployment and balances, and deploying twice changes nothing.
+ * The venue as an outside client sees it: the durable chain npm start runs, the real deploy script, then viem only.
+ * An eligible investor swaps through UniversalRouter and an LP mints through PositionManager at the quoted amounts,
+ * every ineligible demo investor is refused with the right decoded reason, a restart (replaying the journal) finds
+ * the same deployment, blocks and balances, and deploying twice changes nothing.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,13 +27,16 @@ import { permit2Abi, positionManagerAbi, universalRouterAbi, v4QuoterAbi } from 
 import { decodeRevert } from '../../sdk/errors.ts';
 import { poolKeyOf, type Deployment } from '../../sdk/manifest.ts';
 import { encodeMintPosition, encodeSwapExactInSingle, maxUsableTick } from '../../sdk/periphery.ts';
-import { ANVIL_MNEMONIC, ANVIL_OPERATOR_KEY, freePort, startAnvil, type Anvil } from '../../script/venue/anvil.ts';
+import type { ChildProcess } from 'node:child_process';
+import { ANVIL_MNEMONIC, ANVIL_OPERATOR_KEY, freePort } from '../../script/venue/anvil.ts';
+import { startChain, stopChild } from '../../script/venue/children.ts';
 import { deployVenue } from '../../script/venue/deploy.ts';
 
 const account = (index: number) => mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: index });
 const CAST = { alice: 1, bob: 2, carol: 3, dave: 4, eve: 5, lp: 6 } as const;
 
-let anvil: Anvil;
+let chain: ChildProcess;
+let rpcUrl: string;
 let deployment: Deployment;
 let client: PublicClient;
 let stateDir: string;
@@ -41,15 +44,10 @@ let deploymentsDir: string;
 let port: number;
 
 async function boot() {
-  anvil = await startAnvil({
-    host: '127.0.0.1',
-    port,
-    stateFile: join(stateDir, 'state.json'),
-    stateInterval: 1,
-    logFile: join(stateDir, 'anvil.log'),
-  });
+  chain = await startChain({ host: '127.0.0.1', port, dataDir: stateDir, logFile: join(stateDir, 'chain.log'), env: { ACCREDEX_LOG_LEVEL: 'warn' } });
+  rpcUrl = `http://127.0.0.1:${port}`;
   // No caching: block numbers are compared across a restart.
-  client = createPublicClient({ chain: foundry, transport: http(anvil.rpcUrl), cacheTime: 0 });
+  client = createPublicClient({ chain: foundry, transport: http(rpcUrl), cacheTime: 0 });
 }
 
 beforeAll(async () => {
@@ -57,17 +55,17 @@ beforeAll(async () => {
   deploymentsDir = `deployments/.tmp-${process.pid}`;
   port = await freePort();
   await boot();
-  deployment = await deployVenue({ rpcUrl: anvil.rpcUrl, privateKey: ANVIL_OPERATOR_KEY, deploymentsDir });
+  deployment = await deployVenue({ rpcUrl, privateKey: ANVIL_OPERATOR_KEY, deploymentsDir });
 }, 180_000);
 
 afterAll(async () => {
-  await anvil?.stop();
+  await stopChild(chain);
   rmSync(stateDir, { recursive: true, force: true });
   rmSync(deploymentsDir, { recursive: true, force: true });
 });
 
 function wallet(index: number) {
-  return createWalletClient({ account: account(index), chain: foundry, transport: http(anvil.rpcUrl) });
+  return createWalletClient({ account: account(index), chain: foundry, transport: http(rpcUrl) });
 }
 
 /** What a wallet does once per token before its first swap or mint: approve Permit2, then the spender on Permit2. */
@@ -186,22 +184,24 @@ describe('a fresh local venue', () => {
     const manifestBefore = readFileSync(manifestPath, 'utf8');
     const nonceBefore = await client.getTransactionCount({ address: operator });
     const blockBefore = await client.getBlockNumber();
-    const again = await deployVenue({ rpcUrl: anvil.rpcUrl, privateKey: ANVIL_OPERATOR_KEY, deploymentsDir });
+    const again = await deployVenue({ rpcUrl: rpcUrl, privateKey: ANVIL_OPERATOR_KEY, deploymentsDir });
     expect(await client.getTransactionCount({ address: operator })).toBe(nonceBefore);
     expect(await client.getBlockNumber()).toBe(blockBefore);
     expect(again).toEqual(deployment);
     expect(readFileSync(manifestPath, 'utf8')).toBe(manifestBefore);
   }, 120_000);
 
-  it('keeps the deployment and every balance across a restart from its state file', async () => {
+  it('keeps the deployment, every block and every balance across a restart that replays the journal', async () => {
     const pool = deployment.pools[0];
     const holders = Object.values(CAST).map((i) => account(i).address);
     const balances = async () => Promise.all(holders.flatMap((h) => [balanceOf(pool.security, h), balanceOf(deployment.stablecoin, h)]));
     const before = await balances();
     const block = await client.getBlockNumber();
-    await anvil.stop();
+    const head = await client.getBlock();
+    await stopChild(chain);
     await boot();
     expect(await client.getBlockNumber()).toBe(block);
+    expect((await client.getBlock({ blockNumber: block })).hash).toBe(head.hash);
     expect(await client.getCode({ address: deployment.gateHook })).toMatch(/^0x[0-9a-f]{100,}/);
     expect(await balances()).toEqual(before);
   }, 60_000);

@@ -1,0 +1,106 @@
+/**
+ * The anvil processes behind the durable chain: the one the front serves (on a private loopback port) and the scratch
+ * ones that compaction and `chain verify` replay the journal onto. Each dies with the process that started it.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync } from 'node:fs';
+import { setPriority } from 'node:os';
+import type { ChainSpec } from './journal.ts';
+import { rpcClient, type Rpc } from './rpc.ts';
+
+/**
+ * The native foundry binary from its platform package (@foundry-rs/<tool>-<os>-<arch>). Spawned directly, not
+ * through the npm launcher, so that signals reach it.
+ */
+export function foundryBinary(tool: 'anvil' | 'forge' | 'cast'): string {
+  const arch = ({ x64: 'amd64', arm64: 'arm64' } as Record<string, string>)[process.arch] ?? process.arch;
+  const platformBinary = `node_modules/@foundry-rs/${tool}-${process.platform}-${arch}/bin/${tool}`;
+  return existsSync(platformBinary) ? platformBinary : `node_modules/.bin/${tool}`;
+}
+
+/** util-linux's setpriv: started through it, a child is killed when its parent dies, however the parent dies. */
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p));
+
+/**
+ * Spawns `command` so that it cannot outlive this process: a `kill -9` of the parent takes it along (Linux's
+ * parent-death signal, through setpriv), so no restart ever finds an orphan still holding a port.
+ */
+export function spawnBound(command: string, args: string[], options: Parameters<typeof spawn>[2]): ChildProcess {
+  return SETPRIV
+    ? spawn(SETPRIV, ['--pdeathsig', 'KILL', '--', command, ...args], options)
+    : spawn(command, args, options);
+}
+
+export interface ChainAnvilOptions {
+  port: number;
+  spec: ChainSpec;
+  /** A trimmed anvil_dumpState to start from, and the time of its newest block. */
+  snapshot?: { file: string; timestamp: number };
+  /** Keep the transactions (and their traces) of this many recent blocks in memory; older ones are archived. */
+  txRetention?: number;
+  /** Background work (compaction): yields the CPU to the served chain. */
+  lowPriority?: boolean;
+  logFile: string;
+}
+
+export interface ChainAnvil {
+  rpc: Rpc;
+  process: ChildProcess;
+  /** Resolves with the exit code once it has exited. */
+  exited: Promise<number | null>;
+  stop(): Promise<void>;
+}
+
+/** The anvil command line for a chain: the same settings give the same blocks. */
+export function anvilArgs(o: Pick<ChainAnvilOptions, 'port' | 'spec' | 'snapshot' | 'txRetention'>): string[] {
+  return [
+    '--host', '127.0.0.1',
+    '--port', String(o.port),
+    '--chain-id', String(o.spec.chainId),
+    '--mnemonic', o.spec.mnemonic,
+    '--gas-limit', String(o.spec.gasLimit),
+    // Started from a snapshot, anvil's clock must resume at the snapshot's newest block, or replayed blocks, which
+    // carry their recorded (earlier) times, would be refused as going back in time.
+    '--timestamp', String(o.snapshot?.timestamp ?? o.spec.genesisTimestamp),
+    ...(o.snapshot ? ['--load-state', o.snapshot.file] : []),
+    ...(o.txRetention ? ['--transaction-block-keeper', String(o.txRetention)] : []),
+    '--no-request-size-limit',
+    '--quiet',
+  ];
+}
+
+export async function startChainAnvil(o: ChainAnvilOptions): Promise<ChainAnvil> {
+  const log = createWriteStream(o.logFile, { flags: 'a' });
+  // Its own process group: a Ctrl-C in the terminal reaches the venue's processes, which stop it in order.
+  const child = spawnBound(foundryBinary('anvil'), anvilArgs(o), { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  child.stdout!.pipe(log);
+  child.stderr!.pipe(log);
+  if (o.lowPriority && child.pid) setPriority(child.pid, 15);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let done = false;
+  void exited.then(() => (done = true));
+  const rpc = rpcClient(`http://127.0.0.1:${o.port}`);
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (done) throw new Error(`anvil exited while starting; see ${o.logFile}`);
+    if (await rpc.call('eth_chainId').then(() => true, () => false)) break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`anvil did not answer on port ${o.port} within 60 s; see ${o.logFile}`);
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return {
+    rpc,
+    process: child,
+    exited,
+    async stop() {
+      if (done) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(timer);
+      log.end();
+    },
+  };
+}

@@ -1,0 +1,44 @@
+/** A small JSON-RPC client for the chain's own processes (front, replay, compaction), talking to an anvil. */
+
+export class RpcError extends Error {
+  constructor(readonly method: string, readonly code: number, message: string, readonly data?: unknown) {
+    super(message);
+  }
+}
+
+export interface RpcResponse {
+  jsonrpc: '2.0';
+  id: unknown;
+  result?: unknown;
+  error?: { code: number; message: string; data?: unknown };
+}
+
+export interface Rpc {
+  readonly url: string;
+  /** One call; an RPC error is thrown as RpcError. */
+  call<T = unknown>(method: string, params?: unknown[]): Promise<T>;
+  /** The raw HTTP exchange, for passing a client's request through unchanged. */
+  forward(body: string | Buffer): Promise<{ status: number; body: Buffer }>;
+}
+
+export function rpcClient(url: string, timeoutMs = 120_000): Rpc {
+  let id = 0;
+  const post = async (body: string | Buffer) => {
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body as BodyInit, signal: AbortSignal.timeout(timeoutMs) });
+    return { status: res.status, body: Buffer.from(await res.arrayBuffer()) };
+  };
+  return {
+    url,
+    forward: post,
+    async call<T>(method: string, params: unknown[] = []) {
+      const { body } = await post(JSON.stringify({ jsonrpc: '2.0', id: ++id, method, params }));
+      const r = JSON.parse(body.toString('utf8')) as RpcResponse;
+      if (r.error) throw new RpcError(method, r.error.code, r.error.message, r.error.data);
+      return r.result as T;
+    },
+  };
+}
+
+/** Quantity helpers: JSON-RPC numbers are 0x-hex. */
+export const hex = (n: number | bigint) => `0x${n.toString(16)}`;
+export const num = (q: unknown) => Number(BigInt(q as string));

@@ -1,0 +1,187 @@
+/**
+ * The durable chain process (`npm run chain -- serve`, which npm start runs): opens the journal, starts anvil on a
+ * private port from the newest snapshot, replays the journal after it (refusing to serve a chain that differs from
+ * its record), puts the clock back where it was, and serves the front on the public RPC port. Compaction runs in
+ * the background. SIGINT or SIGTERM: the front stops taking calls, every call taken is answered and committed,
+ * anvil stops.
+ */
+import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { Logger } from 'pino';
+import { ANVIL_MNEMONIC, LOCAL_CHAIN_ID } from '../../sdk/local.ts';
+import { startChainAnvil, type ChainAnvil } from './anvil.ts';
+import { openArchive } from './archive.ts';
+import { chainPaths, latestSnapshot, readCatalog } from './catalog.ts';
+import { compactOnce, startFromSnapshot } from './compactor.ts';
+import { chainDir, EXIT, type ChainConfig } from './config.ts';
+import { createExecutor } from './executor.ts';
+import { startFront } from './front.ts';
+import { JournalCorruptError, openJournal, type GenesisEntry, type Journal } from './journal.ts';
+import { freePort } from './net.ts';
+import { ChainDivergence, replay } from './replay.ts';
+import { num } from './rpc.ts';
+import { genesisState, type ChainState } from './state.ts';
+
+/** A new chain: anvil's defaults, the well-known mnemonic, genesis now. */
+const NEW_CHAIN = { chainId: LOCAL_CHAIN_ID, mnemonic: ANVIL_MNEMONIC, gasLimit: 30_000_000 };
+
+/** Reads the genesis entry, creating the chain (its genesis block, from a fresh anvil) if the journal is empty. */
+async function genesisOf(journal: Journal, dir: string, txRetention: number): Promise<{ genesis: GenesisEntry; created?: ChainAnvil }> {
+  for await (const e of journal.entries(0)) {
+    if (e.kind !== 'genesis') throw new JournalCorruptError(`the chain journal at ${journal.location} does not start with its genesis entry`);
+    return { genesis: e };
+  }
+  const at = Date.now();
+  const spec = { ...NEW_CHAIN, genesisTimestamp: Math.floor(at / 1000) };
+  const anvil = await startChainAnvil({ port: await freePort(), spec, txRetention, logFile: chainPaths(dir).anvilLog });
+  const g = await anvil.rpc.call<{ hash: `0x${string}`; timestamp: string }>('eth_getBlockByNumber', ['0x0', false]);
+  const genesis: GenesisEntry = { seq: 0, kind: 'genesis', at, spec, genesis: { number: 0, hash: g.hash, timestamp: num(g.timestamp) } };
+  await journal.append(genesis);
+  return { genesis, created: anvil };
+}
+
+export async function serveChain(config: ChainConfig, log: Logger): Promise<void> {
+  const dir = chainDir(config);
+  mkdirSync(dir, { recursive: true });
+  const paths = chainPaths(dir);
+  const maxRewind = config.ACCREDEX_CONFIRMATIONS - 1;
+  const started = performance.now();
+  let journal: Journal;
+  try {
+    journal = await openJournal(dir, config.DATABASE_URL, { log });
+  } catch (err) {
+    log.fatal({ err: (err as Error).message }, 'chain: the journal cannot be opened');
+    process.exit(err instanceof JournalCorruptError ? EXIT.diverged : EXIT.restart);
+  }
+  const { genesis, created } = await genesisOf(journal, dir, config.ACCREDEX_TX_RETENTION);
+  let catalog = readCatalog(dir);
+  const snapshot = latestSnapshot(catalog);
+
+  // The served anvil: from the newest snapshot, then every entry after it, each block checked against the record.
+  let anvil: ChainAnvil;
+  let state: ChainState;
+  if (created) {
+    anvil = created;
+    state = genesisState(genesis);
+  } else {
+    ({ anvil, state } = await startFromSnapshot(dir, genesis, snapshot, { port: await freePort(), txRetention: config.ACCREDEX_TX_RETENTION, logFile: paths.anvilLog }));
+  }
+  const replayFrom = state.seq;
+  try {
+    state = await replay({ rpc: anvil.rpc, journal, from: state, maxRewind });
+  } catch (err) {
+    await anvil.stop();
+    if (err instanceof ChainDivergence) {
+      log.fatal({ seq: err.seq, block: err.block, expected: err.expected, actual: err.actual }, `chain: refusing to serve: ${err.message}`);
+      process.exit(EXIT.diverged);
+    }
+    throw err;
+  }
+  // The clock goes on from where it was (chain time = wall time + the recorded offset), never backwards.
+  const now = Math.floor(Date.now() / 1000);
+  await anvil.rpc.call('evm_setTime', [Math.max(now + state.clock, state.head.timestamp)]);
+  const replayed = state.seq - replayFrom;
+
+  const archive = openArchive(paths.archive, catalog.archive);
+  let stopping = false;
+  let fatal: Error | undefined;
+  const die = (err: Error) => {
+    if (fatal || stopping) return;
+    fatal = err;
+    log.error({ err: err.message }, 'chain: stopping so that it restarts from its journal');
+    void shutdown(EXIT.restart);
+  };
+  const executor = createExecutor({ rpc: anvil.rpc, journal, state, maxRewind, floor: () => latestSnapshot(catalog)?.head.number ?? 0, onFatal: die });
+  void anvil.exited.then((code) => die(new Error(`anvil exited (code ${code})`)));
+
+  const compaction: { running: boolean; last?: { ms: number; seq: number; at: string }; failures: number } = { running: false, failures: 0 };
+  let lastEntryAt = Date.now();
+  const health = () => ({
+    ok: !fatal && !stopping,
+    chainId: genesis.spec.chainId,
+    head: executor.state.head,
+    durable: { seq: executor.durableSeq, block: executor.durable },
+    journal: journal.location,
+    snapshot: latestSnapshot(catalog) ? { seq: latestSnapshot(catalog)!.seq, block: latestSnapshot(catalog)!.head.number } : null,
+    archive: { head: archive.head, segments: catalog.archive.length },
+    compaction,
+    settings: executor.state.settings,
+  });
+  let server: Server;
+  try {
+    server = await startFront({
+      host: config.ACCREDEX_HOST,
+      port: config.ACCREDEX_RPC_PORT,
+      executor,
+      anvil: anvil.rpc,
+      archive,
+      chainId: () => executor.state.settings.chainId ?? genesis.spec.chainId,
+      txRetention: config.ACCREDEX_TX_RETENTION,
+      health,
+    });
+  } catch (err) {
+    await anvil.stop();
+    throw new Error(`the chain could not listen on ${config.ACCREDEX_HOST}:${config.ACCREDEX_RPC_PORT}: ${(err as Error).message}`);
+  }
+  log.info(
+    { rpc: `http://${config.ACCREDEX_HOST}:${config.ACCREDEX_RPC_PORT}`, head: state.head.number, entries: state.seq, replayed, snapshot: snapshot?.seq ?? null, journal: journal.location, ms: Math.round(performance.now() - started) },
+    'chain: serving',
+  );
+
+  // Compaction: after ACCREDEX_SNAPSHOT_EVERY entries, or once the chain has been quiet for a moment.
+  const timer = setInterval(() => {
+    if (compaction.running || stopping) return;
+    const base = latestSnapshot(catalog)?.seq ?? 0;
+    const backlog = executor.durableSeq - base;
+    const quiet = Date.now() - lastEntryAt > 2_000;
+    const archiveLag = executor.durable.number - archive.head;
+    if (!(backlog >= config.ACCREDEX_SNAPSHOT_EVERY || (backlog > 0 && quiet) || archiveLag > config.ACCREDEX_TX_RETENTION / 2)) return;
+    compaction.running = true;
+    compactOnce({
+      dir, journal, genesis, catalog, maxRewind,
+      durable: () => ({ seq: executor.durableSeq, head: executor.durable.number }),
+      maxEntries: config.ACCREDEX_SNAPSHOT_EVERY * 2,
+      log,
+    }).then(
+      (done) => {
+        if (done) {
+          catalog = done.catalog;
+          archive.add(done.segments);
+          compaction.last = { ms: done.ms, seq: done.snapshot.seq, at: new Date().toISOString() };
+        }
+        compaction.failures = 0;
+      },
+      (err: Error) => {
+        compaction.failures++;
+        log.error({ err: err.message, failures: compaction.failures }, err instanceof ChainDivergence ? `chain: compaction found the journal and the chain disagree: ${err.message}` : 'chain: compaction failed; it will try again');
+      },
+    ).finally(() => (compaction.running = false));
+  }, 1_000);
+  let seenSeq = executor.state.seq;
+  const entryWatch = setInterval(() => {
+    if (executor.state.seq === seenSeq) return;
+    seenSeq = executor.state.seq;
+    lastEntryAt = Date.now();
+  }, 250);
+
+  async function shutdown(code: number) {
+    if (stopping) return;
+    stopping = true;
+    clearInterval(timer);
+    clearInterval(entryWatch);
+    // Take no new calls; answer and commit every call already taken; then stop anvil.
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+      setTimeout(() => (server.closeAllConnections(), resolve()), 5_000).unref();
+    });
+    await executor.drain();
+    await journal.close().catch((err: Error) => log.error({ err: err.message }, 'chain: closing the journal failed'));
+    await anvil.stop();
+    log.info({ seq: executor.durableSeq, head: executor.durable.number, code }, 'chain: stopped');
+    process.exit(code);
+  }
+  process.on('SIGINT', () => void shutdown(EXIT.stopped));
+  process.on('SIGTERM', () => void shutdown(EXIT.stopped));
+}
+
