@@ -2,9 +2,10 @@
  * The anvil processes behind the durable chain: the one the front serves (on a private loopback port) and the scratch
  * ones that compaction and `chain verify` replay the journal onto. Each dies with the process that started it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import { setPriority } from 'node:os';
+import { spawnBound } from '../lifecycle.ts';
 import type { ChainSpec } from './journal.ts';
 import { rpcClient, type Rpc } from './rpc.ts';
 
@@ -18,18 +19,6 @@ export function foundryBinary(tool: 'anvil' | 'forge' | 'cast'): string {
   return existsSync(platformBinary) ? platformBinary : `node_modules/.bin/${tool}`;
 }
 
-/** util-linux's setpriv: started through it, a child is killed when its parent dies, however the parent dies. */
-const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p));
-
-/**
- * Spawns `command` so that it cannot outlive this process: a `kill -9` of the parent takes it along (Linux's
- * parent-death signal, through setpriv), so no restart ever finds an orphan still holding a port.
- */
-export function spawnBound(command: string, args: string[], options: Parameters<typeof spawn>[2]): ChildProcess {
-  return SETPRIV
-    ? spawn(SETPRIV, ['--pdeathsig', 'KILL', '--', command, ...args], options)
-    : spawn(command, args, options);
-}
 
 export interface ChainAnvilOptions {
   port: number;

@@ -192,9 +192,30 @@ export function createExecutor(o: ExecutorOptions): Executor {
     return { outcome: { result: sync ? receipt : receipt.transactionHash }, receipt };
   }
 
+  /**
+   * anvil's automine is deterministic only with an empty mempool: a transaction that fills a nonce gap makes the
+   * waiting one ready too, and whether both land in one block or two depends on timing. So while the mempool holds
+   * something, the venue mines explicitly: automine off, the call, one evm_mine, automine on, each its own journal
+   * entry, all committed before the client is answered. A replay runs the same entries and gets the same blocks.
+   */
   async function run(method: string, params: unknown[]): Promise<{ outcome: Outcome; durable?: Promise<void> }> {
     const refused = refuse(method, params);
     if (refused) return { outcome: { error: { code: REFUSED, message: refused } } };
+    if (state.pooled > 0 && SEND_METHODS.has(method) && state.settings.automine) {
+      await step('evm_setAutomine', [false], 'venue');
+      const sent = await step(method.replace(/Sync$/, ''), params);
+      await step('evm_mine', [], 'venue');
+      const last = await step('evm_setAutomine', [true], 'venue');
+      if (sent.outcome.error || !method.endsWith('Sync')) return { outcome: sent.outcome, durable: last.durable };
+      return { outcome: { result: await o.rpc.call('eth_getTransactionReceipt', [sent.outcome.result]) }, durable: last.durable };
+    }
+    if (state.pooled > 0 && /^(evm|anvil|hardhat)_setAutomine$/.test(method) && params[0] === true && !state.settings.automine) {
+      await step('evm_mine', [], 'venue');
+    }
+    return step(method, params);
+  }
+
+  async function step(method: string, params: unknown[], origin?: 'venue'): Promise<{ outcome: Outcome; durable?: Promise<void> }> {
     const before = state;
     const at = Date.now();
     let outcome: Outcome;
@@ -234,6 +255,7 @@ export function createExecutor(o: ExecutorOptions): Executor {
       head: change.head,
       clock: 0,
       ...(pooled > 0 ? { pooled } : {}),
+      ...(origin ? { origin } : {}),
     };
     entry.clock = clockAfter(before, entry);
     const durablePromise = o.journal.append(entry).then(() => {

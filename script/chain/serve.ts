@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { ANVIL_MNEMONIC, LOCAL_CHAIN_ID } from '../../sdk/local.ts';
+import { watchParent } from '../lifecycle.ts';
 import { startChainAnvil, type ChainAnvil } from './anvil.ts';
 import { openArchive } from './archive.ts';
 import { chainPaths, latestSnapshot, readCatalog } from './catalog.ts';
@@ -183,5 +184,6 @@ export async function serveChain(config: ChainConfig, log: Logger): Promise<void
   }
   process.on('SIGINT', () => void shutdown(EXIT.stopped));
   process.on('SIGTERM', () => void shutdown(EXIT.stopped));
+  watchParent(() => void shutdown(EXIT.stopped));
 }
 

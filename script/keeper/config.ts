@@ -16,8 +16,11 @@ export const keeperConfigSchema = z.object({
   ACCREDEX_RPC_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   /** A PostgreSQL server for the ledger; without it the ledger is PGlite in ACCREDEX_DATA_DIR/ledger. */
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
-  /** Where each trade confirmation is POSTed (at least once, retried with backoff); unset: no webhook. */
+  /** Where each trade status change is POSTed (at least once, retried with backoff); unset: no webhook. */
   ACCREDEX_WEBHOOK_URL: z.string().url().optional(),
+  /** Webhook deliveries in flight at once; a receiver that hangs holds one of them until its timeout. */
+  ACCREDEX_WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  ACCREDEX_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   ACCREDEX_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
 

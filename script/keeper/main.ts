@@ -36,6 +36,7 @@ import { monitorOnce } from './monitor/monitor.ts';
 import { newQuoteState, quoteOnce } from './quotes/keeper.ts';
 import { syncOnce } from './settlement/indexer.ts';
 import { deliverOnce } from './notify/webhook.ts';
+import { watchParent } from '../lifecycle.ts';
 
 const KEEPERS = ['settlement', 'quotes', 'monitor', 'api', 'all', 'report', 'statement'] as const;
 type KeeperName = (typeof KEEPERS)[number];
@@ -85,15 +86,14 @@ async function main() {
     }
     return;
   }
-  const client = createPublicClient({
-    transport: http(config.ACCREDEX_RPC_URL, {
-      batch: true,
-      retryCount: config.ACCREDEX_RPC_RETRIES,
-      retryDelay: 100,
-      timeout: config.ACCREDEX_RPC_TIMEOUT_MS,
-    }),
-    cacheTime: 0,
-  });
+  // Each keeper has its own client: a request of one (a large eth_getLogs, say) never shares a batch with another's,
+  // so one keeper's failure never fails another's request.
+  const newClient = () =>
+    createPublicClient({
+      transport: http(config.ACCREDEX_RPC_URL, { batch: true, retryCount: config.ACCREDEX_RPC_RETRIES, retryDelay: 100, timeout: config.ACCREDEX_RPC_TIMEOUT_MS }),
+      cacheTime: 0,
+    });
+  const client = newClient();
   const chainId = await client.getChainId();
   const deployment = loadDeployment(chainId, config.ACCREDEX_DEPLOYMENTS_DIR);
   log.info({ chainId, ledger: ledgerDir, rpc: config.ACCREDEX_RPC_URL }, 'started');
@@ -113,20 +113,24 @@ async function main() {
   if (name === 'settlement' || name === 'all') {
     const o = loop('settlement');
     const state = {};
-    tasks.push(runLoop(() => syncOnce({ ...common, outbox: config.ACCREDEX_WEBHOOK_URL !== undefined, log: o.log, state }), o));
+    const settlementClient = newClient();
+    tasks.push(runLoop(() => syncOnce({ ...common, client: settlementClient, outbox: config.ACCREDEX_WEBHOOK_URL !== undefined, log: o.log, state }), o));
     if (config.ACCREDEX_WEBHOOK_URL) {
       const w = loop('webhook');
-      tasks.push(runLoop(() => deliverOnce({ ledger, url: config.ACCREDEX_WEBHOOK_URL!, log: w.log }), w));
+      tasks.push(runLoop(() => deliverOnce({ ledger, url: config.ACCREDEX_WEBHOOK_URL!, concurrency: config.ACCREDEX_WEBHOOK_CONCURRENCY, timeoutMs: config.ACCREDEX_WEBHOOK_TIMEOUT_MS, log: w.log }), w));
     }
   }
   if (name === 'monitor' || name === 'all') {
     const o = loop('monitor');
-    tasks.push(runLoop(() => monitorOnce({ ...common, log: o.log }), o));
+    const state = {};
+    const monitorClient = newClient();
+    tasks.push(runLoop(() => monitorOnce({ ...common, client: monitorClient, log: o.log, state }), o));
   }
   if (name === 'quotes' || name === 'all') {
     const o = loop('quotes');
     const state = newQuoteState();
-    tasks.push(runLoop(() => quoteOnce({ client, ledger, deployment, log: o.log }, state), o));
+    const quotesClient = newClient();
+    tasks.push(runLoop(() => quoteOnce({ client: quotesClient, ledger, deployment, log: o.log }, state), o));
   }
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -143,6 +147,7 @@ async function main() {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  watchParent(() => void shutdown('parent gone'));
 }
 
 /** The chain a ledger records: ACCREDEX_CHAIN_ID, or the one chain its checkpoints name. */

@@ -3,7 +3,8 @@
  * it stops). The venue itself runs the durable chain (script/chain/), never this.
  */
 import { createWriteStream } from 'node:fs';
-import { foundryBinary, spawnBound } from '../chain/anvil.ts';
+import { foundryBinary } from '../chain/anvil.ts';
+import { spawnBound } from '../lifecycle.ts';
 import { rpcClient } from '../chain/rpc.ts';
 
 export { ANVIL_MNEMONIC, LOCAL_CHAIN_ID } from '../../sdk/local.ts';

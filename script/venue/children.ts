@@ -7,7 +7,7 @@
 import { type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import type { PreviewServer } from 'vite';
-import { spawnBound } from '../chain/anvil.ts';
+import { spawnBound } from '../lifecycle.ts';
 
 /**
  * Runs a TypeScript program as a child node process. `node --import tsx` rather than the `tsx` command: that one is

@@ -20,6 +20,7 @@ import { legacyStateProblem, loadVenueConfig } from './config.ts';
 import { deployVenue } from './deploy.ts';
 import { pidFile, runningVenue } from './pid.ts';
 import { createSupervisor } from './supervise.ts';
+import { watchParent } from '../lifecycle.ts';
 
 const step = (message: string) => console.log(`  ${message}`);
 
@@ -79,8 +80,7 @@ async function main() {
   const supervisor = createSupervisor({ log: (line) => console.log(`  ${line}`), onStop: (reason, code) => void stop(reason, code) });
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop(`${signal}: stopping the venue`, 0));
   // SIGTERM to npm makes npm exit without passing it on: this process notices that its parent is gone and stops.
-  const parent = process.ppid;
-  setInterval(() => process.ppid !== parent && void stop('the process that started the venue (npm or the terminal) is gone: stopping the venue', 0), 500).unref();
+  watchParent(() => void stop('the process that started the venue (npm or the terminal) is gone: stopping the venue', 0));
 
   try {
     const dataDir = config.ACCREDEX_DATA_DIR;

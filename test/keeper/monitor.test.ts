@@ -90,4 +90,22 @@ describe('compliance monitor', () => {
     const stored = await ledger.query<{ n: string }>("select count(*)::text as n from alerts where kind = 'accreditation_expiring'");
     expect(stored[0].n).toBe('1');
   });
+
+  it('follows a chain that lost blocks: rolls back by hash, voids the alerts of lost blocks, sees what comes after', async () => {
+    const test = createTestClient({ mode: 'anvil', chain: foundry, transport: http(anvil.rpcUrl) });
+    const pool = deployment.pools[0];
+    // An alert, confirmed and read, in a block the chain then loses (deeper than the monitor's confirmations).
+    await sendAsOperator({ address: deployment.gateHook, abi: gateHookAbi, functionName: 'setPaused', args: [[pool.poolId], true] });
+    const paused = (await monitorToHead()).filter((a) => a.kind === 'pool_paused');
+    expect(paused).toHaveLength(1);
+    await test.request({ method: 'anvil_rollback' as never, params: [options.confirmations + 2] as never });
+    // The chain goes on without it; a registry change made now must still be seen.
+    await sendAsOperator({ address: deployment.investorRegistry, abi: investorRegistryAbi, functionName: 'setLockupOverride', args: [pool.security, alice.address, 1] });
+    const first = await monitorOnce(options);
+    expect(first.reorgAncestor).toBeDefined();
+    const after = await monitorToHead();
+    expect(after.filter((a) => a.kind === 'registry_change').map((a) => [a.data.event, a.subject])).toContainEqual(['LockupOverrideSet', alice.address]);
+    const [lost] = await ledger.query<{ voided_at: string | null }>("select voided_at from alerts where dedupe_key = $1", [paused[0].dedupeKey]);
+    expect(lost.voided_at).not.toBeNull();
+  });
 });

@@ -114,4 +114,21 @@ describe('quote keeper', () => {
     await expectBoardEqualsV4Quoter(now, pool);
     expect(state.mismatches).toBe(0);
   });
+
+  it('restarted after the chain lost blocks, drops the boards of the lost blocks before it serves a new one', async () => {
+    const test = createTestClient({ mode: 'anvil', chain: foundry, transport: http(anvil.rpcUrl) });
+    for (let i = 0; i < 3; i++) {
+      await test.mine({ blocks: 1 });
+      await quoteOnce(options, state);
+    }
+    const before = await client.getBlockNumber();
+    // The keeper restarts (no memory of what it quoted) while the chain went back 3 blocks and mined 1 other.
+    await test.request({ method: 'anvil_rollback' as never, params: [3] as never });
+    await test.mine({ blocks: 1 });
+    const restarted = newQuoteState();
+    await quoteOnce(options, restarted);
+    const rows = await ledger.query<{ block_number: string; block_hash: string }>('select distinct block_number::text, block_hash from quotes order by block_number::text');
+    for (const row of rows) expect(row.block_hash).toBe((await client.getBlock({ blockNumber: BigInt(row.block_number) })).hash);
+    expect(BigInt((await latest(deployment.pools[0].poolId)).block_number)).toBe(before - 2n);
+  });
 });

@@ -2,7 +2,7 @@
  * The settlement keeper against a real anvil and the real venue: trade confirmations that name the investor and
  * match the chain, liquidity and registry audit events, idempotent re-indexing, finality, and reorgs.
  */
-import { createTestClient, createWalletClient, encodeFunctionData, erc20Abi, http, maxUint160, maxUint256, parseEventLogs, type PublicClient } from 'viem';
+import { createPublicClient, createTestClient, createWalletClient, custom, encodeFunctionData, erc20Abi, http, maxUint160, maxUint256, parseEventLogs, type PublicClient } from 'viem';
 import { mnemonicToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -175,6 +175,38 @@ describe('settlement keeper', () => {
     expect(rows).toEqual([{ status: 'pending', block_hash: receipt.blockHash, block_number: String(receipt.blockNumber) }]);
     expect((await liveTrades()).map((t) => t.tx_hash)).toEqual((await chainSwaps()).map((e) => e.transactionHash));
   });
+
+  it('does not skip a trade when the chain switches branches between its checkpoint check and its logs', async () => {
+    // A chain that lost blocks in a crash and mined others at the same heights looks like this: the checkpoint's
+    // block still matched when the step began, but the range it then indexes sits on another branch.
+    const test = createTestClient({ mode: 'anvil', chain: foundry, transport: http(anvil.rpcUrl) });
+    const indexed = await swap(true, 600n * 10n ** 6n);
+    await syncToHead();
+    const checkpoint = await client.getBlockNumber();
+    expect(checkpoint).toBe(indexed.blockNumber);
+    await swap(true, 700n * 10n ** 6n);
+    let switched = false;
+    const switching = createPublicClient({
+      chain: foundry,
+      cacheTime: 0,
+      transport: custom({
+        async request({ method, params }) {
+          if (!switched && method === 'eth_getBlockByNumber' && (params as unknown[])[0] === `0x${(checkpoint + 1n).toString(16)}`) {
+            switched = true;
+            // Both blocks give way: the checkpoint's now carries a sell instead of the indexed buy.
+            await test.request({ method: 'anvil_reorg' as never, params: [2, [[{ from: alice.address, to: deployment.universalRouter, data: swapCalldata(false, 4n * 10n ** 18n), gas: '0x7a120' }, 0]]] as never });
+          }
+          return client.request({ method, params } as never);
+        },
+      }),
+    });
+    await syncOnce({ ...options, client: switching as PublicClient });
+    expect(switched).toBe(true);
+    await syncToHead();
+    const [gone] = await ledger.query<{ status: string }>('select status from trades where tx_hash = $1', [indexed.transactionHash]);
+    expect(gone.status).toBe('voided');
+    expect((await liveTrades()).map((t) => t.tx_hash)).toEqual((await chainSwaps()).map((e) => e.transactionHash));
+  });
 });
 
 describe('keepers API', () => {
@@ -314,41 +346,116 @@ describe('quarterly report', () => {
 });
 
 describe('trade webhook', () => {
-  it('delivers every confirmation, retrying a receiver that refuses at first', async () => {
-    const received: { key: string; body: { event: string; investor: string; txHash: string } }[] = [];
-    const refused = new Set<string>();
-    const receiver = createServer(async (req, res) => {
+  interface Delivery { id: string; at: number; body: { type: string; status: string; trade: { tx_hash: string; investor: string } } }
+
+  /** A receiver that records every delivery; `answer` decides the status (or hangs, returning 'hang'). */
+  async function receiver(answer: (d: Delivery, attempt: number) => number | 'hang') {
+    const received: Delivery[] = [];
+    const attempts = new Map<string, number>();
+    const server = createServer(async (req, res) => {
       let body = '';
       for await (const chunk of req) body += chunk;
-      const key = String(req.headers['idempotency-key']);
-      if (!refused.has(key)) {
-        refused.add(key); // every first attempt fails
-        return res.writeHead(503).end();
-      }
-      received.push({ key, body: JSON.parse(body) });
-      res.writeHead(204).end();
+      const d: Delivery = { id: String(req.headers['webhook-id']), at: performance.now(), body: JSON.parse(body) };
+      const n = (attempts.get(d.id) ?? 0) + 1;
+      attempts.set(d.id, n);
+      const status = answer(d, n);
+      if (status === 'hang') return; // never answers: the sender's timeout ends it
+      if (status < 300) received.push(d);
+      res.writeHead(status).end();
     });
     const port = await freePort();
-    await new Promise<void>((resolve) => receiver.listen(port, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    return { url: `http://127.0.0.1:${port}/hook`, received, close: () => (server.closeAllConnections(), server.close()) };
+  }
+
+  it('delivers every status change of every trade, in order, retrying a receiver that refuses at first', async () => {
+    const hook = await receiver((_d, attempt) => (attempt === 1 ? 503 : 204));
     const outboxLedger = await openPgliteLedger();
     try {
       const o = { ...options, ledger: outboxLedger, outbox: true };
       while (!(await syncOnce(o)).caughtUp);
-      const trades = await outboxLedger.query<{ tx_hash: string; log_index: number }>('select tx_hash, log_index from trades');
+      const changes = await outboxLedger.query<{ change_seq: string; status: string; tx_hash: string; log_index: number }>('select change_seq::text, status, tx_hash, log_index from webhook_deliveries order by change_seq');
+      const trades = await outboxLedger.query<{ status: string }>('select status from trades');
+      expect(changes.length).toBeGreaterThanOrEqual(trades.length);
       expect(trades.length).toBeGreaterThan(0);
-      const url = `http://127.0.0.1:${port}/hook`;
-      await deliverOnce({ ledger: outboxLedger, url });
-      expect(received).toHaveLength(0);
+      await deliverOnce({ ledger: outboxLedger, url: hook.url });
+      expect(hook.received).toHaveLength(0);
       await new Promise((r) => setTimeout(r, 1_100)); // the first retry waits one second
-      await deliverOnce({ ledger: outboxLedger, url });
-      expect(received.map((r) => r.key).sort()).toEqual(trades.map((t) => `31337:${t.tx_hash}:${t.log_index}`).sort());
-      expect(received.every((r) => r.body.event === 'trade' && r.body.investor === alice.address)).toBe(true);
-      const pending = await outboxLedger.query("select 1 from webhook_outbox where delivered_at is null");
-      expect(pending).toHaveLength(0);
-      const [{ attempts }] = await outboxLedger.query<{ attempts: number }>('select max(attempts) as attempts from webhook_outbox');
+      for (let i = 0; i < 5; i++) await deliverOnce({ ledger: outboxLedger, url: hook.url });
+      const delivered = await outboxLedger.query<{ change_seq: string; status: string; state: string; tx_hash: string; log_index: number }>('select change_seq::text, status, state, tx_hash, log_index from webhook_deliveries order by change_seq');
+      const sent = delivered.filter((d) => d.state === 'delivered');
+      // Only changes of trades voided by now were held back; everything else went, once each.
+      const voided = new Set((await outboxLedger.query<{ tx_hash: string }>("select tx_hash from trades where status = 'voided'")).map((t) => t.tx_hash));
+      expect(delivered.filter((d) => d.state !== 'delivered').every((d) => voided.has(d.tx_hash))).toBe(true);
+      expect(delivered.filter((d) => !voided.has(d.tx_hash)).every((d) => d.state === 'delivered')).toBe(true);
+      expect(hook.received.map((r) => r.id).sort()).toEqual(sent.map((d) => `31337:${d.tx_hash}:${d.log_index}:${d.change_seq}`).sort());
+      expect(hook.received.every((r) => r.body.type === `trade.${r.body.status}` && r.body.trade.investor === alice.address)).toBe(true);
+      expect(hook.received.some((r) => r.body.status === 'final')).toBe(true);
+      const [{ attempts }] = await outboxLedger.query<{ attempts: number }>("select max(attempts) as attempts from webhook_deliveries where state = 'delivered'");
       expect(attempts).toBe(2);
     } finally {
-      receiver.close();
+      hook.close();
+      await outboxLedger.close();
+    }
+  });
+
+  it('never confirms a trade already voided, and retracts one whose confirmation went out', async () => {
+    const hook = await receiver(() => 204);
+    const outboxLedger = await openPgliteLedger();
+    const test = createTestClient({ mode: 'anvil', chain: foundry, transport: http(anvil.rpcUrl) });
+    try {
+      const o = { ...options, ledger: outboxLedger, outbox: true };
+      while (!(await syncOnce(o)).caughtUp);
+      await deliverOnce({ ledger: outboxLedger, url: hook.url });
+      // A trade confirmed (pending) and delivered, then voided: its retraction goes out.
+      const confirmed = await swap(true, 111n * 10n ** 6n);
+      while (!(await syncOnce(o)).caughtUp);
+      await deliverOnce({ ledger: outboxLedger, url: hook.url });
+      await test.request({ method: 'anvil_rollback' as never, params: [1] as never });
+      await test.mine({ blocks: 1 });
+      // A trade recorded and voided before the webhook ran: nothing at all goes out for it.
+      const unseen = await swap(true, 222n * 10n ** 6n);
+      while (!(await syncOnce(o)).caughtUp);
+      await test.request({ method: 'anvil_rollback' as never, params: [1] as never });
+      await test.mine({ blocks: 1 });
+      while (!(await syncOnce(o)).caughtUp);
+      // Each pass offers a trade's oldest queued change only, so a retraction waits for the pass after its confirmation.
+      for (let i = 0; i < 3; i++) await deliverOnce({ ledger: outboxLedger, url: hook.url });
+      const about = (hash: string) => hook.received.filter((r) => r.body.trade.tx_hash === hash).map((r) => r.body.status);
+      expect(about(confirmed.transactionHash)).toEqual(['pending', 'voided']);
+      expect(about(unseen.transactionHash)).toEqual([]);
+      const skipped = await outboxLedger.query<{ status: string; last_error: string }>("select status, last_error from webhook_deliveries where tx_hash = $1 order by change_seq", [unseen.transactionHash]);
+      expect(skipped.map((s) => s.status)).toEqual(['pending', 'voided']);
+      expect(skipped[0].last_error).toMatch(/voided before this confirmation went out/);
+      expect(skipped[1].last_error).toMatch(/nothing to retract/);
+    } finally {
+      hook.close();
+      await outboxLedger.close();
+    }
+  });
+
+  it('delivers concurrently: a receiver that hangs on one trade does not hold up the others', async () => {
+    const outboxLedger = await openPgliteLedger();
+    let hungId: string | undefined;
+    const hook = await receiver((d) => {
+      hungId ??= d.id;
+      return d.id === hungId ? 'hang' : 204;
+    });
+    try {
+      const o = { ...options, ledger: outboxLedger, outbox: true };
+      while (!(await syncOnce(o)).caughtUp);
+      const started = performance.now();
+      await deliverOnce({ ledger: outboxLedger, url: hook.url, concurrency: 4, timeoutMs: 2_000 });
+      const elapsed = performance.now() - started;
+      const queued = await outboxLedger.query<{ n: string }>("select count(*)::text as n from webhook_deliveries where state = 'delivered'");
+      expect(Number(queued[0].n)).toBe(hook.received.length);
+      expect(hook.received.length).toBeGreaterThan(3);
+      // Everything else arrived while the hung delivery waited out its timeout, and the whole pass took about that long.
+      expect(Math.max(...hook.received.map((r) => r.at)) - started).toBeLessThan(1_900);
+      expect(elapsed).toBeGreaterThanOrEqual(2_000);
+      expect(elapsed).toBeLessThan(4_000);
+    } finally {
+      hook.close();
       await outboxLedger.close();
     }
   });

@@ -64,8 +64,8 @@ const TRADE_FILTERS = {
  *   GET /quotes/latest?pool=      the newest quote board of each pool (or one)
  *   GET /quotes/history?pool=&limit=
  *                                a pool's boards, newest first
- *   GET /alerts?kind=&severity=&limit=&cursor=
- *                                compliance alerts, newest first
+ *   GET /alerts?kind=&severity=&limit=&cursor=&voided=include
+ *                                compliance alerts, newest first (voided ones only on request)
  *   GET /reports/quarterly?quarter=2026Q3&format=json|csv|html
  *   GET /reports/statement?investor=0x..&from=2026-07-01&to=2026-09-30&format=json|csv
  */
@@ -100,18 +100,23 @@ async function handle(o: ApiOptions, req: IncomingMessage, res: ServerResponse) 
 }
 
 async function health(o: ApiOptions) {
-  const [cp] = await o.ledger.query<{ block_number: string; updated_at: string }>(
-    'select block_number, updated_at from checkpoints where keeper = $1 and chain_id = $2',
-    [KEEPER, o.chainId],
+  const checkpoints = await o.ledger.query<{ keeper: string; block_number: string; updated_at: string }>(
+    'select keeper, block_number, updated_at from checkpoints where chain_id = $1',
+    [o.chainId],
   );
+  const cp = checkpoints.find((c) => c.keeper === KEEPER);
+  const monitor = checkpoints.find((c) => c.keeper === 'monitor');
   const head = await o.client.getBlockNumber({ cacheTime: 0 }).catch(() => undefined);
   const checkpoint = cp ? Number(cp.block_number) : undefined;
   return {
     chainId: o.chainId,
     head: head === undefined ? null : Number(head),
     settlement: { checkpoint: checkpoint ?? null, updatedAt: cp?.updated_at ?? null },
+    monitor: { checkpoint: monitor ? Number(monitor.block_number) : null, updatedAt: monitor?.updated_at ?? null },
     lagBlocks: head !== undefined && checkpoint !== undefined ? Number(head) - checkpoint : null,
     rpc: head === undefined ? 'unreachable' : 'ok',
+    // Under npm start, how often the supervisor has restarted this process, and how the last one ended.
+    process: { pid: process.pid, restarts: Number(process.env.ACCREDEX_SUPERVISED_RESTARTS ?? 0), lastExit: process.env.ACCREDEX_SUPERVISED_LAST_EXIT ?? null },
   };
 }
 
@@ -221,7 +226,8 @@ async function quoteHistory(o: ApiOptions, params: URLSearchParams) {
 async function alerts(o: ApiOptions, params: URLSearchParams) {
   const limit = params.has('limit') ? Number(params.get('limit')) : 100;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new HttpError(400, `limit must be 1 to ${MAX_PAGE}`);
-  const where = ['chain_id = $1'];
+  // Alerts of blocks a reorganization removed are kept, voided; they are shown only when asked for.
+  const where = params.get('voided') === 'include' ? ['chain_id = $1'] : ['chain_id = $1', 'voided_at is null'];
   const values: unknown[] = [o.chainId];
   for (const column of ['kind', 'severity'] as const) {
     const value = params.get(column);

@@ -145,6 +145,41 @@ export const MIGRATIONS: string[] = [
   alter table registry_events add column change_seq bigint not null default nextval('ledger_changes');
   create index trades_changes on trades (chain_id, change_seq);
   `,
+  // The blocks each keeper other than settlement stopped at, so after a reorganization it walks back by hash to a
+  // block still on the chain. Alerts of blocks a reorganization removed are voided, never deleted.
+  `
+  create table keeper_blocks (
+    keeper text not null,
+    chain_id integer not null,
+    number bigint not null,
+    hash text not null,
+    primary key (keeper, chain_id, number)
+  );
+  alter table alerts add column voided_at timestamptz;
+  `,
+  // The webhook's outbox holds every status change of a trade (pending, final, voided; a revived row changes again),
+  // queued by the statement that makes it and ordered by its ledger change number. Undelivered confirmations of the
+  // old outbox move over with the status their trade has now.
+  `
+  create table webhook_deliveries (
+    chain_id integer not null,
+    tx_hash text not null,
+    log_index integer not null,
+    change_seq bigint not null,
+    status text not null check (status in ('pending', 'final', 'voided')),
+    state text not null default 'queued' check (state in ('queued', 'delivered', 'skipped')),
+    attempts integer not null default 0,
+    next_attempt_at timestamptz not null default now(),
+    delivered_at timestamptz,
+    last_error text,
+    primary key (chain_id, change_seq)
+  );
+  create index webhook_deliveries_due on webhook_deliveries (next_attempt_at) where state = 'queued';
+  create index webhook_deliveries_trade on webhook_deliveries (chain_id, tx_hash, log_index, change_seq);
+  insert into webhook_deliveries (chain_id, tx_hash, log_index, change_seq, status)
+    select o.chain_id, o.tx_hash, o.log_index, t.change_seq, t.status from webhook_outbox o join trades t using (chain_id, tx_hash, log_index) where o.delivered_at is null;
+  drop table webhook_outbox;
+  `,
 ];
 
 /** The tables whose rows come from chain logs and carry a block and a status. */

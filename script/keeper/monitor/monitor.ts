@@ -3,7 +3,8 @@ import { gateHookAbi, investorRegistryAbi, poolManagerAbi } from '../../../sdk/a
 import type { Deployment } from '../../../sdk/manifest.ts';
 import type { Ledger } from '../ledger/db.ts';
 import { readCheckpoint, saveCheckpoint } from '../ledger/checkpoints.ts';
-import { jsonSafe } from '../settlement/decode.ts';
+import { commonAncestor, header, nextLogRange } from '../logs.ts';
+import { jsonSafe, type BlockRef } from '../settlement/decode.ts';
 
 export const MONITOR = 'monitor';
 const EXPIRY_WARNING_SECONDS = 30n * 86_400n;
@@ -15,6 +16,8 @@ export interface MonitorOptions {
   /** Only blocks with this many confirmations are read, so a shallow reorg never raises a false alert. */
   confirmations: number;
   maxRange: number;
+  /** Kept between steps: the next getLogs range (see nextLogRange). */
+  state?: { range?: number };
   log?: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void };
 }
 
@@ -36,30 +39,42 @@ const abi = [initializeEvent, pausedEvent, ...registryEvents];
 const topics = [...new Set(abi.map((e) => toEventSelector(e as AbiEvent)))];
 
 
-/** One monitoring step over the next confirmed range, then the expiry sweep. Returns the alerts raised. */
-export async function monitorOnce(o: MonitorOptions): Promise<{ alerts: Alert[]; caughtUp: boolean }> {
+/** How many of its stopping blocks the monitor remembers, to walk back by hash after a reorganization. */
+const REMEMBERED_BLOCKS = 256;
+
+/**
+ * One monitoring step: if the checkpoint's block is gone (a reorganization deeper than the confirmations, or a
+ * chain that lost blocks), roll back to the newest remembered block still on the chain and void the alerts above
+ * it; else read the next confirmed range (sized like the settlement keeper's), then the expiry sweep.
+ */
+export async function monitorOnce(o: MonitorOptions): Promise<{ alerts: Alert[]; caughtUp: boolean; reorgAncestor?: bigint }> {
   const d = o.deployment;
   const head = await o.client.getBlockNumber({ cacheTime: 0 });
   const safeHead = head - BigInt(o.confirmations) + 1n;
   const cp = await readCheckpoint(o.ledger, MONITOR, d.chainId);
+  if (cp && (cp.number > head || (await header(o.client, cp.number)).hash !== cp.hash)) {
+    return { alerts: [], caughtUp: false, reorgAncestor: await rollBack(o) };
+  }
   const from = cp ? cp.number + 1n : BigInt(d.deployBlock);
   const alerts: Alert[] = [];
-  let to = from - 1n;
+  let last: BlockRef | undefined;
   if (from <= safeHead) {
-    to = safeHead < from + BigInt(o.maxRange) - 1n ? safeHead : from + BigInt(o.maxRange) - 1n;
-    const logs = (await o.client.getLogs({ address: [d.poolManager, d.gateHook, d.investorRegistry], fromBlock: from, toBlock: to })) as Log[];
-    const relevant = logs.filter((l) => topics.includes(l.topics[0] as Hex));
-    for (const e of parseEventLogs({ abi, logs: relevant })) alerts.push(...(await alertsFor(o, e)));
+    const range = await nextLogRange({ client: o.client, filter: { address: [d.poolManager, d.gateHook, d.investorRegistry], topics: [topics] }, maxRange: o.maxRange, state: (o.state ??= {}), log: o.log }, from, safeHead);
+    if (cp && range.parentHash !== cp.hash) return { alerts: [], caughtUp: false, reorgAncestor: await rollBack(o) };
+    last = range.last;
+    for (const e of parseEventLogs({ abi, logs: range.logs as unknown as Log[] })) alerts.push(...(await alertsFor(o, e)));
   }
   alerts.push(...(await expiringAccreditations(o)));
 
-  const hash = to >= 0n && to >= from ? (await o.client.getBlock({ blockNumber: to })).hash : undefined;
   const raised: Alert[] = [];
   await o.ledger.transaction(async (tx) => {
     for (const a of alerts) {
+      // An alert of a block a reorganization removed comes back if its event is mined again.
       const rows = await tx.query(
         `insert into alerts (chain_id, kind, severity, subject, message, data, block_number, tx_hash, dedupe_key)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9) on conflict (chain_id, kind, dedupe_key) do nothing returning id`,
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         on conflict (chain_id, kind, dedupe_key) do update set voided_at = null, block_number = excluded.block_number
+         where alerts.voided_at is not null returning id`,
         [d.chainId, a.kind, a.severity, a.subject, a.message, JSON.stringify(a.data), a.blockNumber?.toString() ?? null, a.txHash ?? null, a.dedupeKey],
       );
       if (rows.length > 0) raised.push(a);
@@ -67,7 +82,15 @@ export async function monitorOnce(o: MonitorOptions): Promise<{ alerts: Alert[];
         await tx.query('insert into monitored_investors (chain_id, investor) values ($1, $2) on conflict do nothing', [d.chainId, a.data.investor]);
       }
     }
-    if (hash) await saveCheckpoint(tx, MONITOR, d.chainId, to, hash);
+    if (last) {
+      await saveCheckpoint(tx, MONITOR, d.chainId, last.number, last.hash);
+      await tx.query('insert into keeper_blocks (keeper, chain_id, number, hash) values ($1, $2, $3, $4) on conflict (keeper, chain_id, number) do update set hash = excluded.hash', [MONITOR, d.chainId, last.number.toString(), last.hash]);
+      await tx.query(
+        `delete from keeper_blocks where keeper = $1 and chain_id = $2 and number < (
+           select min(number) from (select number from keeper_blocks where keeper = $1 and chain_id = $2 order by number desc limit $3) newest)`,
+        [MONITOR, d.chainId, REMEMBERED_BLOCKS],
+      );
+    }
   });
   for (const a of raised) {
     const line = { kind: a.kind, subject: a.subject, ...a.data };
@@ -75,7 +98,26 @@ export async function monitorOnce(o: MonitorOptions): Promise<{ alerts: Alert[];
     else if (a.severity === 'warning') o.log?.warn(line, a.message);
     else o.log?.info(line, a.message);
   }
-  return { alerts: raised, caughtUp: to >= safeHead };
+  return { alerts: raised, caughtUp: (last?.number ?? from - 1n) >= safeHead };
+}
+
+/** Walks back to the newest remembered block still on the chain; voids the alerts above it and resumes there. */
+async function rollBack(o: MonitorOptions): Promise<bigint> {
+  const d = o.deployment;
+  const stored = await o.ledger.query<{ number: string; hash: Hex }>(
+    'select number::text, hash from keeper_blocks where keeper = $1 and chain_id = $2 order by number desc limit $3',
+    [MONITOR, d.chainId, REMEMBERED_BLOCKS],
+  );
+  const ancestor = await commonAncestor(o.client, stored);
+  const to = ancestor?.number ?? BigInt(d.deployBlock) - 1n;
+  await o.ledger.transaction(async (tx) => {
+    await tx.query('update alerts set voided_at = now() where chain_id = $1 and block_number > $2 and voided_at is null', [d.chainId, to.toString()]);
+    await tx.query('delete from keeper_blocks where keeper = $1 and chain_id = $2 and number > $3', [MONITOR, d.chainId, to.toString()]);
+    if (ancestor) await saveCheckpoint(tx, MONITOR, d.chainId, ancestor.number, ancestor.hash);
+    else await tx.query('delete from checkpoints where keeper = $1 and chain_id = $2', [MONITOR, d.chainId]);
+  });
+  o.log?.warn({ ancestor: Number(to) }, 'reorg: the monitor rolled back to a block still on the chain and voided the alerts above it');
+  return to;
 }
 
 async function alertsFor(o: MonitorOptions, e: ReturnType<typeof parseEventLogs<typeof abi>>[number]): Promise<Alert[]> {

@@ -7,6 +7,8 @@ import type { Ledger } from '../ledger/db.ts';
 import { quoteBoard } from './board.ts';
 
 export const DEFAULT_LADDER = [1_000, 10_000, 100_000, 1_000_000];
+/** The most blocks scanned for liquidity changes in one step; further behind, pools are read again in full. */
+const MAX_SCAN = 2_000n;
 const modifyLiquidity = poolManagerAbi.find((i) => i.type === 'event' && i.name === 'ModifyLiquidity') as Extract<
   (typeof poolManagerAbi)[number],
   { type: 'event'; name: 'ModifyLiquidity' }
@@ -26,6 +28,8 @@ export interface QuoteState {
   snapshots: Map<Hex, PoolSnapshot>;
   lastBlock?: bigint;
   lastHash?: Hex;
+  /** Whether the newest stored board has been checked against the chain since the keeper started. */
+  checkedStored?: boolean;
   fullReads: number;
   crossChecks: number;
   mismatches: number;
@@ -44,12 +48,23 @@ export async function quoteOnce(o: QuoteOptions, state: QuoteState): Promise<{ c
   const block = await o.client.getBlock({ blockTag: 'latest' });
   const head = block.number!;
   if (state.lastBlock === head && state.lastHash === block.hash) return { caughtUp: true };
+  if (state.lastBlock === undefined && !state.checkedStored) {
+    // A (re)started keeper picks up from the newest board it stored, which may be of a block the chain has lost.
+    const [newest] = await o.ledger.query<{ block_number: string; block_hash: Hex }>(
+      'select block_number::text, block_hash from quotes where chain_id = $1 order by block_number desc limit 1',
+      [d.chainId],
+    );
+    state.checkedStored = true;
+    if (newest) Object.assign(state, { lastBlock: BigInt(newest.block_number), lastHash: newest.block_hash });
+  }
   if (state.lastBlock !== undefined) {
     const last = state.lastBlock <= head ? await o.client.getBlock({ blockNumber: state.lastBlock }).catch(() => undefined) : undefined;
     if (last?.hash !== state.lastHash) await forgetReorged(o, state);
   }
+  // Far behind (or just started): read every pool in full rather than scan a long range for liquidity changes.
+  if (state.lastBlock !== undefined && head - state.lastBlock > MAX_SCAN) state.snapshots.clear();
   const changed = new Set<string>();
-  if (state.lastBlock !== undefined) {
+  if (state.lastBlock !== undefined && state.snapshots.size > 0) {
     const logs = await o.client.getLogs({ address: d.poolManager, event: modifyLiquidity, fromBlock: state.lastBlock + 1n, toBlock: head });
     for (const l of logs) changed.add(String(l.args.id).toLowerCase());
   }

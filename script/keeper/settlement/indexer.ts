@@ -3,6 +3,7 @@ import type { Deployment } from '../../../sdk/manifest.ts';
 import type { Ledger } from '../ledger/db.ts';
 import { LOG_TABLES } from '../ledger/schema.ts';
 import { readCheckpoint, saveCheckpoint } from '../ledger/checkpoints.ts';
+import { commonAncestor, header, nextLogRange } from '../logs.ts';
 import { decodeSettlementLogs, SETTLEMENT_TOPICS, type BlockRef, type Decoded, type RpcLog } from './decode.ts';
 
 export const KEEPER = 'settlement';
@@ -17,12 +18,13 @@ export interface SettlementOptions {
   maxRange: number;
   /** Structured log lines (pino-compatible). */
   log?: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
-  /** Queue each new confirmation for webhook delivery, in the same transaction as the trade (an outbox). */
+  /**
+   * Queue every status change of a trade (recorded, final, voided, revived) for webhook delivery, in the same
+   * statement that makes it (a transactional outbox).
+   */
   outbox?: boolean;
   /**
-   * Kept between steps: the next getLogs range. It starts at `FIRST_RANGE` blocks and is sized from the log density
-   * just seen, so a response carries about `TARGET_LOGS` logs; it grows at most fourfold a step, and to no more than
-   * a quarter above a range the RPC just refused.
+   * Kept between steps: the next getLogs range (see nextLogRange in ../logs.ts).
    */
   state?: { range?: number };
 }
@@ -44,11 +46,6 @@ interface Checkpoint {
 
 async function checkpointOf(o: SettlementOptions): Promise<Checkpoint> {
   return (await readCheckpoint(o.ledger, KEEPER, o.deployment.chainId)) ?? { number: BigInt(o.deployment.deployBlock) - 1n, hash: undefined };
-}
-
-async function header(client: PublicClient, number: bigint): Promise<BlockRef> {
-  const block = await client.getBlock({ blockNumber: number });
-  return { number, hash: block.hash!, timestamp: block.timestamp };
 }
 
 /**
@@ -78,13 +75,17 @@ export async function syncOnce(o: SettlementOptions): Promise<SyncResult> {
   }
 
   const started = performance.now();
-  const state = o.state ?? {};
-  const range = state.range ?? Math.min(o.maxRange, FIRST_RANGE);
-  const fetched = await getLogsAdaptive(o, from, head < from + BigInt(range) - 1n ? head : from + BigInt(range) - 1n);
+  const fetched = await nextLogRange(
+    { client: o.client, filter: { address: [o.deployment.poolManager, o.deployment.gateHook, o.deployment.investorRegistry], topics: [SETTLEMENT_TOPICS] }, maxRange: o.maxRange, state: (o.state ??= {}), log: o.log },
+    from,
+    head,
+  );
   const { logs, to } = fetched;
-  const worked = Number(to - from + 1n);
-  const sized = Math.floor((worked * TARGET_LOGS) / Math.max(1, logs.length));
-  state.range = Math.max(1, Math.min(o.maxRange, fetched.refused ? Math.ceil(worked * 1.25) : Math.min(range * 4, sized)));
+  if (cp.hash !== undefined && fetched.parentHash !== cp.hash) {
+    // The range is on another branch than the checkpoint (the chain switched after the check above): roll back.
+    reorgAncestor = await rollBack(o, cp.number);
+    return { head, checkpoint: reorgAncestor, indexed, reorgAncestor, caughtUp: false };
+  }
   const gotLogs = performance.now();
   const blocks = await blocksOf(o, logs, fetched.last);
   const gotHeaders = performance.now();
@@ -94,20 +95,7 @@ export async function syncOnce(o: SettlementOptions): Promise<SyncResult> {
 
   const finalThrough = head - BigInt(o.confirmations) + 1n;
   await o.ledger.transaction(async (tx) => {
-    await writeDecoded(tx, chainId, decoded, finalThrough);
-    if (o.outbox) {
-      await insertMany(
-        tx,
-        'webhook_outbox',
-        { chain_id: 'integer', tx_hash: 'text', log_index: 'integer', payload: 'jsonb' },
-        decoded.trades.map((t) => [chainId, t.txHash, t.logIndex, JSON.stringify({
-          event: 'trade', chainId, ...t,
-          securityAmount: t.securityAmount.toString(), stableAmount: t.stableAmount.toString(), feeAmount: t.feeAmount.toString(),
-          block: { number: t.block.number.toString(), hash: t.block.hash, timestamp: t.block.timestamp.toString() },
-        })]),
-        'on conflict do nothing',
-      );
-    }
+    await writeDecoded(tx, chainId, decoded, finalThrough, o.outbox);
     await insertMany(
       tx,
       'blocks',
@@ -137,19 +125,27 @@ export async function syncOnce(o: SettlementOptions): Promise<SyncResult> {
  * INSERT of many rows in one statement: each column goes as one array parameter and `unnest` turns them back into
  * rows, so a statement costs the same few parameters however many rows it carries (and no bind-parameter limit).
  */
-async function insertMany(tx: Pick<Ledger, 'query'>, table: string, columns: Record<string, string>, rows: unknown[][], onConflict: string) {
+async function insertMany(tx: Pick<Ledger, 'query'>, table: string, columns: Record<string, string>, rows: unknown[][], onConflict: string, outbox = false) {
   if (rows.length === 0) return;
   const names = Object.keys(columns);
   const arrays = names.map((_, c) => rows.map((row) => row[c]));
   const casts = Object.values(columns).map((type, c) => `$${c + 1}::${type}[]`);
-  await tx.query(`insert into ${table} (${names.join(', ')}) select * from unnest(${casts.join(', ')}) ${onConflict}`, arrays);
+  const insert = `insert into ${table} (${names.join(', ')}) select * from unnest(${casts.join(', ')}) ${onConflict}`;
+  await tx.query(outbox ? queueChanges(insert) : insert, arrays);
 }
+
+/**
+ * Wraps a statement that changes trades (and returns nothing) so that each row it inserts or changes is queued for
+ * the webhook in the same statement: `returning` hands the changed rows to an insert into the outbox.
+ */
+const queueChanges = (statement: string) => `with changed as (${statement} returning chain_id, tx_hash, log_index, change_seq, status)
+  insert into webhook_deliveries (chain_id, tx_hash, log_index, change_seq, status) select chain_id, tx_hash, log_index, change_seq, status from changed`;
 
 /**
  * Upserts: a row re-included after a reorg (same tx and log index) comes back to life with its new block. Rows at or
  * below `finalThrough` are written final: they already have their confirmations.
  */
-export async function writeDecoded(tx: Pick<Ledger, 'query'>, chainId: number, d: Decoded, finalThrough: bigint) {
+export async function writeDecoded(tx: Pick<Ledger, 'query'>, chainId: number, d: Decoded, finalThrough: bigint, outbox = false) {
   const placeColumns = { chain_id: 'integer', tx_hash: 'text', log_index: 'integer', block_number: 'bigint', block_hash: 'text', block_time: 'bigint' };
   const place = (r: { txHash: Hex; logIndex: number; block: BlockRef }) => [
     chainId, r.txHash, r.logIndex, r.block.number.toString(), r.block.hash, r.block.timestamp.toString(),
@@ -169,6 +165,7 @@ export async function writeDecoded(tx: Pick<Ledger, 'query'>, chainId: number, d
     d.trades.map((t) => [...place(t), t.poolId, t.poolName, t.security, t.investor, t.router, t.side, t.securityAmount.toString(),
       t.stableAmount.toString(), t.price, t.feePips, t.feeAmount.toString(), status(t)]),
     revive('trades'),
+    outbox,
   );
   await insertMany(
     tx,
@@ -199,19 +196,13 @@ async function rollBack(o: SettlementOptions, from: bigint): Promise<bigint> {
     'select number, hash from blocks where chain_id = $1 and number <= $2 order by number desc',
     [chainId, from.toString()],
   );
-  let ancestor = BigInt(o.deployment.deployBlock) - 1n;
-  let ancestorHash: Hex | undefined;
-  for (const b of stored) {
-    const onChain = await header(o.client, BigInt(b.number)).catch(() => undefined);
-    if (onChain?.hash === b.hash) {
-      ancestor = BigInt(b.number);
-      ancestorHash = b.hash;
-      break;
-    }
-  }
+  const found = await commonAncestor(o.client, stored);
+  const ancestor = found?.number ?? BigInt(o.deployment.deployBlock) - 1n;
+  const ancestorHash = found?.hash;
   await o.ledger.transaction(async (tx) => {
     for (const table of LOG_TABLES) {
-      await tx.query(`update ${table} set status = 'voided', change_seq = nextval('ledger_changes') where chain_id = $1 and block_number > $2 and status <> 'voided'`, [chainId, ancestor.toString()]);
+      const voiding = `update ${table} set status = 'voided', change_seq = nextval('ledger_changes') where chain_id = $1 and block_number > $2 and status <> 'voided'`;
+      await tx.query(o.outbox && table === 'trades' ? queueChanges(voiding) : voiding, [chainId, ancestor.toString()]);
     }
     await tx.query('delete from blocks where chain_id = $1 and number > $2', [chainId, ancestor.toString()]);
     if (ancestorHash) {
@@ -227,55 +218,8 @@ async function rollBack(o: SettlementOptions, from: bigint): Promise<bigint> {
 /** pending -> final once `confirmations` blocks (the row's own included) are on the chain. */
 async function finalize(o: SettlementOptions, finalThrough: bigint) {
   for (const table of LOG_TABLES) {
-    await o.ledger.query(`update ${table} set status = 'final', change_seq = nextval('ledger_changes') where chain_id = $1 and status = 'pending' and block_number <= $2`, [
-      o.deployment.chainId,
-      finalThrough.toString(),
-    ]);
-  }
-}
-
-/**
- * The most logs one eth_getLogs should return: about 7.5 MB of swap logs, under the 10 MB response limit of viem's
- * HTTP transport and the usual provider caps.
- */
-export const TARGET_LOGS = 10_000;
-/** The first range asked for: small, so a dense history costs one short probe instead of a refused giant. */
-const FIRST_RANGE = 100;
-
-/** A range refusal: too many blocks or results, or a body over the transport's limit. Retrying it can't help. */
-const isRangeRefusal = (err: unknown) =>
-  (err as Error).name === 'ResponseBodyTooLargeError' || /range|limit|too many|exceed|size/i.test(String((err as Error).message));
-
-/**
- * eth_getLogs over [from, to], halving the range while the RPC refuses it as too large. The first try has no
- * transport retries, so a refusal is acted on at once; any other failure is retried as usual. `last` is the header
- * of `to`, read before and after the logs: if it changed, the chain reorganized while they were fetched and the step
- * is retried rather than trusting logs that may be from the old branch.
- */
-async function getLogsAdaptive(o: SettlementOptions, from: bigint, to: bigint): Promise<{ logs: RpcLog[]; to: bigint; last: BlockRef; refused: boolean }> {
-  const d = o.deployment;
-  let refused = false;
-  for (;;) {
-    const last = await header(o.client, to);
-    const getLogs = (retryCount?: number) =>
-      o.client.request(
-        { method: 'eth_getLogs', params: [{ address: [d.poolManager, d.gateHook, d.investorRegistry], topics: [SETTLEMENT_TOPICS], fromBlock: `0x${from.toString(16)}`, toBlock: `0x${to.toString(16)}` }] },
-        { retryCount },
-      ) as Promise<unknown> as Promise<RpcLog[]>;
-    let logs: RpcLog[];
-    try {
-      logs = await getLogs(0);
-    } catch (err) {
-      if (to > from && isRangeRefusal(err)) {
-        to = from + (to - from) / 2n;
-        refused = true;
-        o.log?.warn({ from: Number(from), to: Number(to) }, 'eth_getLogs refused the range; halving it');
-        continue;
-      }
-      logs = await getLogs();
-    }
-    if ((await header(o.client, to)).hash !== last.hash) throw new Error(`block ${to} changed while indexing; retry`);
-    return { logs, to, last, refused };
+    const finalizing = `update ${table} set status = 'final', change_seq = nextval('ledger_changes') where chain_id = $1 and status = 'pending' and block_number <= $2`;
+    await o.ledger.query(o.outbox && table === 'trades' ? queueChanges(finalizing) : finalizing, [o.deployment.chainId, finalThrough.toString()]);
   }
 }
 

@@ -1,0 +1,153 @@
+/**
+ * The durable chain as its clients see it: the history survives compaction and `kill -9`, every block comes back
+ * with its hash, time never runs backwards, a journal that disagrees with its chain is refused (naming the block),
+ * a torn last record is cut, and the calls that would make history unreplayable are refused.
+ */
+import { appendFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { createWalletClient, http, parseEther, type Hex } from 'viem';
+import { mnemonicToAccount } from 'viem/accounts';
+import { foundry } from 'viem/chains';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openFileJournal, type JournalEntry } from '../../script/chain/journal.ts';
+import { ANVIL_MNEMONIC, ANVIL_OPERATOR_KEY } from '../../script/venue/anvil.ts';
+import { deployVenue } from '../../script/venue/deploy.ts';
+import { historyAnswers, testChain, type TestChain } from './helpers.ts';
+
+let chain: TestChain;
+const deploymentsDir = `deployments/.tmp-durable-${process.pid}`;
+const alice = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 1 });
+const wallet = () => createWalletClient({ account: alice, chain: foundry, transport: http(chain.rpcUrl) });
+
+async function waitFor(what: string, check: () => Promise<boolean>, ms = 30_000) {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const health = () => fetch(`${chain.rpcUrl}/health`).then((r) => r.json() as Promise<{ snapshot: { seq: number; block: number } | null; archive: { head: number }; durable: { seq: number } }>);
+
+beforeAll(async () => {
+  // Small compaction batches, so this history spans several snapshots and archive runs.
+  chain = await testChain('durable', { ACCREDEX_SNAPSHOT_EVERY: '25' });
+  await deployVenue({ rpcUrl: chain.rpcUrl, privateKey: ANVIL_OPERATOR_KEY, deploymentsDir });
+  for (let i = 0; i < 30; i++) await chain.client.waitForTransactionReceipt({ hash: await wallet().sendTransaction({ to: alice.address, value: 1n }) });
+}, 180_000);
+
+afterAll(async () => {
+  await chain?.stop();
+  if (!process.env.KEEP) chain?.remove();
+  rmSync(deploymentsDir, { recursive: true, force: true });
+});
+
+describe('the durable chain', () => {
+  it('answers every history read the same before compaction, after it (from the archive) and after kill -9', async () => {
+    const head = Number(await chain.client.getBlockNumber());
+    const before = await historyAnswers(chain, head);
+    await waitFor('compaction to archive most of the history', async () => (await health()).archive.head >= head - 5);
+    expect(await historyAnswers(chain, head)).toEqual(before);
+    await chain.kill();
+    await chain.start();
+    const after = await historyAnswers(chain, head);
+    expect(after).toEqual(before);
+    expect((after['all logs'] as unknown[]).length).toBeGreaterThan(50);
+    expect(chain.log()).toMatch(/"replayed":\d+/);
+  }, 180_000);
+
+  it('never lets time run backwards: the clock offset survives a kill -9', async () => {
+    await chain.rpc('evm_increaseTime', [100 * 86_400]);
+    await chain.rpc('evm_mine');
+    const ahead = await chain.client.getBlock();
+    await chain.kill();
+    await chain.start();
+    await chain.rpc('evm_mine');
+    const next = await chain.client.getBlock();
+    expect(next.timestamp).toBeGreaterThanOrEqual(ahead.timestamp);
+    expect(next.timestamp - ahead.timestamp).toBeLessThan(120n); // the 100 days are kept, not lost or doubled
+    expect(await chain.rpcError('evm_setTime', [Number(ahead.timestamp) - 10])).toMatchObject({ code: -32003, message: expect.stringMatching(/only moves forward/) });
+  }, 120_000);
+
+  it('refuses what its journal could not replay, and rollbacks that would undo final blocks', async () => {
+    expect(await chain.rpcError('evm_setIntervalMining', [1])).toMatchObject({ message: expect.stringMatching(/interval mining/) });
+    expect(await chain.rpcError('anvil_reset', [])).toMatchObject({ message: expect.stringMatching(/npm run reset/) });
+    expect(await chain.rpcError('anvil_rollback', [5])).toMatchObject({ message: expect.stringMatching(/at most 1 can be rolled back/) });
+    const head = await chain.client.getBlockNumber();
+    await chain.rpc('evm_mine');
+    await chain.rpc('anvil_rollback', [1]);
+    expect(await chain.client.getBlockNumber()).toBe(head);
+    await chain.kill();
+    await chain.start();
+    expect(await chain.client.getBlockNumber()).toBe(head);
+  }, 120_000);
+
+  it('answers a transaction with a nonce gap at once, and mines it with the one that fills the gap, replayably', async () => {
+    const nonce = await chain.client.getTransactionCount({ address: alice.address });
+    const later = await wallet().signTransaction({ to: alice.address, value: 2n, nonce: nonce + 1, gas: 21_000n, maxFeePerGas: parseEther('0.00001'), maxPriorityFeePerGas: 1n });
+    const now = await wallet().signTransaction({ to: alice.address, value: 1n, nonce, gas: 21_000n, maxFeePerGas: parseEther('0.00001'), maxPriorityFeePerGas: 1n });
+    const t = performance.now();
+    const laterHash = await chain.rpc<Hex>('eth_sendRawTransaction', [later]);
+    expect(performance.now() - t).toBeLessThan(5_000); // not anvil's 30 s wait for a receipt
+    expect(await chain.client.getTransactionReceipt({ hash: laterHash }).catch(() => null)).toBeNull();
+    const nowHash = await chain.rpc<Hex>('eth_sendRawTransaction', [now]);
+    const receipts = await Promise.all([nowHash, laterHash].map((hash) => chain.client.waitForTransactionReceipt({ hash })));
+    await chain.kill();
+    await chain.start();
+    for (const r of receipts) expect((await chain.client.getTransactionReceipt({ hash: r.transactionHash })).blockHash).toBe(r.blockHash);
+  }, 120_000);
+
+  it('replays manual mining (automine off) and keeps the setting across a restart', async () => {
+    await chain.rpc('evm_setAutomine', [false]);
+    const hashes: Hex[] = [];
+    for (let i = 0; i < 3; i++) hashes.push(await wallet().sendTransaction({ to: alice.address, value: BigInt(i + 1) }));
+    await chain.rpc('evm_mine');
+    const receipts = await Promise.all(hashes.map((hash) => chain.client.getTransactionReceipt({ hash })));
+    expect(new Set(receipts.map((r) => r.blockHash)).size).toBe(1);
+    await chain.kill();
+    await chain.start();
+    expect(await chain.rpc('anvil_getAutomine')).toBe(false);
+    for (const r of receipts) expect((await chain.client.getTransactionReceipt({ hash: r.transactionHash })).blockHash).toBe(r.blockHash);
+    await chain.rpc('evm_setAutomine', [true]);
+  }, 120_000);
+
+  it('cuts a torn last journal record at start, with a log line, and keeps everything before it', async () => {
+    const head = await chain.client.getBlock();
+    await chain.stop();
+    const dir = join(chain.dataDir, 'chain', 'journal');
+    const last = readdirSync(dir).filter((f) => f.endsWith('.log')).sort().at(-1)!;
+    appendFileSync(join(dir, last), Buffer.from('AXJ1\xff\x00\x00\x00garbage'));
+    await chain.start();
+    expect(chain.log()).toMatch(/cut a torn last record/);
+    expect((await chain.client.getBlock()).hash).toBe(head.hash);
+  }, 120_000);
+
+  it('refuses to serve a chain that differs from its journal, naming the first block that differs', async () => {
+    await chain.rpc('evm_mine');
+    const tampered = await chain.client.getBlock();
+    await chain.stop();
+    // Rewrite the journal with the newest block's recorded hash changed (the replay will make the real one).
+    const dir = join(chain.dataDir, 'chain', 'journal');
+    const entries: JournalEntry[] = [];
+    for await (const e of openFileJournal(dir, { readOnly: true }).entries()) entries.push(e);
+    const forged = `0x${'ee'.repeat(32)}` as Hex;
+    const copy = openFileJournal(`${dir}.forged`);
+    for (const e of entries) {
+      if (e.kind === 'call' && e.blocks.some((b) => b.number === Number(tampered.number))) {
+        e.blocks = e.blocks.map((b) => (b.number === Number(tampered.number) ? { ...b, hash: forged } : b));
+        e.head = { ...e.head, hash: forged };
+      }
+      await copy.append(e);
+    }
+    await copy.close();
+    renameSync(dir, `${dir}.real`);
+    renameSync(`${dir}.forged`, dir);
+    await expect(chain.start()).rejects.toThrow(/exited \(65\)/);
+    expect(chain.log()).toContain(`the chain diverges from its journal at block ${tampered.number}`);
+    expect(chain.log()).toContain(forged);
+    rmSync(dir, { recursive: true });
+    renameSync(`${dir}.real`, dir);
+    await chain.start();
+    expect((await chain.client.getBlock()).hash).toBe(tampered.hash);
+  }, 120_000);
+});
