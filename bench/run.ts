@@ -3,6 +3,7 @@
  * bench/results.json. Speed and size targets live here, never in timed tests.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { runChainBenchmark } from './chain.ts';
 import { runGasBenchmark } from './gas.ts';
 import { runLedgerBenchmark, runLoadBenchmark } from './ledger.ts';
 import { runQuoteBenchmark } from './quote.ts';
@@ -19,6 +20,7 @@ const benchmarks: Record<string, () => Metric[] | Promise<Metric[]>> = {
   ledger: runLedgerBenchmark,
   load: runLoadBenchmark,
   web: runWebBenchmark,
+  chain: runChainBenchmark,
 };
 
 const requested = process.argv.slice(2);

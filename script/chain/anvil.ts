@@ -5,6 +5,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import { setPriority } from 'node:os';
+import { ANVIL_MNEMONIC, LOCAL_CHAIN_ID } from '../../sdk/local.ts';
 import { spawnBound } from '../lifecycle.ts';
 import type { ChainSpec } from './journal.ts';
 import { rpcClient, type Rpc } from './rpc.ts';
@@ -19,6 +20,16 @@ export function foundryBinary(tool: 'anvil' | 'forge' | 'cast'): string {
   return existsSync(platformBinary) ? platformBinary : `node_modules/.bin/${tool}`;
 }
 
+
+/** A new local chain: the well-known mnemonic, the EVM rules the contracts are compiled for, genesis at `at` (ms). */
+export const newChainSpec = (at = Date.now()): ChainSpec => ({
+  chainId: LOCAL_CHAIN_ID,
+  mnemonic: ANVIL_MNEMONIC,
+  gasLimit: 30_000_000,
+  hardfork: 'cancun',
+  stateHistory: 256,
+  genesisTimestamp: Math.floor(at / 1000),
+});
 
 export interface ChainAnvilOptions {
   port: number;
@@ -48,6 +59,9 @@ export function anvilArgs(o: Pick<ChainAnvilOptions, 'port' | 'spec' | 'snapshot
     '--chain-id', String(o.spec.chainId),
     '--mnemonic', o.spec.mnemonic,
     '--gas-limit', String(o.spec.gasLimit),
+    '--hardfork', o.spec.hardfork,
+    // A bounded window of historical states: without it, anvil 1.7 gets slower with every block it keeps.
+    '--prune-history', String(o.spec.stateHistory),
     // Started from a snapshot, anvil's clock must resume at the snapshot's newest block, or replayed blocks, which
     // carry their recorded (earlier) times, would be refused as going back in time.
     '--timestamp', String(o.snapshot?.timestamp ?? o.spec.genesisTimestamp),

@@ -11,10 +11,13 @@ export const chainConfigSchema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
   /** Blocks with this many confirmations (their own included) are final: no rollback may remove them. */
   ACCREDEX_CONFIRMATIONS: z.coerce.number().int().min(1).max(1000).default(2),
-  /** A snapshot is cut after about this many journal entries (a restart replays at most about that many). */
-  ACCREDEX_SNAPSHOT_EVERY: z.coerce.number().int().min(10).max(100_000).default(2000),
+  /**
+   * A snapshot is cut about every this many journal entries, by a compaction run that replays at most that many, so
+   * a restart replays about that many and a run interrupted by a crash loses little work.
+   */
+  ACCREDEX_SNAPSHOT_EVERY: z.coerce.number().int().min(10).max(100_000).default(500),
   /** anvil keeps the transactions of this many recent blocks in memory; the archive has the rest. */
-  ACCREDEX_TX_RETENTION: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
+  ACCREDEX_TX_RETENTION: z.coerce.number().int().min(100).max(1_000_000).default(5_000),
   ACCREDEX_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
 

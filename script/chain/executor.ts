@@ -155,16 +155,20 @@ export function createExecutor(o: ExecutorOptions): Executor {
     }
   }
 
-  /** Whether the transaction waits in the mempool (an earlier nonce is missing). */
-  async function waitsInPool(hash: Hex): Promise<boolean> {
-    const pool = await o.rpc.call<Record<string, Record<string, Record<string, { hash: Hex }>>>>('txpool_content');
-    return Object.values(pool).some((byFrom) => Object.values(byFrom).some((byNonce) => Object.values(byNonce).some((t) => t.hash === hash)));
+  /**
+   * Whether the transaction is queued: it waits in the mempool for an earlier nonce, and nothing but another call
+   * (which waits its turn behind this one) can change that. A pending one is about to be mined: wait for it.
+   */
+  async function queuedInPool(hash: Hex): Promise<boolean> {
+    const { queued } = await o.rpc.call<{ queued: Record<string, Record<string, { hash: Hex }>> }>('txpool_content');
+    return Object.values(queued).some((byNonce) => Object.values(byNonce).some((t) => t.hash === hash));
   }
 
   /**
    * Submits a transaction and waits until it is mined, or known to wait in the mempool (a nonce gap), which is
    * answered at once as anvil would. A raw transaction's hash is known up front, so it goes with the variant that
-   * answers with the receipt; a transaction anvil signs is submitted, then its receipt is read.
+   * answers with the receipt, and so does one anvil signs with a nonce of its choosing; one with a nonce of the
+   * client's is submitted, then its receipt is read.
    */
   async function send(method: string, params: unknown[]): Promise<{ outcome: Outcome; receipt?: RpcReceipt }> {
     const sync = method.endsWith('Sync');
@@ -177,13 +181,17 @@ export function createExecutor(o: ExecutorOptions): Executor {
       let timer: ReturnType<typeof setTimeout> | undefined;
       receipt = await Promise.race([mined, new Promise<undefined>((res) => (timer = setTimeout(() => res(undefined), MINE_WAIT_MS)))]).finally(() => clearTimeout(timer));
       if (!receipt) {
-        if (await waitsInPool(hash)) void mined.catch(() => {});
+        if (await queuedInPool(hash)) void mined.catch(() => {});
         else receipt = await mined;
       }
+    } else if ((params[0] as { nonce?: unknown } | undefined)?.nonce === undefined) {
+      // anvil picks the next nonce itself, so there is no gap to wait on: the receipt comes with the answer.
+      receipt = await o.rpc.call<RpcReceipt>('eth_sendTransactionSync', params.slice(0, 1));
+      hash = receipt.transactionHash;
     } else {
       hash = await o.rpc.call<Hex>('eth_sendTransaction', params.slice(0, 1));
       receipt = await receiptWithin(hash, MINE_WAIT_MS);
-      if (!receipt && !(await waitsInPool(hash))) receipt = await receiptWithin(hash, 60_000);
+      if (!receipt && !(await queuedInPool(hash))) receipt = await receiptWithin(hash, 60_000);
     }
     if (!receipt) {
       if (sync) return { outcome: { error: { code: -32603, message: `${method}: the transaction ${hash} waits in the mempool for an earlier nonce; no receipt yet` } } };

@@ -13,7 +13,7 @@ const fresh = () => {
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 const genesis: GenesisEntry = {
-  seq: 0, kind: 'genesis', at: 1_000, spec: { chainId: 31337, mnemonic: 'test', genesisTimestamp: 1, gasLimit: 30_000_000 },
+  seq: 0, kind: 'genesis', at: 1_000, spec: { chainId: 31337, mnemonic: 'test', genesisTimestamp: 1, gasLimit: 30_000_000, hardfork: 'cancun', stateHistory: 256 },
   genesis: { number: 0, hash: `0x${'00'.repeat(32)}`, timestamp: 1 },
 };
 const call = (seq: number): CallEntry => ({

@@ -24,6 +24,14 @@ export interface ChainSpec {
   genesisTimestamp: number;
   /** The block gas limit anvil was started with. */
   gasLimit: number;
+  /**
+   * The EVM rules (anvil --hardfork). Cancun, what the contracts are compiled for; also because anvil 1.7 rebuilds
+   * the EIP-2935 block-hash history contract's storage trie on every Prague block, which makes each block slower
+   * than the last (foundry-rs/foundry#15715).
+   */
+  hardfork: string;
+  /** How many recent blocks' states anvil keeps for historical eth_call (anvil --prune-history). */
+  stateHistory: number;
 }
 
 export interface BlockRef {

@@ -17,6 +17,8 @@ export interface Rpc {
   readonly url: string;
   /** One call; an RPC error is thrown as RpcError. */
   call<T = unknown>(method: string, params?: unknown[]): Promise<T>;
+  /** Several reads in one HTTP request (anvil may run them in any order, so never mutations). */
+  batch(calls: [string, unknown[]][]): Promise<unknown[]>;
   /** The raw HTTP exchange, for passing a client's request through unchanged. */
   forward(body: string | Buffer): Promise<{ status: number; body: Buffer }>;
 }
@@ -30,6 +32,18 @@ export function rpcClient(url: string, timeoutMs = 120_000): Rpc {
   return {
     url,
     forward: post,
+    async batch(calls) {
+      if (calls.length === 0) return [];
+      const first = id + 1;
+      const { body } = await post(JSON.stringify(calls.map(([method, params]) => ({ jsonrpc: '2.0', id: ++id, method, params }))));
+      const answers = JSON.parse(body.toString('utf8')) as RpcResponse[];
+      return calls.map(([method], i) => {
+        const r = answers.find((a) => a.id === first + i);
+        if (!r) throw new RpcError(method, -32603, 'no answer in the batch');
+        if (r.error) throw new RpcError(method, r.error.code, r.error.message, r.error.data);
+        return r.result;
+      });
+    },
     async call<T>(method: string, params: unknown[] = []) {
       const { body } = await post(JSON.stringify({ jsonrpc: '2.0', id: ++id, method, params }));
       const r = JSON.parse(body.toString('utf8')) as RpcResponse;

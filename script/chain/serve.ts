@@ -8,9 +8,8 @@
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
-import { ANVIL_MNEMONIC, LOCAL_CHAIN_ID } from '../../sdk/local.ts';
 import { watchParent } from '../lifecycle.ts';
-import { startChainAnvil, type ChainAnvil } from './anvil.ts';
+import { newChainSpec, startChainAnvil, type ChainAnvil } from './anvil.ts';
 import { openArchive } from './archive.ts';
 import { chainPaths, latestSnapshot, readCatalog } from './catalog.ts';
 import { compactOnce, startFromSnapshot } from './compactor.ts';
@@ -23,9 +22,6 @@ import { ChainDivergence, replay } from './replay.ts';
 import { num } from './rpc.ts';
 import { genesisState, type ChainState } from './state.ts';
 
-/** A new chain: anvil's defaults, the well-known mnemonic, genesis now. */
-const NEW_CHAIN = { chainId: LOCAL_CHAIN_ID, mnemonic: ANVIL_MNEMONIC, gasLimit: 30_000_000 };
-
 /** Reads the genesis entry, creating the chain (its genesis block, from a fresh anvil) if the journal is empty. */
 async function genesisOf(journal: Journal, dir: string, txRetention: number): Promise<{ genesis: GenesisEntry; created?: ChainAnvil }> {
   for await (const e of journal.entries(0)) {
@@ -33,7 +29,7 @@ async function genesisOf(journal: Journal, dir: string, txRetention: number): Pr
     return { genesis: e };
   }
   const at = Date.now();
-  const spec = { ...NEW_CHAIN, genesisTimestamp: Math.floor(at / 1000) };
+  const spec = newChainSpec(at);
   const anvil = await startChainAnvil({ port: await freePort(), spec, txRetention, logFile: chainPaths(dir).anvilLog });
   const g = await anvil.rpc.call<{ hash: `0x${string}`; timestamp: string }>('eth_getBlockByNumber', ['0x0', false]);
   const genesis: GenesisEntry = { seq: 0, kind: 'genesis', at, spec, genesis: { number: 0, hash: g.hash, timestamp: num(g.timestamp) } };
@@ -107,6 +103,7 @@ export async function serveChain(config: ChainConfig, log: Logger): Promise<void
     archive: { head: archive.head, segments: catalog.archive.length },
     compaction,
     settings: executor.state.settings,
+    process: { pid: process.pid, anvilPid: anvil.process.pid, restarts: Number(process.env.ACCREDEX_SUPERVISED_RESTARTS ?? 0), lastExit: process.env.ACCREDEX_SUPERVISED_LAST_EXIT ?? null },
   });
   let server: Server;
   try {
@@ -141,7 +138,9 @@ export async function serveChain(config: ChainConfig, log: Logger): Promise<void
     compactOnce({
       dir, journal, genesis, catalog, maxRewind,
       durable: () => ({ seq: executor.durableSeq, head: executor.durable.number }),
-      maxEntries: config.ACCREDEX_SNAPSHOT_EVERY * 2,
+      maxEntries: config.ACCREDEX_SNAPSHOT_EVERY,
+      // Far behind (the chain outran it, or a restart left a backlog), it competes for the CPU to catch up.
+      lowPriority: backlog < 4 * config.ACCREDEX_SNAPSHOT_EVERY,
       log,
     }).then(
       (done) => {
@@ -170,9 +169,11 @@ export async function serveChain(config: ChainConfig, log: Logger): Promise<void
     stopping = true;
     clearInterval(timer);
     clearInterval(entryWatch);
-    // Take no new calls; answer and commit every call already taken; then stop anvil.
+    // Take no new calls; answer and commit every call already taken; then stop anvil. After a failure nothing in
+    // flight can be answered any more: connections close at once.
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
+      if (code !== EXIT.stopped) server.closeAllConnections();
       server.closeIdleConnections();
       setTimeout(() => (server.closeAllConnections(), resolve()), 5_000).unref();
     });

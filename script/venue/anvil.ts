@@ -3,20 +3,19 @@
  * it stops). The venue itself runs the durable chain (script/chain/), never this.
  */
 import { createWriteStream } from 'node:fs';
-import { foundryBinary } from '../chain/anvil.ts';
+import { anvilArgs, foundryBinary, newChainSpec } from '../chain/anvil.ts';
 import { spawnBound } from '../lifecycle.ts';
 import { rpcClient } from '../chain/rpc.ts';
 
 export { ANVIL_MNEMONIC, LOCAL_CHAIN_ID } from '../../sdk/local.ts';
 export { foundryBinary } from '../chain/anvil.ts';
 export { freePort, portInUse } from '../chain/net.ts';
-import { ANVIL_MNEMONIC, LOCAL_CHAIN_ID } from '../../sdk/local.ts';
 
 /** anvil's account 0, the local operator: a well-known development key, never used on a real chain. */
 export const ANVIL_OPERATOR_KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
 
 export interface AnvilOptions {
-  host: string;
+  /** On loopback. */
   port: number;
   logFile: string;
 }
@@ -31,12 +30,13 @@ export async function startAnvil(opts: AnvilOptions): Promise<Anvil> {
   const log = createWriteStream(opts.logFile, { flags: 'a' });
   const child = spawnBound(
     foundryBinary('anvil'),
-    ['--host', opts.host, '--port', String(opts.port), '--chain-id', String(LOCAL_CHAIN_ID), '--mnemonic', ANVIL_MNEMONIC, '--quiet'],
+    // The durable chain's settings, so tests see what the venue runs.
+    anvilArgs({ port: opts.port, spec: newChainSpec() }),
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   child.stdout!.pipe(log);
   child.stderr!.pipe(log);
-  const rpcUrl = `http://${opts.host}:${opts.port}`;
+  const rpcUrl = `http://127.0.0.1:${opts.port}`;
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let done = false;
   void exited.then(() => (done = true));

@@ -14,6 +14,8 @@ export const venueConfigSchema = z.object({
     .string()
     .regex(/^deployments(\/[\w.-]+)*$/, 'must be deployments or a folder inside it')
     .default('deployments'),
+  /** npm start gives up on a child (and stops the venue) after this many crashes within 10 minutes. */
+  ACCREDEX_RESTART_LIMIT: z.coerce.number().int().min(1).max(1000).default(5),
   ACCREDEX_STATE_INTERVAL: z
     .undefined({ message: 'is gone: the chain now journals every transaction before acknowledging it (see README, "The durable chain"); unset it' })
     .optional(),

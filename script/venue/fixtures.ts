@@ -3,13 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPublicClient, createWalletClient, erc20Abi, http, maxUint128, maxUint160, maxUint256, type PublicClient } from 'viem';
-import { mnemonicToAccount } from 'viem/accounts';
+import { mnemonicToAccount, type LocalAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
 import { permit2Abi, positionManagerAbi } from '../../sdk/abis/generated.ts';
 import { poolKeyOf, type Deployment, type Pool } from '../../sdk/manifest.ts';
 import { encodeMintPosition } from '../../sdk/periphery.ts';
 import { readPoolSnapshot } from '../../sdk/v4/state.ts';
 import { ANVIL_MNEMONIC, ANVIL_OPERATOR_KEY, freePort, startAnvil, type Anvil } from './anvil.ts';
+import { startChain, stopChild } from './children.ts';
 import { deployVenue } from './deploy.ts';
 
 /** The seeded liquidity provider (anvil account 6). */
@@ -45,9 +46,12 @@ export async function addRandomPositions(client: PublicClient, rpcUrl: string, d
   }
 }
 
-/** Lets the LP trade through UniversalRouter: approve Permit2, then the router on Permit2, for both currencies. */
-export async function approveRouterForLp(client: PublicClient, rpcUrl: string, d: Deployment, pool: Pool) {
-  const lp = createWalletClient({ account: LP_ACCOUNT, chain: foundry, transport: http(rpcUrl) });
+/**
+ * Lets an account (the LP unless told otherwise) trade through UniversalRouter: approve Permit2, then the router on
+ * Permit2, for both currencies.
+ */
+export async function approveRouterForLp(client: PublicClient, rpcUrl: string, d: Deployment, pool: Pool, account: LocalAccount = LP_ACCOUNT) {
+  const lp = createWalletClient({ account, chain: foundry, transport: http(rpcUrl) });
   for (const token of [pool.currency0, pool.currency1]) {
     await client.waitForTransactionReceipt({ hash: await lp.writeContract({ address: token, abi: erc20Abi, functionName: 'approve', args: [d.permit2, maxUint256] }) });
     await client.waitForTransactionReceipt({
@@ -68,11 +72,14 @@ export interface LocalVenue {
   stop(): Promise<void>;
 }
 
-/** A fresh anvil on a free port with the venue deployed and seeded, in temporary directories (tests, benchmarks). */
-export async function startLocalVenue(name: string, opts: { batch?: boolean } = {}): Promise<LocalVenue> {
+/**
+ * A fresh chain on a free port with the venue deployed and seeded, in temporary directories (tests, benchmarks):
+ * a bare anvil, or with `durable` the journaled chain npm start runs (for tests of what its users see).
+ */
+export async function startLocalVenue(name: string, opts: { batch?: boolean; durable?: boolean } = {}): Promise<LocalVenue> {
   const dataDir = mkdtempSync(join(tmpdir(), `accredex-${name}-`));
   const deploymentsDir = `deployments/.tmp-${name}-${process.pid}`;
-  const anvil = await startAnvil({ host: '127.0.0.1', port: await freePort(), logFile: join(dataDir, 'anvil.log') });
+  const anvil = opts.durable ? await startDurable(dataDir) : await startAnvil({ port: await freePort(), logFile: join(dataDir, 'anvil.log') });
   const client = createPublicClient({ chain: foundry, transport: http(anvil.rpcUrl, { batch: opts.batch ?? false }), cacheTime: 0 });
   const deployment = await deployVenue({ rpcUrl: anvil.rpcUrl, privateKey: ANVIL_OPERATOR_KEY, deploymentsDir });
   return {
@@ -87,4 +94,10 @@ export async function startLocalVenue(name: string, opts: { batch?: boolean } = 
       rmSync(deploymentsDir, { recursive: true, force: true });
     },
   };
+}
+
+async function startDurable(dataDir: string): Promise<Anvil> {
+  const port = await freePort();
+  const chain = await startChain({ host: '127.0.0.1', port, dataDir, logFile: join(dataDir, 'chain.log'), env: { ACCREDEX_LOG_LEVEL: 'warn' } });
+  return { rpcUrl: `http://127.0.0.1:${port}`, stop: () => stopChild(chain) };
 }

@@ -77,7 +77,7 @@ async function main() {
     console.log('stopped');
     process.exit(code);
   };
-  const supervisor = createSupervisor({ log: (line) => console.log(`  ${line}`), onStop: (reason, code) => void stop(reason, code) });
+  const supervisor = createSupervisor({ log: (line) => console.log(`  ${line}`), onStop: (reason, code) => void stop(reason, code), maxCrashes: config.ACCREDEX_RESTART_LIMIT });
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop(`${signal}: stopping the venue`, 0));
   // SIGTERM to npm makes npm exit without passing it on: this process notices that its parent is gone and stops.
   watchParent(() => void stop('the process that started the venue (npm or the terminal) is gone: stopping the venue', 0));

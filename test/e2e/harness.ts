@@ -30,7 +30,8 @@ export interface E2E {
 export async function startE2E(name: string): Promise<E2E> {
   if (!existsSync('web/dist/index.html')) throw new Error('web/dist is missing: build the dashboard first (npm run build:web)');
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium package (apt-get install chromium)`);
-  const venue = await startLocalVenue(`e2e-${name}`, { batch: true });
+  // The chain the dashboard talks to is the one npm start serves: the durable front over anvil.
+  const venue = await startLocalVenue(`e2e-${name}`, { batch: true, durable: true });
   let keepers: ChildProcess | undefined;
   let web: PreviewServer | undefined;
   let browser: Browser | undefined;

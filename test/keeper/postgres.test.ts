@@ -49,7 +49,7 @@ describe.skipIf(!serverUrl)('ledger on PGlite and on PostgreSQL', () => {
 
     dataDir = mkdtempSync(join(tmpdir(), 'accredex-pg-'));
     deploymentsDir = `deployments/.tmp-pg-${process.pid}`;
-    anvil = await startAnvil({ host: '127.0.0.1', port: await freePort(), logFile: join(dataDir, 'anvil.log') });
+    anvil = await startAnvil({ port: await freePort(), logFile: join(dataDir, 'anvil.log') });
     client = createPublicClient({ chain: foundry, transport: http(anvil.rpcUrl), cacheTime: 0 });
     deployment = await deployVenue({ rpcUrl: anvil.rpcUrl, privateKey: ANVIL_OPERATOR_KEY, deploymentsDir });
     const pool = deployment.pools[1];

@@ -184,3 +184,6 @@ export const MIGRATIONS: string[] = [
 
 /** The tables whose rows come from chain logs and carry a block and a status. */
 export const LOG_TABLES = ['trades', 'liquidity_events', 'registry_events'] as const;
+
+/** Every table the migrations create (reset drops exactly these from a PostgreSQL database). */
+export const LEDGER_TABLES = new Set(MIGRATIONS.flatMap((m) => [...m.matchAll(/create table (\w+)/g)].map((x) => x[1])));

@@ -129,7 +129,9 @@ async function alertsFor(o: MonitorOptions, e: ReturnType<typeof parseEventLogs<
     if (hooks === d.gateHook.toLowerCase()) return [];
     const listed: Address[] = [];
     for (const currency of [args.currency0, args.currency1] as Address[]) {
-      const [isListed] = await o.client.readContract({ address: d.investorRegistry, abi: investorRegistryAbi, functionName: 'security', args: [currency], blockNumber: e.blockNumber! });
+      // Listed when the pool was made; a block older than the chain's state window is answered with today's listing.
+      const read = (blockNumber?: bigint) => o.client.readContract({ address: d.investorRegistry, abi: investorRegistryAbi, functionName: 'security', args: [currency], blockNumber });
+      const [isListed] = await read(e.blockNumber!).catch(() => read());
       if (isListed) listed.push(currency);
     }
     if (listed.length === 0) return [];
