@@ -13,7 +13,6 @@ import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, 
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32, deflateRawSync, inflateRawSync } from 'node:zlib';
-import pg from 'pg';
 import type { Address, Hex } from 'viem';
 
 /** What a chain is started from: replaying its journal onto an anvil started with these settings gives it back. */
@@ -326,6 +325,7 @@ create table if not exists chain_journal (
  * is all or nothing, so there is no torn record to cut. `head_block` and `method` are columns for operators' queries.
  */
 export async function openPgJournal(url: string, o: { readOnly?: boolean } = {}): Promise<Journal> {
+  const { default: pg } = await import('pg'); // only with DATABASE_URL
   const pool = new pg.Pool({ connectionString: url, max: 2 });
   if (!o.readOnly) await pool.query(PG_SCHEMA);
   const [row] = (await pool.query<{ payload: Buffer }>('select payload from chain_journal order by seq desc limit 1').catch((err) => {

@@ -14,11 +14,9 @@ import pino from 'pino';
 import { chainPaths, latestSnapshot, readCatalog } from './catalog.ts';
 import { startFromSnapshot } from './compactor.ts';
 import { chainDir, EXIT, loadChainConfig } from './config.ts';
-import { csvHeader, exportRows, formatRow } from './export.ts';
 import { openJournal, type GenesisEntry, type Journal } from './journal.ts';
 import { freePort } from './net.ts';
 import { ChainDivergence, replay } from './replay.ts';
-import { serveChain } from './serve.ts';
 
 const USAGE = `usage: npm run chain -- <serve|export|verify|status>
 
@@ -66,12 +64,14 @@ async function main() {
   const dir = chainDir(config);
   if (command === 'serve') {
     flags(rest, []);
-    return serveChain(config, log);
+    return (await import('./serve.ts')).serveChain(config, log);
   }
   if (!['export', 'verify', 'status'].includes(command)) throw new Error(`unknown command "${command}"\n\n${USAGE}`);
   const journal = await openJournal(dir, config.DATABASE_URL, { readOnly: true });
   try {
     if (command === 'export') {
+      // Loaded only here: decoding methods takes viem and every ABI, which the chain process itself never needs.
+      const { csvHeader, exportRows, formatRow } = await import('./export.ts');
       const f = flags(rest, ['from', 'format', 'out']);
       const format = (f.format ?? 'jsonl') as 'jsonl' | 'csv';
       if (format !== 'jsonl' && format !== 'csv') throw new Error(`--format must be jsonl or csv (got "${f.format}")`);

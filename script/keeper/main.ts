@@ -94,7 +94,8 @@ async function main() {
       cacheTime: 0,
     });
   const client = newClient();
-  const chainId = await client.getChainId();
+  // Under npm start the keepers may start alongside the chain: wait for it (a minute at most), saying so once.
+  const chainId = await waitForChain(client, log);
   const deployment = loadDeployment(chainId, config.ACCREDEX_DEPLOYMENTS_DIR);
   log.info({ chainId, ledger: ledgerDir, rpc: config.ACCREDEX_RPC_URL }, 'started');
 
@@ -148,6 +149,19 @@ async function main() {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   watchParent(() => void shutdown('parent gone'));
+}
+
+async function waitForChain(client: { getChainId(): Promise<number> }, log: { info(obj: object, msg: string): void }): Promise<number> {
+  const deadline = Date.now() + 60_000;
+  for (let said = false; ; said = true) {
+    try {
+      return await client.getChainId();
+    } catch (err) {
+      if (Date.now() > deadline) throw new Error(`the chain at ${process.env.ACCREDEX_RPC_URL ?? 'ACCREDEX_RPC_URL'} does not answer: ${(err as Error).message}`);
+      if (!said) log.info({}, 'waiting for the chain to answer');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
 }
 
 /** The chain a ledger records: ACCREDEX_CHAIN_ID, or the one chain its checkpoints name. */

@@ -11,27 +11,27 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PreviewServer } from 'vite';
-import { createPublicClient, http } from 'viem';
-import { loadDeployment } from '../../sdk/load.ts';
-import { type Deployment } from '../../sdk/manifest.ts';
+import type { Deployment } from '../../sdk/manifest.ts';
 import { ANVIL_OPERATOR_KEY, LOCAL_CHAIN_ID, portInUse } from './anvil.ts';
 import { startChain, startKeepers, startWeb } from './children.ts';
 import { legacyStateProblem, loadVenueConfig } from './config.ts';
-import { deployVenue } from './deploy.ts';
 import { pidFile, runningVenue } from './pid.ts';
 import { createSupervisor } from './supervise.ts';
 import { watchParent } from '../lifecycle.ts';
+import { rpcClient } from '../chain/rpc.ts';
 
 const step = (message: string) => console.log(`  ${message}`);
 
 async function deployed(rpcUrl: string, dir: string): Promise<Deployment | undefined> {
+  // The manifest's parser brings viem: loaded once the children are on their way, not before they start.
+  const { loadDeployment } = await import('../../sdk/load.ts');
   let deployment: Deployment;
   try {
     deployment = loadDeployment(LOCAL_CHAIN_ID, dir);
   } catch {
     return undefined;
   }
-  const code = await createPublicClient({ transport: http(rpcUrl) }).getCode({ address: deployment.investorRegistry });
+  const code = await rpcClient(rpcUrl).call<string>('eth_getCode', [deployment.investorRegistry, 'latest']);
   return code && code !== '0x' ? deployment : undefined;
 }
 
@@ -84,6 +84,16 @@ async function main() {
 
   try {
     const dataDir = config.ACCREDEX_DATA_DIR;
+    const keepers = {
+      name: 'keepers',
+      logFile: join(dataDir, 'keepers.log'),
+      graceMs: 10_000,
+      start: (env: Record<string, string>) => startKeepers({ rpcUrl, dataDir, deploymentsDir: config.ACCREDEX_DEPLOYMENTS_DIR, host, apiPort: config.ACCREDEX_API_PORT, logFile: join(dataDir, 'keepers.log'), env }),
+    };
+    // The dashboard needs nothing else to start; on a restart (a manifest and a chain) the keepers start alongside the
+    // chain too, waiting for it to answer. On a new chain they wait for the deploy, which writes the manifest.
+    const webStarted = startWeb({ host, port: config.ACCREDEX_WEB_PORT, rpcUrl, apiUrl, chainId: LOCAL_CHAIN_ID, deploymentsDir: config.ACCREDEX_DEPLOYMENTS_DIR });
+    let keepersStarted = !fresh && existsSync(join(config.ACCREDEX_DEPLOYMENTS_DIR, `${LOCAL_CHAIN_ID}.json`)) ? supervisor.add(keepers) : undefined;
     await supervisor.add({
       name: 'chain',
       logFile: join(dataDir, 'chain.log'),
@@ -96,21 +106,15 @@ async function main() {
       step('contracts: found on chain, nothing to deploy');
     } else {
       step('contracts: deploying Uniswap v4 and Accredex, seeding the demo market...');
+      // Loaded only for a deploy: it brings viem, which a restart does not need.
+      const { deployVenue } = await import('./deploy.ts');
       deployment = await deployVenue({ rpcUrl, privateKey: ANVIL_OPERATOR_KEY, deploymentsDir: config.ACCREDEX_DEPLOYMENTS_DIR });
       step(`contracts: deployed; manifest at ${config.ACCREDEX_DEPLOYMENTS_DIR}/${LOCAL_CHAIN_ID}.json`);
     }
-    // The keepers and the dashboard don't depend on each other: both start at once.
-    const [keepersStarted, webStarted] = await Promise.allSettled([
-      supervisor.add({
-        name: 'keepers',
-        logFile: join(dataDir, 'keepers.log'),
-        graceMs: 10_000,
-        start: (env) => startKeepers({ rpcUrl, dataDir, deploymentsDir: config.ACCREDEX_DEPLOYMENTS_DIR, host, apiPort: config.ACCREDEX_API_PORT, logFile: join(dataDir, 'keepers.log'), env }),
-      }),
-      startWeb({ host, port: config.ACCREDEX_WEB_PORT, rpcUrl, apiUrl, chainId: LOCAL_CHAIN_ID, deploymentsDir: config.ACCREDEX_DEPLOYMENTS_DIR }),
-    ]);
-    if (webStarted.status === 'fulfilled') web = webStarted.value;
-    for (const s of [keepersStarted, webStarted]) if (s.status === 'rejected') throw s.reason;
+    keepersStarted ??= supervisor.add(keepers);
+    const results = await Promise.allSettled([keepersStarted, webStarted]);
+    if (results[1].status === 'fulfilled') web = results[1].value;
+    for (const r of results) if (r.status === 'rejected') throw r.reason;
     step(`keepers: settlement, quotes and monitor; API at ${apiUrl} (log: ${join(dataDir, 'keepers.log')})`);
     step(`dashboard: http://${host}:${config.ACCREDEX_WEB_PORT} (on the local chain, "Connect wallet" offers the demo accounts)`);
     printSummary(deployment, rpcUrl);

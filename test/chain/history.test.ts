@@ -56,6 +56,25 @@ describe('a venue with 10,000 transactions', () => {
     }, 300_000);
   }
 
+  it('restarts the keepers after a kill -9, shows it in their /health, and still stops on Ctrl-C', async () => {
+    type Health = { process: { pid: number; restarts: number; lastExit: string | null }; lagBlocks: number | null };
+    const health = () => fetch(`${venue.apiUrl}/health`).then((r) => r.json() as Promise<Health>, () => undefined);
+    const before = (await health())!;
+    expect(before.process.restarts).toBe(0);
+    process.kill(before.process.pid, 'SIGKILL');
+    let after: Health | undefined;
+    for (const deadline = Date.now() + 60_000; !(after && after.process.pid !== before.process.pid); await new Promise((r) => setTimeout(r, 100))) {
+      if (Date.now() > deadline) throw new Error(`the keepers did not come back:\n${venue.output}`);
+      after = await health();
+    }
+    expect(after.process).toMatchObject({ restarts: 1, lastExit: 'signal SIGKILL' });
+    expect(venue.output).toMatch(/keepers exited \(signal SIGKILL\); restarting it in 1 s[\s\S]*keepers restarted \(restart 1\)/);
+    // A supervisor whose child died once still stops everything (signal() waits until every port is free).
+    await venue.signal('SIGINT');
+    expect(venue.output).toMatch(/SIGINT: stopping the venue[\s\S]*stopped/);
+    await venue.start();
+  }, 300_000);
+
   it('replays its whole journal onto a scratch anvil and gets every block hash back (chain verify)', async () => {
     const head = await client.getBlock();
     await venue.signal('SIGTERM');

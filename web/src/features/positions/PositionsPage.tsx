@@ -6,7 +6,7 @@
 import { Panel, Skeleton } from '../../app/ui.tsx';
 import { explainError } from '../../lib/revert.ts';
 import { useWalletStore } from '../../wallet/store.ts';
-import { usePoolTokens } from './hooks.ts';
+import { PositionsRefreshing, usePoolTokens } from './hooks.ts';
 import { OpenPosition } from './OpenPosition.tsx';
 import { PositionCard } from './PositionCard.tsx';
 import type { PoolState } from '../../app/pools.ts';
@@ -39,11 +39,13 @@ function PositionsList() {
       ) : positions.data.positions.length === 0 ? (
         <p className="muted" data-testid="no-positions">You have no positions in the venue's pools yet. Open one above.</p>
       ) : (
-        <div className="lp-cards" data-testid="positions-list">
-          {positions.data.positions.map((p) => (
-            <CardWithTokens key={p.tokenId.toString()} position={p} state={positions.data.pools.get(p.pool.poolId)!} />
-          ))}
-        </div>
+        <PositionsRefreshing.Provider value={positions.isFetching}>
+          <div className="lp-cards" data-testid="positions-list">
+            {positions.data.positions.map((p) => (
+              <CardWithTokens key={p.tokenId.toString()} position={p} state={positions.data.pools.get(p.pool.poolId)!} />
+            ))}
+          </div>
+        </PositionsRefreshing.Provider>
       )}
     </Panel>
   );

@@ -1,5 +1,5 @@
 /** What every liquidity form shares: the pool's tokens in the person's terms, why an add is refused, and sending. */
-import { useRef } from 'react';
+import { createContext, useContext, useRef } from 'react';
 import { encodeFunctionData, type Hex } from 'viem';
 import { positionManagerAbi } from '../../../../sdk/abis/generated.ts';
 import type { Pool } from '../../../../sdk/manifest.ts';
@@ -55,12 +55,21 @@ export function useAddBlocker(pool: Pool, state: PoolState | undefined): string 
 }
 
 /**
+ * True while the positions shown are being read again (a new block, or a transaction just confirmed). A form that
+ * bounds a removal by the position's amounts must not send from the previous read: its minimums would be computed
+ * from liquidity the position no longer has, and the removal would revert.
+ */
+export const PositionsRefreshing = createContext(false);
+
+/**
  * Sends PositionManager `modifyLiquidities(unlockData, deadline)` through the shared transaction flow; `busy` while
- * one is under way, `blocker` when nothing can be sent (no wallet, wrong chain).
+ * one is under way, `blocker` when nothing can be sent (no wallet, wrong chain, positions still being read again).
  */
 export function useModifyLiquidities() {
   const { deployment } = useVenue();
-  const { send, busy, blocker } = useSend();
+  const { send, busy, blocker: walletBlocker } = useSend();
+  const refreshing = useContext(PositionsRefreshing);
+  const blocker = walletBlocker ?? (refreshing ? 'Updating the position to the newest block…' : undefined);
   const now = useChainNow();
   const deadlineMinutes = useLiquiditySettings((s) => s.deadlineMinutes);
   const modify = async (title: string, unlockData: Hex) => {
