@@ -2,7 +2,7 @@
  * `npm run chain -- export`: every transaction the venue ever accepted, from the journal alone: block, time, sender,
  * target, the method (decoded where one of the venue's ABIs knows its selector) and status.
  */
-import { keccak256, parseTransaction, toFunctionSelector, type Abi, type AbiFunction, type Hex } from 'viem';
+import { keccak256, parseTransaction, toFunctionSelector, toFunctionSignature, type Abi, type AbiFunction, type Hex } from 'viem';
 import * as abis from '../../sdk/abis/generated.ts';
 import type { Journal } from './journal.ts';
 
@@ -16,6 +16,9 @@ export interface ExportRow {
   status: 'success' | 'reverted';
 }
 
+/** The deterministic CREATE2 deployer forge deploys through: its calldata is a salt and init code, not a call. */
+const CREATE2_DEPLOYER = '0x4e59b44847b379578588920ca78fbf26c0b4956c';
+
 /** Selector -> "name(types)" for every function of the venue's ABIs (its own contracts and Uniswap's). */
 function selectorNames(): Map<string, string> {
   const names = new Map<string, string>();
@@ -23,8 +26,7 @@ function selectorNames(): Map<string, string> {
     for (const item of abi) {
       if (item.type !== 'function') continue;
       const f = item as AbiFunction;
-      const signature = `${f.name}(${f.inputs.map((i) => i.type).join(',')})`;
-      names.set(toFunctionSelector(signature), signature);
+      names.set(toFunctionSelector(f), toFunctionSignature(f));
     }
   }
   return names;
@@ -76,7 +78,7 @@ export async function* exportRows(journal: Journal, from = 0): AsyncGenerator<Ex
           hash: t.hash,
           from: t.from,
           to: t.contract ? `(created ${t.contract})` : t.to ?? '',
-          method: selector ? names.get(selector) ?? selector : data === undefined ? '' : '(transfer)',
+          method: t.to?.toLowerCase() === CREATE2_DEPLOYER ? '(CREATE2 deployment)' : selector ? names.get(selector) ?? selector : data === undefined ? '' : '(transfer)',
           status: t.status === 1 ? 'success' : 'reverted',
         };
       }));
