@@ -114,4 +114,25 @@ describe('file journal', () => {
     expect(statSync(file).size).toBe(readFileSync(file).length);
     expect((await readAll(dir)).length).toBe(4);
   });
+
+  it('reads from any entry across many segments, and refuses a damaged segment in the middle', async () => {
+    const dir = fresh();
+    const j = openFileJournal(dir, { segmentBytes: 4096 });
+    for (const e of [genesis, ...Array.from({ length: 600 }, (_, i) => call(i + 1))]) await j.append(e);
+    await j.close();
+    const files = readdirSync(dir).filter((f) => f.endsWith('.log')).sort();
+    expect(files.length).toBeGreaterThan(10);
+    const reader = openFileJournal(dir, { readOnly: true });
+    for (const from of [0, 1, 255, 256, 257, 300, 599, 600]) {
+      const seqs: number[] = [];
+      for await (const e of reader.entries(from)) seqs.push(e.seq);
+      expect(seqs).toEqual(Array.from({ length: 601 - from }, (_, i) => from + i));
+    }
+    expect(reader.last()?.seq).toBe(600);
+    const middle = join(dir, files[Math.floor(files.length / 2)]);
+    const buf = readFileSync(middle);
+    buf[buf.length - 5] ^= 0xff;
+    writeFileSync(middle, buf);
+    await expect((async () => { for await (const _ of openFileJournal(dir, { readOnly: true }).entries(0)); })()).rejects.toThrow(JournalCorruptError);
+  });
 });

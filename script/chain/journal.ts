@@ -9,7 +9,7 @@
  *    fdatasync, a torn last record (a crash mid-write) cut at open;
  *  - PostgreSQL, when DATABASE_URL is set: the history then lives wherever the operator's database is replicated.
  */
-import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32, deflateRawSync, inflateRawSync } from 'node:zlib';
@@ -108,51 +108,44 @@ export const decodeEntry = (payload: Uint8Array): JournalEntry => JSON.parse(inf
 // ---------------------------------------------------------------------------------------------------------------
 // File log
 
-/** Each record: MAGIC, payload length (u32 LE), CRC-32 of the payload (u32 LE), the payload (deflated JSON). */
-const MAGIC = Buffer.from('AXJ1');
-const HEADER = 12;
+/**
+ * Each record: MAGIC, payload length (u32 LE), CRC-32 of seq and payload (u32 LE), seq (u64 LE), the payload
+ * (deflated JSON). The seq in the header lets a reader skip to an entry without inflating the ones before it.
+ */
+const MAGIC = Buffer.from('AXJ2');
+const HEADER = 20;
 /** A segment is closed once it passes this size; the next record starts a new file named after its seq. */
 const SEGMENT_BYTES = 64 * 1024 * 1024;
+/** Readers remember where every this-many-th record starts, to seek instead of scanning. */
+const INDEX_EVERY = 256;
+const READ_CHUNK = 4 * 1024 * 1024;
 
 const segmentName = (firstSeq: number) => `${String(firstSeq).padStart(12, '0')}.log`;
 
-function frame(payload: Buffer): Buffer {
+function frame(seq: number, payload: Buffer): Buffer {
   const header = Buffer.alloc(HEADER);
   MAGIC.copy(header, 0);
   header.writeUInt32LE(payload.length, 4);
-  header.writeUInt32LE(crc32(payload), 8);
+  header.writeBigUInt64LE(BigInt(seq), 12);
+  header.writeUInt32LE(crc32(payload, crc32(header.subarray(12, 20))), 8);
   return Buffer.concat([header, payload]);
 }
 
-interface Scan {
-  entries: { entry: JournalEntry; offset: number }[];
-  /** Where the last complete record ends. */
-  end: number;
-  /** Set when the bytes after `end` are not a complete record. */
-  problem?: string;
+interface Record_ {
+  seq: number;
+  payload: Buffer;
+  next: number;
 }
 
-/** A complete, intact record at `offset`, or a reason it is not one. */
-function recordAt(buf: Buffer, offset: number): { payload: Buffer; next: number } | string {
+/** A complete, intact record at `offset` (its checksum checked unless `trust`), or why there is none. */
+function recordAt(buf: Buffer, offset: number, trust = false): Record_ | string {
   if (buf.length - offset < HEADER) return `a record header cut off after ${buf.length - offset} bytes`;
   if (!buf.subarray(offset, offset + 4).equals(MAGIC)) return 'bytes that do not start a record';
   const length = buf.readUInt32LE(offset + 4);
   if (offset + HEADER + length > buf.length) return `a record of ${length} bytes cut off after ${buf.length - offset - HEADER}`;
   const payload = buf.subarray(offset + HEADER, offset + HEADER + length);
-  if (crc32(payload) !== buf.readUInt32LE(offset + 8)) return 'a record whose checksum does not match';
-  return { payload, next: offset + HEADER + length };
-}
-
-function scan(buf: Buffer): Scan {
-  const entries: Scan['entries'] = [];
-  let offset = 0;
-  while (offset < buf.length) {
-    const record = recordAt(buf, offset);
-    if (typeof record === 'string') return { entries, end: offset, problem: record };
-    entries.push({ entry: decodeEntry(record.payload), offset });
-    offset = record.next;
-  }
-  return { entries, end: offset };
+  if (!trust && crc32(payload, crc32(buf.subarray(offset + 12, offset + 20))) !== buf.readUInt32LE(offset + 8)) return 'a record whose checksum does not match';
+  return { seq: Number(buf.readBigUInt64LE(offset + 12)), payload, next: offset + HEADER + length };
 }
 
 /** Whether any intact record starts after `offset`: then a bad record there is damage, not a torn last write. */
@@ -166,7 +159,18 @@ function intactRecordAfter(buf: Buffer, offset: number): boolean {
 export interface FileJournalOptions {
   /** Reading only (export, verify, while the venue may be writing): a torn tail is skipped, never cut. */
   readOnly?: boolean;
+  /** The size past which a segment is closed (default 64 MB; small in tests). */
+  segmentBytes?: number;
   log?: { warn(obj: object, msg?: string): void };
+}
+
+/** Where records start, every INDEX_EVERY-th, per segment: seq and byte offset, ascending. */
+type SparseIndex = Map<string, { seq: number; offset: number }[]>;
+
+function remember(index: SparseIndex, path: string, seq: number, offset: number) {
+  let marks = index.get(path);
+  if (!marks) index.set(path, (marks = []));
+  if (seq % INDEX_EVERY === 0 && (marks.length === 0 || marks.at(-1)!.seq < seq)) marks.push({ seq, offset });
 }
 
 /**
@@ -177,31 +181,45 @@ export interface FileJournalOptions {
 export function openFileJournal(dir: string, o: FileJournalOptions = {}): Journal {
   mkdirSync(dir, { recursive: true });
   const segments = () => readdirSync(dir).filter((f) => /^\d{12}\.log$/.test(f)).sort();
-  let files = segments();
+  const index: SparseIndex = new Map();
   let last: JournalEntry | undefined;
   let tail: { file: string; size: number } | undefined;
   // The newest segment with a record in it holds the last entry; an empty one (a crash right after a rotation) is
-  // ignored when reading and reused for writing.
+  // ignored when reading and reused for writing. Only its headers and checksums are read, and its last record.
+  const files = segments();
   for (let i = files.length - 1; i >= 0 && last === undefined; i--) {
     const path = join(dir, files[i]);
     const buf = readFileSync(path);
-    const s = scan(buf);
-    if (s.problem) {
-      if (i < files.length - 1 || intactRecordAfter(buf, s.end)) {
-        throw new JournalCorruptError(`the chain journal is damaged: ${path} has ${s.problem} at byte ${s.end}, and intact records follow; restore it from a replica or backup (npm run chain -- verify reports what replays)`);
+    let offset = 0;
+    let lastRecord: Record_ | undefined;
+    let problem: string | undefined;
+    while (offset < buf.length) {
+      const r = recordAt(buf, offset);
+      if (typeof r === 'string') {
+        problem = r;
+        break;
+      }
+      remember(index, path, r.seq, offset);
+      lastRecord = r;
+      offset = r.next;
+    }
+    if (problem) {
+      if (i < files.length - 1 || intactRecordAfter(buf, offset)) {
+        throw new JournalCorruptError(`the chain journal is damaged: ${path} has ${problem} at byte ${offset}, and intact records follow; restore it from a replica or backup (npm run chain -- verify reports what replays)`);
       }
       if (!o.readOnly) {
         const fd = openSync(path, 'r+');
-        ftruncateSync(fd, s.end);
+        ftruncateSync(fd, offset);
         fsyncSync(fd);
         closeSync(fd);
-        o.log?.warn({ file: path, offset: s.end, cutBytes: buf.length - s.end, lastSeq: s.entries.at(-1)?.entry.seq ?? null }, `chain journal: cut a torn last record (${s.problem}); every entry before it is intact`);
+        o.log?.warn({ file: path, offset, cutBytes: buf.length - offset, lastSeq: lastRecord?.seq ?? null }, `chain journal: cut a torn last record (${problem}); every entry before it is intact`);
       }
     }
-    last = s.entries.at(-1)?.entry;
-    if (i === files.length - 1) tail = { file: path, size: s.end };
+    last = lastRecord ? decodeEntry(lastRecord.payload) : undefined;
+    if (i === files.length - 1) tail = { file: path, size: offset };
   }
 
+  const segmentBytes = o.segmentBytes ?? SEGMENT_BYTES;
   let file: FileHandle | undefined;
   let size = tail?.size ?? 0;
   let writingPath = tail?.file;
@@ -211,9 +229,9 @@ export function openFileJournal(dir: string, o: FileJournalOptions = {}): Journa
 
   /** The segment the next record goes to: the current one until it passes SEGMENT_BYTES, then a new one. */
   const segmentFor = async (firstSeq: number): Promise<FileHandle> => {
-    if (file !== undefined && size < SEGMENT_BYTES) return file;
+    if (file !== undefined && size < segmentBytes) return file;
     await file?.close();
-    const created = writingPath === undefined || size >= SEGMENT_BYTES;
+    const created = writingPath === undefined || size >= segmentBytes;
     if (created) writingPath = join(dir, segmentName(firstSeq));
     file = await open(writingPath!, 'a');
     size = (await file.stat()).size;
@@ -235,6 +253,8 @@ export function openFileJournal(dir: string, o: FileJournalOptions = {}): Journa
       try {
         if (failed) throw failed;
         const handle = await segmentFor(batch[0].seq);
+        let at = size;
+        for (const p of batch) (remember(index, writingPath!, p.seq, at), (at += p.bytes.length));
         const bytes = Buffer.concat(batch.map((p) => p.bytes));
         for (let written = 0; written < bytes.length; ) written += (await handle.write(bytes, written)).bytesWritten;
         await handle.datasync();
@@ -250,6 +270,44 @@ export function openFileJournal(dir: string, o: FileJournalOptions = {}): Journa
     flushing = undefined;
   };
 
+  /**
+   * Every record of one segment from `fromSeq` on, read in chunks from the nearest remembered offset: the records
+   * before `fromSeq` are stepped over by their headers, never inflated.
+   */
+  async function* read(path: string, fromSeq: number, isLast: boolean) {
+    const marks = index.get(path) ?? [];
+    let start = { seq: -1, offset: 0 };
+    for (const m of marks) if (m.seq <= fromSeq) start = m;
+    const handle = await open(path, 'r');
+    try {
+      let buf = Buffer.alloc(0);
+      let base = start.offset; // file offset of buf[0]
+      let eof = false;
+      for (;;) {
+        let at = 0;
+        while (true) {
+          const r = recordAt(buf, at, false);
+          if (typeof r === 'string') break;
+          remember(index, path, r.seq, base + at);
+          at = r.next;
+          if (r.seq >= fromSeq) yield { seq: r.seq, payload: r.payload };
+        }
+        buf = buf.subarray(at);
+        base += at;
+        if (eof) break;
+        const chunk = Buffer.alloc(READ_CHUNK);
+        const { bytesRead } = await handle.read(chunk, 0, READ_CHUNK, base + buf.length);
+        if (bytesRead === 0) eof = true;
+        buf = Buffer.concat([buf, chunk.subarray(0, bytesRead)]);
+      }
+      if (buf.length > 0 && (!isLast || intactRecordAfter(buf, 0))) {
+        throw new JournalCorruptError(`the chain journal is damaged: ${path} has ${recordAt(buf, 0) as string} at byte ${base}`);
+      }
+    } finally {
+      await handle.close();
+    }
+  }
+
   return {
     location: dir,
     last: () => last,
@@ -258,26 +316,21 @@ export function openFileJournal(dir: string, o: FileJournalOptions = {}): Journa
       const expected = last === undefined ? 0 : last.seq + 1;
       if (entry.seq !== expected) return Promise.reject(new Error(`journal entry ${entry.seq} out of order: expected ${expected}`));
       last = entry;
-      const done = new Promise<void>((resolve, reject) => pending.push({ seq: entry.seq, bytes: frame(encodeEntry(entry)), resolve, reject }));
+      const done = new Promise<void>((resolve, reject) => pending.push({ seq: entry.seq, bytes: frame(entry.seq, encodeEntry(entry)), resolve, reject }));
       flushing ??= flush();
       return done;
     },
     async *entries(fromSeq = 0) {
-      files = segments();
-      let start = 0;
-      for (let i = 0; i < files.length; i++) if (Number(files[i].slice(0, 12)) <= fromSeq) start = i;
+      const all = segments();
+      let first = 0;
+      for (let i = 0; i < all.length; i++) if (Number(all[i].slice(0, 12)) <= fromSeq) first = i;
       let expected: number | undefined;
-      for (let i = start; i < files.length; i++) {
-        const path = join(dir, files[i]);
-        const buf = readSegment(path);
-        const s = scan(buf);
-        if (s.problem && (i < files.length - 1 || intactRecordAfter(buf, s.end))) {
-          throw new JournalCorruptError(`the chain journal is damaged: ${path} has ${s.problem} at byte ${s.end}`);
-        }
-        for (const { entry } of s.entries) {
-          if (expected !== undefined && entry.seq !== expected) throw new JournalCorruptError(`the chain journal skips from entry ${expected - 1} to ${entry.seq} in ${path}`);
-          expected = entry.seq + 1;
-          if (entry.seq >= fromSeq) yield entry;
+      for (let i = first; i < all.length; i++) {
+        const path = join(dir, all[i]);
+        for await (const r of read(path, fromSeq, i === all.length - 1)) {
+          if (expected !== undefined && r.seq !== expected) throw new JournalCorruptError(`the chain journal skips from entry ${expected - 1} to ${r.seq} in ${path}`);
+          expected = r.seq + 1;
+          yield decodeEntry(r.payload);
         }
       }
     },
@@ -287,25 +340,6 @@ export function openFileJournal(dir: string, o: FileJournalOptions = {}): Journa
       file = undefined;
     },
   };
-}
-
-/** Reads a whole segment (a writer may be appending: only what is there now is read). */
-function readSegment(path: string): Buffer {
-  if (!existsSync(path)) return Buffer.alloc(0);
-  const fd = openSync(path, 'r');
-  try {
-    const size = fstatSync(fd).size;
-    const buf = Buffer.alloc(size);
-    let read = 0;
-    while (read < size) {
-      const n = readSync(fd, buf, read, size - read, read);
-      if (n === 0) break;
-      read += n;
-    }
-    return buf.subarray(0, read);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------

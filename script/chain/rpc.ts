@@ -1,4 +1,9 @@
-/** A small JSON-RPC client for the chain's own processes (front, replay, compaction), talking to an anvil. */
+/**
+ * A small JSON-RPC client for the chain's own processes (front, replay, compaction), talking to an anvil on
+ * loopback. node:http with a keep-alive agent: about a third of the time per request that fetch takes, and every
+ * transaction costs the front one request to anvil and a replay two.
+ */
+import http from 'node:http';
 
 export class RpcError extends Error {
   constructor(readonly method: string, readonly code: number, message: string, readonly data?: unknown) {
@@ -24,11 +29,24 @@ export interface Rpc {
 }
 
 export function rpcClient(url: string, timeoutMs = 120_000): Rpc {
+  const { hostname, port } = new URL(url);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
   let id = 0;
-  const post = async (body: string | Buffer) => {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body as BodyInit, signal: AbortSignal.timeout(timeoutMs) });
-    return { status: res.status, body: Buffer.from(await res.arrayBuffer()) };
-  };
+  const post = (body: string | Buffer) =>
+    new Promise<{ status: number; body: Buffer }>((resolve, reject) => {
+      const req = http.request(
+        { host: hostname, port, method: 'POST', path: '/', agent, timeout: timeoutMs, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+          res.on('error', reject);
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error(`no answer from ${url} within ${timeoutMs} ms`)));
+      req.on('error', reject);
+      req.end(body);
+    });
   return {
     url,
     forward: post,
