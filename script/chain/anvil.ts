@@ -37,7 +37,6 @@ export interface ChainAnvilOptions {
   /** A trimmed anvil_dumpState to start from, and the time of its newest block. */
   snapshot?: { file: string; timestamp: number };
   /** Keep the transactions (and their traces) of this many recent blocks in memory; older ones are archived. */
-  txRetention?: number;
   /** Background work (compaction): yields the CPU to the served chain. */
   lowPriority?: boolean;
   logFile: string;
@@ -52,7 +51,7 @@ export interface ChainAnvil {
 }
 
 /** The anvil command line for a chain: the same settings give the same blocks. */
-export function anvilArgs(o: Pick<ChainAnvilOptions, 'port' | 'spec' | 'snapshot' | 'txRetention'>): string[] {
+export function anvilArgs(o: Pick<ChainAnvilOptions, 'port' | 'spec' | 'snapshot'>): string[] {
   return [
     '--host', '127.0.0.1',
     '--port', String(o.port),
@@ -66,7 +65,6 @@ export function anvilArgs(o: Pick<ChainAnvilOptions, 'port' | 'spec' | 'snapshot
     // carry their recorded (earlier) times, would be refused as going back in time.
     '--timestamp', String(o.snapshot?.timestamp ?? o.spec.genesisTimestamp),
     ...(o.snapshot ? ['--load-state', o.snapshot.file] : []),
-    ...(o.txRetention ? ['--transaction-block-keeper', String(o.txRetention)] : []),
     '--no-request-size-limit',
     '--quiet',
   ];

@@ -25,7 +25,7 @@ export async function startFromSnapshot(
   dir: string,
   genesis: GenesisEntry,
   snapshot: SnapshotInfo | undefined,
-  o: { port: number; txRetention?: number; lowPriority?: boolean; logFile: string },
+  o: { port: number; lowPriority?: boolean; logFile: string },
 ): Promise<{ anvil: ChainAnvil; state: ChainState }> {
   const paths = chainPaths(dir);
   let loadFile: string | undefined;
@@ -39,7 +39,6 @@ export async function startFromSnapshot(
       port: o.port,
       spec: genesis.spec,
       snapshot: snapshot && loadFile ? { file: loadFile, timestamp: snapshot.head.timestamp } : undefined,
-      txRetention: o.txRetention,
       lowPriority: o.lowPriority,
       logFile: o.logFile,
     });

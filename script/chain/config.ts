@@ -17,7 +17,6 @@ export const chainConfigSchema = z.object({
    */
   ACCREDEX_SNAPSHOT_EVERY: z.coerce.number().int().min(10).max(100_000).default(500),
   /** anvil keeps the transactions of this many recent blocks in memory; the archive has the rest. */
-  ACCREDEX_TX_RETENTION: z.coerce.number().int().min(100).max(1_000_000).default(5_000),
   ACCREDEX_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
 

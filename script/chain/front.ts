@@ -23,8 +23,6 @@ export interface FrontOptions {
   anvil: Rpc;
   archive: Archive;
   chainId: () => number;
-  /** anvil keeps the transactions of this many recent blocks; older ones must come from the archive. */
-  txRetention: number;
   /** What GET /health answers. */
   health: () => Record<string, unknown>;
 }
@@ -90,9 +88,6 @@ export function startFront(o: FrontOptions): Promise<Server> {
     if (from <= o.archive.head) out.push(...o.archive.logs({ ...filter, fromBlock: from, toBlock: Math.min(to, o.archive.head) }));
     const anvilFrom = Math.max(from, o.archive.head + 1);
     if (anvilFrom <= to) {
-      if (anvilFrom <= o.executor.state.head.number - o.txRetention) {
-        throw new RpcError('eth_getLogs', UNAVAILABLE, `blocks from ${anvilFrom} are being archived; retry in a few seconds`);
-      }
       out.push(...((await forward('eth_getLogs', [{ ...filter, fromBlock: hex(anvilFrom), toBlock: hex(to) }])) as RpcLog[]));
     }
     return out;

@@ -23,14 +23,14 @@ import { num } from './rpc.ts';
 import { genesisState, type ChainState } from './state.ts';
 
 /** Reads the genesis entry, creating the chain (its genesis block, from a fresh anvil) if the journal is empty. */
-async function genesisOf(journal: Journal, dir: string, txRetention: number): Promise<{ genesis: GenesisEntry; created?: ChainAnvil }> {
+async function genesisOf(journal: Journal, dir: string): Promise<{ genesis: GenesisEntry; created?: ChainAnvil }> {
   for await (const e of journal.entries(0)) {
     if (e.kind !== 'genesis') throw new JournalCorruptError(`the chain journal at ${journal.location} does not start with its genesis entry`);
     return { genesis: e };
   }
   const at = Date.now();
   const spec = newChainSpec(at);
-  const anvil = await startChainAnvil({ port: await freePort(), spec, txRetention, logFile: chainPaths(dir).anvilLog });
+  const anvil = await startChainAnvil({ port: await freePort(), spec, logFile: chainPaths(dir).anvilLog });
   const g = await anvil.rpc.call<{ hash: `0x${string}`; timestamp: string }>('eth_getBlockByNumber', ['0x0', false]);
   const genesis: GenesisEntry = { seq: 0, kind: 'genesis', at, spec, genesis: { number: 0, hash: g.hash, timestamp: num(g.timestamp) } };
   await journal.append(genesis);
@@ -50,7 +50,7 @@ export async function serveChain(config: ChainConfig, log: Logger): Promise<void
     log.fatal({ err: (err as Error).message }, 'chain: the journal cannot be opened');
     process.exit(err instanceof JournalCorruptError ? EXIT.diverged : EXIT.restart);
   }
-  const { genesis, created } = await genesisOf(journal, dir, config.ACCREDEX_TX_RETENTION);
+  const { genesis, created } = await genesisOf(journal, dir);
   let catalog = readCatalog(dir);
   const snapshot = latestSnapshot(catalog);
 
@@ -61,7 +61,7 @@ export async function serveChain(config: ChainConfig, log: Logger): Promise<void
     anvil = created;
     state = genesisState(genesis);
   } else {
-    ({ anvil, state } = await startFromSnapshot(dir, genesis, snapshot, { port: await freePort(), txRetention: config.ACCREDEX_TX_RETENTION, logFile: paths.anvilLog }));
+    ({ anvil, state } = await startFromSnapshot(dir, genesis, snapshot, { port: await freePort(), logFile: paths.anvilLog }));
   }
   const replayFrom = state.seq;
   try {
@@ -114,7 +114,6 @@ export async function serveChain(config: ChainConfig, log: Logger): Promise<void
       anvil: anvil.rpc,
       archive,
       chainId: () => executor.state.settings.chainId ?? genesis.spec.chainId,
-      txRetention: config.ACCREDEX_TX_RETENTION,
       health,
     });
   } catch (err) {
@@ -132,8 +131,7 @@ export async function serveChain(config: ChainConfig, log: Logger): Promise<void
     const base = latestSnapshot(catalog)?.seq ?? 0;
     const backlog = executor.durableSeq - base;
     const quiet = Date.now() - lastEntryAt > 2_000;
-    const archiveLag = executor.durable.number - archive.head;
-    if (!(backlog >= config.ACCREDEX_SNAPSHOT_EVERY || (backlog > 0 && quiet) || archiveLag > config.ACCREDEX_TX_RETENTION / 2)) return;
+    if (!(backlog >= config.ACCREDEX_SNAPSHOT_EVERY || (backlog > 0 && quiet))) return;
     compaction.running = true;
     compactOnce({
       dir, journal, genesis, catalog, maxRewind,

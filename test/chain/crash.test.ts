@@ -38,8 +38,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function lost(acked: Map<string, Acked>, from = 0): Promise<string[]> {
   const missing: string[] = [];
   for (const a of [...acked.values()].slice(from)) {
-    const r = await client.getTransactionReceipt({ hash: a.hash }).catch(() => undefined);
-    if (!r || r.blockNumber !== a.blockNumber || r.blockHash !== a.blockHash) missing.push(`${a.hash} (block ${a.blockNumber})`);
+    const r = await client.getTransactionReceipt({ hash: a.hash }).catch((err: Error) => err);
+    if (r instanceof Error) missing.push(`${a.hash} (block ${a.blockNumber}): ${r.message.split('\n')[0]}`);
+    else if (r.blockNumber !== a.blockNumber || r.blockHash !== a.blockHash) missing.push(`${a.hash} (block ${a.blockNumber}): now in block ${r.blockNumber} ${r.blockHash}`);
   }
   return missing;
 }
