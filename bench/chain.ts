@@ -4,7 +4,9 @@
  *  - chain.durable_throughput_ratio: swaps per second through the durable chain ÷ the same swaps on a bare anvil;
  *  - chain.throughput_flatness: swaps per second after 100,000 transactions ÷ after 1,000;
  *  - chain.bytes_per_tx: journal, snapshots and archive on disk at 100,000 transactions, per transaction;
- *  - chain.restart_100k_s: a `kill -9` of the chain process at 100,000 transactions until it serves again.
+ *  - chain.restart_100k_s: a `kill -9` of the chain process at 100,000 transactions until it serves again;
+ *  - chain.anvil_rss_mb: the served anvil's memory at 100,000 transactions (it is replaced every
+ *    ACCREDEX_RECYCLE_BLOCKS blocks, so this stays bounded).
  * BENCH_CHAIN_TXS shrinks the long history for a quick look (the figures then are not the targets' measure).
  */
 import { mnemonicToAccount } from 'viem/accounts';
@@ -18,7 +20,7 @@ import { approveRouterForLp, LP_ACCOUNT, seededRandom, startLocalVenue } from '.
 import { testChain } from '../test/chain/helpers.ts';
 import { deploymentOf, prepareTraffic, startTraffic, testVenue } from '../test/chain/venue.ts';
 import type { Metric } from './metrics.ts';
-import { readdirSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const HISTORY = Number(process.env.BENCH_CHAIN_TXS ?? 100_000);
@@ -121,6 +123,8 @@ export async function runChainBenchmark(): Promise<Metric[]> {
     const late = await swaps(chain.rpcUrl, d, WINDOW);
     const txs = Number(await chain.client.getBlockNumber());
     const bytes = bytesUnder(join(chain.dataDir, 'chain'));
+    const { anvil } = (await fetch(`${chain.rpcUrl}/health`).then((r) => r.json())) as { anvil: { pid: number } };
+    const rssMb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${anvil.pid}/status`, 'utf8'))![1]) / 1024;
     await chain.kill();
     const started = performance.now();
     await chain.start();
@@ -129,6 +133,7 @@ export async function runChainBenchmark(): Promise<Metric[]> {
       { name: 'chain.throughput_flatness', value: Math.round((late / early) * 1000) / 1000, unit: 'ratio', target: '>= 0.9' },
       { name: 'chain.bytes_per_tx', value: Math.round(bytes / txs), unit: 'bytes', target: '<= 5000' },
       { name: 'chain.restart_100k_s', value: Math.round(restart * 100) / 100, unit: 's', target: '<= 30' },
+      { name: 'chain.anvil_rss_mb', value: Math.round(rssMb), unit: 'MB', target: '<= 1024' },
       { name: 'chain.history_txs', value: txs, unit: 'transactions', target: HISTORY >= 100_000 ? '>= 100000' : 'info' },
     );
   } finally {

@@ -16,7 +16,12 @@ export const chainConfigSchema = z.object({
    * a restart replays about that many and a run interrupted by a crash loses little work.
    */
   ACCREDEX_SNAPSHOT_EVERY: z.coerce.number().int().min(10).max(100_000).default(500),
-  /** anvil keeps the transactions of this many recent blocks in memory; the archive has the rest. */
+  /**
+   * anvil's memory grows with every block it holds (about 35 KB each, transactions or not). Once the served anvil
+   * holds this many blocks past its snapshot, and a newer snapshot exists, it is replaced by a fresh one started from
+   * that snapshot, without stopping the chain.
+   */
+  ACCREDEX_RECYCLE_BLOCKS: z.coerce.number().int().min(50).max(10_000_000).default(10_000),
   ACCREDEX_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
 

@@ -82,6 +82,8 @@ export interface Executor {
   execute(method: string, params: unknown[]): Promise<Outcome>;
   /** Resolves once every call taken so far is answered. */
   drain(): Promise<void>;
+  /** Runs `fn` between two calls, once every call executed so far is durable: nothing changes the chain meanwhile. */
+  exclusive<T>(fn: () => Promise<T>): Promise<T>;
 }
 
 export function createExecutor(o: ExecutorOptions): Executor {
@@ -89,6 +91,8 @@ export function createExecutor(o: ExecutorOptions): Executor {
   let durable = state.head;
   let durableSeq = state.seq;
   let tail: Promise<unknown> = Promise.resolve();
+  /** The commit of the newest executed call. */
+  let committing: Promise<void> = Promise.resolve();
   let inFlight = 0;
   let idle: (() => void)[] = [];
 
@@ -281,6 +285,7 @@ export function createExecutor(o: ExecutorOptions): Executor {
       o.onDurable?.(entry);
     });
     state = advance(before, entry, o.maxRewind);
+    committing = durablePromise.catch(() => {});
     return { outcome, durable: durablePromise };
   }
 
@@ -320,5 +325,13 @@ export function createExecutor(o: ExecutorOptions): Executor {
       }
     },
     drain: () => (inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => idle.push(resolve))),
+    exclusive(fn) {
+      const turn = tail.then(async () => {
+        await committing;
+        return fn();
+      });
+      tail = turn.catch(() => {});
+      return turn;
+    },
   };
 }

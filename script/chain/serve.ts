@@ -19,8 +19,14 @@ import { startFront } from './front.ts';
 import { JournalCorruptError, openJournal, type GenesisEntry, type Journal } from './journal.ts';
 import { freePort } from './net.ts';
 import { ChainDivergence, replay } from './replay.ts';
-import { num } from './rpc.ts';
+import { num, type Rpc } from './rpc.ts';
 import { genesisState, type ChainState } from './state.ts';
+
+/** Sets anvil's clock where the chain's is (wall-clock time plus the recorded offset), never behind its head. */
+async function restoreClock(rpc: Rpc, state: ChainState): Promise<void> {
+  const now = Math.floor(Date.now() / 1000);
+  await rpc.call('evm_setTime', [Math.max(now + state.clock, state.head.timestamp)]);
+}
 
 /** Reads the genesis entry, creating the chain (its genesis block, from a fresh anvil) if the journal is empty. */
 async function genesisOf(journal: Journal, dir: string): Promise<{ genesis: GenesisEntry; created?: ChainAnvil }> {
@@ -75,9 +81,19 @@ export async function serveChain(config: ChainConfig, log: Logger): Promise<void
     throw err;
   }
   // The clock goes on from where it was (chain time = wall time + the recorded offset), never backwards.
-  const now = Math.floor(Date.now() / 1000);
-  await anvil.rpc.call('evm_setTime', [Math.max(now + state.clock, state.head.timestamp)]);
+  await restoreClock(anvil.rpc, state);
   const replayed = state.seq - replayFrom;
+  // The block the served anvil started from: it holds every block after it, so its memory grows from there.
+  let anvilBase = snapshot && !created ? snapshot.head.number : 0;
+  // The executor and the front reach anvil through `served`, so a recycled anvil replaces it under them.
+  const served: Rpc = {
+    get url() {
+      return anvil.rpc.url;
+    },
+    call: <T>(method: string, params?: unknown[]) => anvil.rpc.call<T>(method, params),
+    batch: (calls) => anvil.rpc.batch(calls),
+    forward: (body) => anvil.rpc.forward(body),
+  };
 
   const archive = openArchive(paths.archive, catalog.archive);
   let stopping = false;
@@ -88,8 +104,44 @@ export async function serveChain(config: ChainConfig, log: Logger): Promise<void
     log.error({ err: err.message }, 'chain: stopping so that it restarts from its journal');
     void shutdown(EXIT.restart);
   };
-  const executor = createExecutor({ rpc: anvil.rpc, journal, state, maxRewind, floor: () => latestSnapshot(catalog)?.head.number ?? 0, onFatal: die });
-  void anvil.exited.then((code) => die(new Error(`anvil exited (code ${code})`)));
+  const executor = createExecutor({ rpc: served, journal, state, maxRewind, floor: () => latestSnapshot(catalog)?.head.number ?? 0, onFatal: die });
+  const watch = (a: ChainAnvil) => void a.exited.then((code) => a === anvil && die(new Error(`anvil exited (code ${code})`)));
+  watch(anvil);
+
+  const recycling: { count: number; last?: { ms: number; heldBlocks: number; at: string } } = { count: 0 };
+  /**
+   * Replaces the served anvil by a fresh one from the newest snapshot (its memory grows with every block it holds).
+   * The new one replays the journal after the snapshot while the old one serves; the last few entries, the clock and
+   * the switch happen between two calls, so no call sees the change. The old one gets a moment to answer the reads
+   * it has in hand.
+   */
+  async function recycle(): Promise<void> {
+    const started = performance.now();
+    const snapshot = latestSnapshot(catalog)!;
+    const { anvil: next, state: from } = await startFromSnapshot(dir, genesis, snapshot, { port: await freePort(), logFile: paths.anvilLog });
+    try {
+      const mostly = await replay({ rpc: next.rpc, journal, from, maxRewind, toSeq: executor.durableSeq });
+      await executor.exclusive(async () => {
+        const caughtUp = await replay({ rpc: next.rpc, journal, from: mostly, maxRewind });
+        if (caughtUp.seq !== executor.state.seq || caughtUp.head.hash !== executor.state.head.hash) {
+          throw new Error(`the recycled anvil reached entry ${caughtUp.seq} (${caughtUp.head.hash}), the chain is at ${executor.state.seq} (${executor.state.head.hash})`);
+        }
+        await restoreClock(next.rpc, executor.state);
+        const old = anvil;
+        const heldBlocks = executor.state.head.number - anvilBase;
+        anvil = next;
+        anvilBase = snapshot.head.number;
+        watch(next);
+        setTimeout(() => void old.stop(), 5_000).unref();
+        recycling.count++;
+        recycling.last = { ms: Math.round(performance.now() - started), heldBlocks, at: new Date().toISOString() };
+        log.info({ ...recycling.last, from: snapshot.head.number, pid: next.process.pid }, 'chain: replaced anvil by a fresh one from the newest snapshot');
+      });
+    } catch (err) {
+      await next.stop();
+      throw err;
+    }
+  }
 
   const compaction: { running: boolean; last?: { ms: number; seq: number; at: string }; failures: number } = { running: false, failures: 0 };
   let lastEntryAt = Date.now();
@@ -102,6 +154,7 @@ export async function serveChain(config: ChainConfig, log: Logger): Promise<void
     snapshot: latestSnapshot(catalog) ? { seq: latestSnapshot(catalog)!.seq, block: latestSnapshot(catalog)!.head.number } : null,
     archive: { head: archive.head, segments: catalog.archive.length },
     compaction,
+    anvil: { pid: anvil.process.pid, from: anvilBase, recycles: recycling.count, last: recycling.last ?? null },
     settings: executor.state.settings,
     process: { pid: process.pid, anvilPid: anvil.process.pid, restarts: Number(process.env.ACCREDEX_SUPERVISED_RESTARTS ?? 0), lastExit: process.env.ACCREDEX_SUPERVISED_LAST_EXIT ?? null },
   });
@@ -111,7 +164,7 @@ export async function serveChain(config: ChainConfig, log: Logger): Promise<void
       host: config.ACCREDEX_HOST,
       port: config.ACCREDEX_RPC_PORT,
       executor,
-      anvil: anvil.rpc,
+      anvil: served,
       archive,
       chainId: () => executor.state.settings.chainId ?? genesis.spec.chainId,
       health,
@@ -125,7 +178,8 @@ export async function serveChain(config: ChainConfig, log: Logger): Promise<void
     'chain: serving',
   );
 
-  // Compaction: after ACCREDEX_SNAPSHOT_EVERY entries, or once the chain has been quiet for a moment.
+  // Compaction: after ACCREDEX_SNAPSHOT_EVERY entries, or once the chain has been quiet for a moment; checked often,
+  // so that a backlog is worked off run after run.
   const timer = setInterval(() => {
     if (compaction.running || stopping) return;
     const base = latestSnapshot(catalog)?.seq ?? 0;
@@ -153,8 +207,16 @@ export async function serveChain(config: ChainConfig, log: Logger): Promise<void
         compaction.failures++;
         log.error({ err: err.message, failures: compaction.failures }, err instanceof ChainDivergence ? `chain: compaction found the journal and the chain disagree: ${err.message}` : 'chain: compaction failed; it will try again');
       },
-    ).finally(() => (compaction.running = false));
-  }, 1_000);
+    )
+      .then(async () => {
+        // Only when a fresh anvil would hold far fewer blocks: the newest snapshot is near the head.
+        const head = executor.state.head.number;
+        const snapshotBlock = latestSnapshot(catalog)?.head.number ?? 0;
+        if (stopping || head - anvilBase < config.ACCREDEX_RECYCLE_BLOCKS || head - snapshotBlock > config.ACCREDEX_RECYCLE_BLOCKS / 2) return;
+        await recycle().catch((err: Error) => log.error({ err: err.message }, 'chain: replacing anvil failed; the old one goes on serving'));
+      })
+      .finally(() => (compaction.running = false));
+  }, 250);
   let seenSeq = executor.state.seq;
   const entryWatch = setInterval(() => {
     if (executor.state.seq === seenSeq) return;

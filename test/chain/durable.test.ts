@@ -151,3 +151,68 @@ describe('the durable chain', () => {
     expect((await chain.client.getBlock()).hash).toBe(tampered.hash);
   }, 120_000);
 });
+
+describe('a long-running chain', () => {
+  interface Receipt { transactionHash: Hex; blockNumber: Hex; blockHash: Hex }
+  interface Health { anvil: { pid: number; from: number; recycles: number } }
+
+  it('replaces its anvil by a fresh one from the newest snapshot while clients send and read, losing nothing', async () => {
+    const c = await testChain('recycle', { ACCREDEX_SNAPSHOT_EVERY: '20', ACCREDEX_RECYCLE_BLOCKS: '100' });
+    const health = () => fetch(`${c.rpcUrl}/health`).then((r) => r.json() as Promise<Health>);
+    try {
+      const first = (await health()).anvil;
+      await c.rpc('evm_increaseTime', [30 * 86_400]);
+      await c.rpc('evm_mine');
+      const jumped = await c.client.getBlock();
+      // A reader alongside the sender: every read is answered, across every switch.
+      let reading = true;
+      let reads = 0;
+      const readErrors: string[] = [];
+      const reader = (async () => {
+        while (reading) {
+          await c.rpc('eth_getBalance', [alice.address, 'latest']).then(() => reads++, (err: Error) => readErrors.push(err.message));
+        }
+      })();
+      const receipts: Receipt[] = [];
+      const seenPids = new Set([first.pid]);
+      for (const deadline = Date.now() + 120_000; (await health()).anvil.recycles < 2; ) {
+        if (Date.now() > deadline) throw new Error(`fewer than 2 recycles after ${receipts.length} transactions:\n${c.log()}`);
+        receipts.push(await c.rpc<Receipt>('eth_sendTransactionSync', [{ from: alice.address, to: alice.address, value: '0x1' }]));
+        await new Promise((r) => setTimeout(r, 10)); // a pace compaction keeps up with at 20 entries a snapshot
+        seenPids.add((await health()).anvil.pid);
+      }
+      reading = false;
+      await reader;
+      expect(readErrors).toEqual([]);
+      expect(reads).toBeGreaterThan(100);
+      expect(seenPids.size).toBeGreaterThanOrEqual(3);
+      expect(c.log()).toMatch(/replaced anvil by a fresh one/);
+      // One block a transaction, none skipped or repeated, and each still where its receipt said.
+      for (let i = 1; i < receipts.length; i++) expect(Number(receipts[i].blockNumber)).toBe(Number(receipts[i - 1].blockNumber) + 1);
+      for (const r of receipts) expect(await c.rpc<Receipt>('eth_getTransactionReceipt', [r.transactionHash])).toMatchObject({ blockHash: r.blockHash });
+      // The clock went on from where it was, the 30 days included.
+      const now = await c.client.getBlock();
+      expect(now.timestamp).toBeGreaterThanOrEqual(jumped.timestamp);
+      expect(now.timestamp - jumped.timestamp).toBeLessThan(600n);
+      // The replaced anvils are stopped; the serving one is not.
+      await new Promise((r) => setTimeout(r, 6_000));
+      const serving = (await health()).anvil.pid;
+      const alive = (pid: number) => {
+        try {
+          return process.kill(pid, 0);
+        } catch {
+          return false;
+        }
+      };
+      expect([...seenPids].filter((pid) => pid !== serving && alive(pid))).toEqual([]);
+      expect(alive(serving)).toBe(true);
+      // And a restart finds the same chain.
+      await c.kill();
+      await c.start();
+      expect((await c.client.getBlock({ blockNumber: now.number })).hash).toBe(now.hash);
+    } finally {
+      await c.stop().catch(() => {});
+      if (!process.env.KEEP) c.remove();
+    }
+  }, 240_000);
+});
