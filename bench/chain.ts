@@ -33,7 +33,7 @@ const bytesUnder = (path: string): number => {
 };
 
 /** Two investors (alice and the LP) swapping back and forth in the first pool, each waiting for its receipt. */
-async function swaps(rpcUrl: string, d: Deployment, count: number): Promise<number> {
+export async function swaps(rpcUrl: string, d: Deployment, count: number): Promise<number> {
   const pool = d.pools[0];
   const securityIs0 = pool.currency0 === pool.security;
   const data = (buy: boolean) => {
@@ -54,7 +54,7 @@ async function swaps(rpcUrl: string, d: Deployment, count: number): Promise<numb
   return count / ((performance.now() - started) / 1000);
 }
 
-async function approveBoth(client: Parameters<typeof approveRouterForLp>[0], rpcUrl: string, d: Deployment) {
+export async function approveBoth(client: Parameters<typeof approveRouterForLp>[0], rpcUrl: string, d: Deployment) {
   for (const account of [ALICE, LP_ACCOUNT]) await approveRouterForLp(client, rpcUrl, d, d.pools[0], account);
 }
 

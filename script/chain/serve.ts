@@ -12,7 +12,7 @@ import { watchParent } from '../lifecycle.ts';
 import { newChainSpec, startChainAnvil, type ChainAnvil } from './anvil.ts';
 import { openArchive } from './archive.ts';
 import { chainPaths, latestSnapshot, readCatalog } from './catalog.ts';
-import { compactOnce, startFromSnapshot } from './compactor.ts';
+import { startFromSnapshot } from './compactor.ts';
 import { chainDir, EXIT, type ChainConfig } from './config.ts';
 import { createExecutor } from './executor.ts';
 import { startFront } from './front.ts';
@@ -21,6 +21,7 @@ import { freePort } from './net.ts';
 import { ChainDivergence, replay } from './replay.ts';
 import { num, type Rpc } from './rpc.ts';
 import { genesisState, type ChainState } from './state.ts';
+import { CompactionDivergence, compactionWorker } from './worker.ts';
 
 /** Sets anvil's clock where the chain's is (wall-clock time plus the recorded offset), never behind its head. */
 async function restoreClock(rpc: Rpc, state: ChainState): Promise<void> {
@@ -178,6 +179,7 @@ export async function serveChain(config: ChainConfig, log: Logger): Promise<void
     'chain: serving',
   );
 
+  const compactor = compactionWorker();
   // Compaction: after ACCREDEX_SNAPSHOT_EVERY entries, or once the chain has been quiet for a moment; checked often,
   // so that a backlog is worked off run after run.
   const timer = setInterval(() => {
@@ -187,13 +189,11 @@ export async function serveChain(config: ChainConfig, log: Logger): Promise<void
     const quiet = Date.now() - lastEntryAt > 2_000;
     if (!(backlog >= config.ACCREDEX_SNAPSHOT_EVERY || (backlog > 0 && quiet))) return;
     compaction.running = true;
-    compactOnce({
-      dir, journal, genesis, catalog, maxRewind,
-      durable: () => ({ seq: executor.durableSeq, head: executor.durable.number }),
+    compactor.run({
+      durable: { seq: executor.durableSeq, head: executor.durable.number },
       maxEntries: config.ACCREDEX_SNAPSHOT_EVERY,
       // Far behind (the chain outran it, or a restart left a backlog), it competes for the CPU to catch up.
       lowPriority: backlog < 4 * config.ACCREDEX_SNAPSHOT_EVERY,
-      log,
     }).then(
       (done) => {
         if (done) {
@@ -205,7 +205,7 @@ export async function serveChain(config: ChainConfig, log: Logger): Promise<void
       },
       (err: Error) => {
         compaction.failures++;
-        log.error({ err: err.message, failures: compaction.failures }, err instanceof ChainDivergence ? `chain: compaction found the journal and the chain disagree: ${err.message}` : 'chain: compaction failed; it will try again');
+        log.error({ err: err.message, failures: compaction.failures }, err instanceof CompactionDivergence ? `chain: compaction found the journal and the chain disagree: ${err.message}` : 'chain: compaction failed; it will try again');
       },
     )
       .then(async () => {
@@ -229,6 +229,7 @@ export async function serveChain(config: ChainConfig, log: Logger): Promise<void
     stopping = true;
     clearInterval(timer);
     clearInterval(entryWatch);
+    compactor.stop();
     // Take no new calls; answer and commit every call already taken; then stop anvil. After a failure nothing in
     // flight can be answered any more: connections close at once.
     await new Promise<void>((resolve) => {

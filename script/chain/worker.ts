@@ -1,0 +1,114 @@
+/**
+ * Compaction in a process of its own. The chain process asks it for one run at a time over IPC; the replay, the
+ * block fetches, the gzip and the snapshot's JSON all happen here, so none of it blocks the front's event loop (in
+ * the chain process they cost the served chain about a third of its throughput). It dies with the chain process.
+ */
+import { setPriority } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
+import pino from 'pino';
+import { spawnBound } from '../lifecycle.ts';
+import { readCatalog } from './catalog.ts';
+import { compactOnce, type Compaction } from './compactor.ts';
+import { chainDir, loadChainConfig } from './config.ts';
+import { openJournal, type GenesisEntry, type Journal } from './journal.ts';
+import { ChainDivergence } from './replay.ts';
+
+export interface CompactionRequest {
+  /** The newest durable entry and head when the run was asked for. */
+  durable: { seq: number; head: number };
+  maxEntries: number;
+  lowPriority: boolean;
+}
+
+type Reply = { id: number; ok: true; done?: Compaction } | { id: number; ok: false; error: string; divergence: boolean };
+
+/** Thrown in the chain process when a run found the journal and the replayed chain disagree. */
+export class CompactionDivergence extends Error {}
+
+export interface CompactionWorker {
+  /** One compaction run; undefined when there was nothing to cut yet. */
+  run(request: CompactionRequest): Promise<Compaction | undefined>;
+  stop(): void;
+}
+
+/** Starts the worker (again, if it died) on the first run it is given. */
+export function compactionWorker(): CompactionWorker {
+  let child: ChildProcess | undefined;
+  let nextId = 0;
+  const waiting = new Map<number, { resolve: (c: Compaction | undefined) => void; reject: (err: Error) => void }>();
+  const start = () => {
+    // The same Node.js flags (the TypeScript loader) as this process; stdout and stderr go to this process's log.
+    const worker = spawnBound(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    // Its own work (JSON, gzip) yields to the served chain; the scratch anvil's priority is set per run.
+    if (worker.pid) setPriority(worker.pid, 10);
+    worker.on('message', (reply: Reply) => {
+      const w = waiting.get(reply.id);
+      if (!w) return;
+      waiting.delete(reply.id);
+      if (reply.ok) w.resolve(reply.done);
+      else w.reject(reply.divergence ? new CompactionDivergence(reply.error) : new Error(reply.error));
+    });
+    worker.once('exit', (code, signal) => {
+      if (child === worker) child = undefined;
+      for (const w of waiting.values()) w.reject(new Error(`the compaction worker exited (${code ?? signal})`));
+      waiting.clear();
+    });
+    return worker;
+  };
+  return {
+    run(request) {
+      child ??= start();
+      const id = ++nextId;
+      return new Promise((resolve, reject) => {
+        waiting.set(id, { resolve, reject });
+        child!.send({ id, ...request });
+      });
+    },
+    stop() {
+      child?.kill('SIGTERM');
+      child = undefined;
+    },
+  };
+}
+
+/** The worker's side: opens the journal read-only once, then runs what it is asked, one at a time. */
+async function serveRuns(): Promise<void> {
+  const config = loadChainConfig();
+  const log = pino({ level: config.ACCREDEX_LOG_LEVEL, base: { process: 'chain-compaction' } });
+  const dir = chainDir(config);
+  const journal: Journal = await openJournal(dir, config.DATABASE_URL, { readOnly: true });
+  let genesis: GenesisEntry | undefined;
+  let queue = Promise.resolve();
+  process.on('message', (req: CompactionRequest & { id: number }) => {
+    queue = queue.then(async () => {
+      let reply: Reply;
+      try {
+        if (!genesis) {
+          for await (const e of journal.entries(0)) {
+            if (e.kind === 'genesis') genesis = e;
+            break;
+          }
+          if (!genesis) throw new Error(`the journal at ${journal.location} has no genesis entry`);
+        }
+        const done = await compactOnce({
+          dir, journal, genesis, catalog: readCatalog(dir), maxRewind: config.ACCREDEX_CONFIRMATIONS - 1,
+          durable: () => req.durable, maxEntries: req.maxEntries, lowPriority: req.lowPriority, log,
+        });
+        reply = { id: req.id, ok: true, done };
+      } catch (err) {
+        reply = { id: req.id, ok: false, error: (err as Error).message, divergence: err instanceof ChainDivergence };
+      }
+      process.send!(reply);
+    });
+  });
+  // The chain process is gone (or stopped it): nothing is left to do.
+  process.on('disconnect', () => process.exit(0));
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url) && process.send) {
+  serveRuns().catch((err: Error) => {
+    console.error(`compaction worker: ${err.message}`);
+    process.exit(1);
+  });
+}
