@@ -38,11 +38,17 @@ contract InvestorRegistry is IInvestorRegistry, AccessControlDefaultAdminRules {
         for (uint256 i; i < investors.length; ++i) {
             InvestorInput calldata row = investors[i];
             if (row.investor == address(0)) revert ZeroAddress();
-            if (_investors[row.investor].isVenue()) revert AccountIsVenue(row.investor);
+            InvestorRecord record = _investors[row.investor];
+            if (record.isVenue()) revert AccountIsVenue(row.investor);
+            // A freeze is a legal hold: it is lifted or imposed only by setFrozen, with its own event, never as a side
+            // effect of a roster row. Only a new investor may arrive frozen.
+            bool known = record.registered() || record.frozen();
+            if (known && row.frozen != record.frozen()) revert FreezeNotEditable(row.investor, record.frozen());
             // Overrides belong to the (security, investor) pair, not to the roster row, so they survive an upsert.
-            uint16 overrides = _investors[row.investor].lockupOverrides();
-            _investors[row.investor] = InvestorRecordLibrary.pack(row.accreditationExpiry, row.frozen, overrides);
+            _investors[row.investor] =
+                InvestorRecordLibrary.pack(row.accreditationExpiry, row.frozen, record.lockupOverrides());
             emit InvestorUpserted(row.investor, row.accreditationExpiry, row.frozen, msg.sender);
+            if (row.frozen && !known) emit InvestorFrozen(row.investor, true, msg.sender);
         }
     }
 
@@ -56,8 +62,10 @@ contract InvestorRegistry is IInvestorRegistry, AccessControlDefaultAdminRules {
     /// @inheritdoc IInvestorRegistry
     function removeInvestor(address account) external onlyRole(COMPLIANCE_ROLE) {
         InvestorRecord record = _registered(account);
-        // Keep only the override count, so overrides still stored for this investor are not orphaned.
-        _investors[account] = InvestorRecord.wrap(0).withLockupOverrides(record.lockupOverrides());
+        // Keep the override count, so overrides still stored for this investor are not orphaned, and the freeze, so
+        // that removing and re-adding an investor never lifts a legal hold.
+        _investors[account] =
+            InvestorRecord.wrap(0).withLockupOverrides(record.lockupOverrides()).withFrozen(record.frozen());
         emit InvestorRemoved(account, msg.sender);
     }
 
@@ -65,8 +73,9 @@ contract InvestorRegistry is IInvestorRegistry, AccessControlDefaultAdminRules {
     function setVenue(address account, bool isVenue) external onlyRole(DEFAULT_ADMIN_ROLE) {
         if (account == address(0)) revert ZeroAddress();
         InvestorRecord record = _investors[account];
-        // An account that is, or was, an investor (it may still own lockup overrides) never becomes a venue.
-        if (record.registered() || record.lockupOverrides() != 0) revert AccountIsInvestor(account);
+        // An account that is, or was, an investor (it may still own lockup overrides, or be frozen) never becomes a
+        // venue.
+        if (record.registered() || record.lockupOverrides() != 0 || record.frozen()) revert AccountIsInvestor(account);
         _investors[account] = isVenue ? InvestorRecordLibrary.VENUE : InvestorRecord.wrap(0);
         emit VenueSet(account, isVenue, msg.sender);
     }
@@ -80,14 +89,17 @@ contract InvestorRegistry is IInvestorRegistry, AccessControlDefaultAdminRules {
 
     /// @inheritdoc IInvestorRegistry
     function delistSecurity(address securityToken) external onlyRole(COMPLIANCE_ROLE) {
-        if (!_securities[securityToken].isListed()) revert SecurityNotListed(securityToken);
-        _securities[securityToken] = SecurityConfig.wrap(0);
+        SecurityConfig config = _securities[securityToken];
+        if (!config.isListed()) revert SecurityNotListed(securityToken);
+        // Trading stops; the lockups keep applying to transfers (clearing them would free every holder early).
+        _securities[securityToken] = config.delisted();
         emit SecurityDelisted(securityToken, msg.sender);
     }
 
     /// @inheritdoc IInvestorRegistry
     function setLockupOverride(address securityToken, address account, uint40 end) external onlyRole(COMPLIANCE_ROLE) {
-        if (!_securities[securityToken].isListed()) revert SecurityNotListed(securityToken);
+        // A delisted security's lockups still bind its holders, so officers keep editing them.
+        if (!_securities[securityToken].isConfigured()) revert SecurityNotConfigured(securityToken);
         InvestorRecord record = _registered(account);
         if (!_lockupOverrides[securityToken][account].isSet()) {
             _investors[account] = record.withLockupOverrides(record.lockupOverrides() + 1);

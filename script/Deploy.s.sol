@@ -45,6 +45,8 @@ contract Deploy is Script, CanonicalStack {
 
     /// @dev Field order is alphabetical: forge decodes JSON objects into tuples by sorted key.
     struct SecuritySpec {
+        /// @dev The default lockup end, unix seconds (the offering's close plus its holding period). Required.
+        uint256 lockupEnd;
         string name;
         uint256 priceUsd;
         string symbol;
@@ -153,8 +155,11 @@ contract Deploy is Script, CanonicalStack {
             );
             venue.securities[i] = token;
             (bool listed,) = registry.security(address(token));
-            // The offering closed more than a holding period ago: the default lockup is over.
-            if (!listed) registry.configureSecurity(address(token), uint40(block.timestamp - 1 days));
+            require(
+                specs[i].lockupEnd != 0 && specs[i].lockupEnd <= type(uint40).max,
+                string.concat("securities[", vm.toString(i), "].lockupEnd: give the default lockup end in unix seconds (offering close + holding period)")
+            );
+            if (!listed) registry.configureSecurity(address(token), uint40(specs[i].lockupEnd));
             PoolKey memory key = _poolKey(address(token), address(venue.usd), venue.hook);
             (, bool authorized, bool initialized,) = venue.hook.poolConfig(key.toId());
             if (!authorized) venue.hook.authorizePool(key, address(token));

@@ -56,12 +56,47 @@ contract InvestorRegistryTest is Test {
         _upsert(investor, NOW + 10 days, false);
         vm.prank(officer);
         registry.setLockupOverride(security, investor, NOW + 5 days);
-        _upsert(investor, NOW + 20 days, true);
+        _upsert(investor, NOW + 20 days, false);
         IInvestorRegistry.InvestorView memory v = registry.investor(investor);
         assertEq(v.accreditationExpiry, NOW + 20 days);
-        assertTrue(v.frozen);
+        assertFalse(v.frozen);
         assertEq(v.lockupOverrides, 1);
         assertEq(registry.lockupEnd(security, investor), NOW + 5 days);
+    }
+
+    /// @dev Threat: a roster upload silently lifts (or imposes) a legal hold, with no InvestorFrozen event.
+    function test_threat_upsertInvestors_revertsWhen_rowWouldChangeFreeze() public {
+        _upsert(investor, NOW + 10 days, false);
+        vm.prank(officer);
+        registry.setFrozen(investor, true);
+        IInvestorRegistry.InvestorInput[] memory rows = new IInvestorRegistry.InvestorInput[](1);
+        rows[0] = IInvestorRegistry.InvestorInput(investor, NOW + 20 days, false);
+        vm.expectRevert(abi.encodeWithSelector(IInvestorRegistry.FreezeNotEditable.selector, investor, true));
+        vm.prank(officer);
+        registry.upsertInvestors(rows);
+        assertTrue(registry.investor(investor).frozen);
+
+        _upsert(stranger, NOW + 10 days, false);
+        rows[0] = IInvestorRegistry.InvestorInput(stranger, NOW + 20 days, true);
+        vm.expectRevert(abi.encodeWithSelector(IInvestorRegistry.FreezeNotEditable.selector, stranger, false));
+        vm.prank(officer);
+        registry.upsertInvestors(rows);
+
+        // A row that repeats the freeze updates the rest of the record.
+        _upsert(investor, NOW + 20 days, true);
+        assertEq(registry.investor(investor).accreditationExpiry, NOW + 20 days);
+        assertTrue(registry.investor(investor).frozen);
+    }
+
+    function test_upsertInvestors_newFrozenInvestorEmitsInvestorFrozen() public {
+        IInvestorRegistry.InvestorInput[] memory rows = new IInvestorRegistry.InvestorInput[](1);
+        rows[0] = IInvestorRegistry.InvestorInput(investor, NOW + 20 days, true);
+        vm.expectEmit(address(registry));
+        emit IInvestorRegistry.InvestorUpserted(investor, NOW + 20 days, true, officer);
+        vm.expectEmit(address(registry));
+        emit IInvestorRegistry.InvestorFrozen(investor, true, officer);
+        vm.prank(officer);
+        registry.upsertInvestors(rows);
     }
 
     function test_upsertInvestors_revertsWhen_callerNotCompliance() public {
@@ -139,6 +174,30 @@ contract InvestorRegistryTest is Test {
         _assertEligibility(investor, Eligibility.Ok, 0);
     }
 
+    /// @dev Threat: remove a frozen investor, then add them back unfrozen.
+    function test_threat_removeInvestor_keepsTheFreeze() public {
+        _upsert(investor, NOW + 10 days, false);
+        vm.startPrank(officer);
+        registry.setFrozen(investor, true);
+        registry.removeInvestor(investor);
+        vm.stopPrank();
+        IInvestorRegistry.InvestorView memory v = registry.investor(investor);
+        assertFalse(v.registered);
+        assertTrue(v.frozen);
+        IInvestorRegistry.InvestorInput[] memory rows = new IInvestorRegistry.InvestorInput[](1);
+        rows[0] = IInvestorRegistry.InvestorInput(investor, NOW + 20 days, false);
+        vm.expectRevert(abi.encodeWithSelector(IInvestorRegistry.FreezeNotEditable.selector, investor, true));
+        vm.prank(officer);
+        registry.upsertInvestors(rows);
+        // Nor does the account become a venue contract, whose transfers are never checked.
+        vm.expectRevert(abi.encodeWithSelector(IInvestorRegistry.AccountIsInvestor.selector, investor));
+        vm.prank(admin);
+        registry.setVenue(investor, true);
+        // Back on the roster it is still frozen; only setFrozen lifts it.
+        _upsert(investor, NOW + 20 days, true);
+        _assertEligibility(investor, Eligibility.Frozen, 0);
+    }
+
     function test_removeInvestor_revertsWhen_investorNotRegistered() public {
         vm.expectRevert(abi.encodeWithSelector(IInvestorRegistry.InvestorNotRegistered.selector, investor));
         vm.prank(officer);
@@ -205,6 +264,35 @@ contract InvestorRegistryTest is Test {
         _assertEligibility(investor, Eligibility.SecurityNotListed, 0);
     }
 
+    /// @dev Threat: delisting cleared the default lockup, so every holder under it could transfer months early.
+    function test_threat_delistSecurity_keepsLockupsForTransfers() public {
+        _listSecurity(NOW + 100 days);
+        _upsert(investor, NOW + 365 days, false);
+        _upsert(stranger, NOW + 365 days, false);
+        vm.prank(officer);
+        registry.delistSecurity(security);
+        (bool listed, uint40 defaultEnd) = registry.security(security);
+        assertFalse(listed);
+        assertEq(defaultEnd, NOW + 100 days);
+        (Eligibility fromStatus, uint40 until,,) = registry.transferStatus(security, investor, stranger);
+        assertEq(uint8(fromStatus), uint8(Eligibility.LockupActive));
+        assertEq(until, NOW + 100 days);
+
+        // Officers still edit lockups while it is delisted, and the edits bind transfers.
+        vm.prank(officer);
+        registry.setLockupOverride(security, investor, NOW - 1);
+        (fromStatus,,,) = registry.transferStatus(security, investor, stranger);
+        assertEq(uint8(fromStatus), uint8(Eligibility.Ok));
+        vm.prank(officer);
+        registry.clearLockupOverride(security, investor);
+        (fromStatus,,,) = registry.transferStatus(security, investor, stranger);
+        assertEq(uint8(fromStatus), uint8(Eligibility.LockupActive));
+
+        // Listed again, with the lockup the officer gives.
+        _listSecurity(NOW + 50 days);
+        _assertEligibility(investor, Eligibility.LockupActive, NOW + 50 days);
+    }
+
     function test_delistSecurity_revertsWhen_notListed() public {
         vm.expectRevert(abi.encodeWithSelector(IInvestorRegistry.SecurityNotListed.selector, security));
         vm.prank(officer);
@@ -247,9 +335,9 @@ contract InvestorRegistryTest is Test {
         assertEq(registry.investor(investor).lockupOverrides, 2);
     }
 
-    function test_setLockupOverride_revertsWhen_securityNotListed() public {
+    function test_setLockupOverride_revertsWhen_securityNeverListed() public {
         _upsert(investor, NOW + 1 days, false);
-        vm.expectRevert(abi.encodeWithSelector(IInvestorRegistry.SecurityNotListed.selector, security));
+        vm.expectRevert(abi.encodeWithSelector(IInvestorRegistry.SecurityNotConfigured.selector, security));
         vm.prank(officer);
         registry.setLockupOverride(security, investor, NOW);
     }
@@ -287,7 +375,8 @@ contract InvestorRegistryTest is Test {
         _assertEligibility(investor, Eligibility.NotRegistered, 0);
         _upsert(investor, NOW - 1, true);
         _assertEligibility(investor, Eligibility.Frozen, 0);
-        _upsert(investor, NOW - 1, false);
+        vm.prank(officer);
+        registry.setFrozen(investor, false);
         _assertEligibility(investor, Eligibility.AccreditationExpired, NOW - 1);
         _upsert(investor, NOW + 1 days, false);
         _assertEligibility(investor, Eligibility.LockupActive, NOW + 10 days);

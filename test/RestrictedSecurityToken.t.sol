@@ -65,6 +65,19 @@ contract RestrictedSecurityTokenTest is GateTestBase {
         security.transfer(dave, 0);
     }
 
+    /// @dev Threat: a stranger emits Transfer(holder, other, 0) for any two holders, a relationship neither made.
+    function test_threat_zeroValueTransferFrom_revertsWhen_spenderHasNoAllowance() public {
+        vm.expectRevert(abi.encodeWithSignature("ERC20InsufficientAllowance(address,uint256,uint256)", eve, 0, 0));
+        vm.prank(eve);
+        security.transferFrom(alice, lp, 0);
+        // With an allowance, moving nothing is still allowed (and checked like any transfer of nothing: not at all).
+        vm.prank(alice);
+        security.approve(eve, 1);
+        vm.prank(eve);
+        security.transferFrom(alice, lp, 0);
+        assertEq(security.allowance(alice, eve), 1);
+    }
+
     function test_transfer_revertsWhen_senderInLockup() public {
         vm.expectRevert(
             abi.encodeWithSelector(IRestrictedSecurity.SenderNotEligible.selector, bob, Eligibility.LockupActive, bobLockupEnd)

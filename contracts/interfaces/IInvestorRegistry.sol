@@ -32,8 +32,13 @@ interface IInvestorRegistry is IAccessControl {
     error ZeroAddress();
     /// @notice Thrown when an edit targets an investor that has no record.
     error InvestorNotRegistered(address investor);
-    /// @notice Thrown when a lockup is configured for a security the registry does not list.
+    /// @notice Thrown when a security that is not listed is delisted.
     error SecurityNotListed(address security);
+    /// @notice Thrown when a lockup override names a security that was never listed.
+    error SecurityNotConfigured(address security);
+    /// @notice Thrown when a roster row would freeze or unfreeze an investor: only {setFrozen} does that.
+    /// @param frozen Whether the investor is frozen now (the row must say the same).
+    error FreezeNotEditable(address investor, bool frozen);
     /// @notice Thrown when a lockup override is cleared that was never set.
     error NoLockupOverride(address security, address investor);
     /// @notice Thrown when an investor record is written for a venue contract.
@@ -55,7 +60,8 @@ interface IInvestorRegistry is IAccessControl {
     event VenueSet(address indexed account, bool isVenue, address indexed admin);
     /// @notice A security was listed, or its default lockup end changed.
     event SecurityConfigured(address indexed security, uint40 defaultLockupEnd, address indexed officer);
-    /// @notice A security was delisted: nobody is eligible to trade it on the venue.
+    /// @notice A security was delisted: nobody is eligible to trade it on the venue. Its lockups keep applying to
+    /// transfers.
     event SecurityDelisted(address indexed security, address indexed officer);
     /// @notice An investor-specific lockup end was set for one security, replacing the default.
     event LockupOverrideSet(
@@ -72,19 +78,22 @@ interface IInvestorRegistry is IAccessControl {
     function ISSUER_ROLE() external view returns (bytes32);
 
     /// @notice Creates or replaces investor records, one event per row; the whole batch reverts on any bad row.
-    /// @dev Lockup overrides survive an upsert.
+    /// @dev Lockup overrides survive an upsert. A row must repeat the investor's freeze as it stands
+    /// ({FreezeNotEditable} otherwise); a new investor may arrive frozen, which also emits {InvestorFrozen}.
     function upsertInvestors(InvestorInput[] calldata investors) external;
     /// @notice Freezes or unfreezes an investor; takes effect for the very next transaction, same block included.
     function setFrozen(address account, bool frozen) external;
-    /// @notice Deregisters an investor. Their lockup overrides are kept, and apply again if they are re-registered.
+    /// @notice Deregisters an investor. Their lockup overrides and their freeze are kept, and apply again if they are
+    /// re-registered.
     function removeInvestor(address account) external;
     /// @notice Lists or unlists a venue contract (admin only). Venue contracts pass every token transfer check.
     function setVenue(address account, bool isVenue) external;
     /// @notice Lists a security, or changes its default lockup end (for example offering close + 12 months).
     function configureSecurity(address securityToken, uint40 defaultLockupEnd) external;
-    /// @notice Delists a security; its pools refuse every trade until it is listed again.
+    /// @notice Delists a security; its pools refuse every trade until it is listed again. Its default lockup and
+    /// overrides stay, keep applying to transfers, and stay editable.
     function delistSecurity(address securityToken) external;
-    /// @notice Sets an investor-specific lockup end for one security.
+    /// @notice Sets an investor-specific lockup end for one security (listed now, or delisted).
     function setLockupOverride(address securityToken, address account, uint40 end) external;
     /// @notice Removes an investor-specific lockup end; the security default applies again.
     function clearLockupOverride(address securityToken, address account) external;

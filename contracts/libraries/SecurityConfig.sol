@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: BUSL-1.1
 pragma solidity ^0.8.26;
 
-/// @dev A listed security's venue-wide settings, in one slot: [0, 40) default lockup end, [40] listed.
+/// @dev A security's venue-wide settings, in one slot: [0, 40) default lockup end, [40] listed, [41] configured (it
+/// was listed at least once, so its lockups are the registry's to keep, listed or not).
 type SecurityConfig is uint256;
 
 /// @dev An investor-specific lockup end for one security: [0, 40) lockup end, [40] set. The set bit tells an
@@ -15,13 +16,23 @@ using LockupOverrideLibrary for LockupOverride global;
 library SecurityConfigLibrary {
     uint256 internal constant MASK_40 = (1 << 40) - 1;
     uint256 internal constant LISTED_BIT = 1 << 40;
+    uint256 internal constant CONFIGURED_BIT = 1 << 41;
 
     function listed(uint40 lockupEnd) internal pure returns (SecurityConfig) {
-        return SecurityConfig.wrap(uint256(lockupEnd) | LISTED_BIT);
+        return SecurityConfig.wrap(uint256(lockupEnd) | LISTED_BIT | CONFIGURED_BIT);
+    }
+
+    /// @notice The same settings with trading stopped: the default lockup stays.
+    function delisted(SecurityConfig self) internal pure returns (SecurityConfig) {
+        return SecurityConfig.wrap(SecurityConfig.unwrap(self) & ~LISTED_BIT);
     }
 
     function isListed(SecurityConfig self) internal pure returns (bool) {
         return SecurityConfig.unwrap(self) & LISTED_BIT != 0;
+    }
+
+    function isConfigured(SecurityConfig self) internal pure returns (bool) {
+        return SecurityConfig.unwrap(self) & CONFIGURED_BIT != 0;
     }
 
     function defaultLockupEnd(SecurityConfig self) internal pure returns (uint40) {

@@ -39,10 +39,19 @@ contract RestrictedSecurityToken is ERC20, IRestrictedSecurity {
         _mint(to, amount);
     }
 
-    /// @dev A zero-value transfer moves nothing and is not checked: the PoolManager pays an LP's exit in both
-    /// currencies, often 0 of one, and that must never block the exit.
+    /// @dev A zero-value transfer moves nothing and is not checked for eligibility: the PoolManager pays an LP's
+    /// exit in both currencies, often 0 of one, and that must never block the exit. But OpenZeppelin lets anyone call
+    /// `transferFrom(x, y, 0)`, which emits `Transfer(x, y, 0)`: a relationship between two holders that neither
+    /// made, in every indexer and cap table. So a zero-value transfer made by someone other than the sender needs
+    /// an allowance. (Checked here rather than in `_spendAllowance`, so that transfers of value pay nothing for it.)
     function _update(address from, address to, uint256 value) internal override {
-        if (value != 0 && !_clearedSettlement(from, to)) _check(from, to, value);
+        if (value == 0) {
+            if (from != address(0) && msg.sender != from && allowance(from, msg.sender) == 0) {
+                revert ERC20InsufficientAllowance(msg.sender, 0, 0);
+            }
+        } else if (!_clearedSettlement(from, to)) {
+            _check(from, to, value);
+        }
         super._update(from, to, value);
     }
 

@@ -124,7 +124,9 @@ contract GateHandler is Test {
         } else if (what % 3 == 1) {
             IInvestorRegistry.InvestorInput[] memory rows = new IInvestorRegistry.InvestorInput[](1);
             uint256 expiry = block.timestamp + bound(delta, 0, 60 days);
-            rows[0] = IInvestorRegistry.InvestorInput(actor, uint40(expiry > 30 days ? expiry - 30 days : expiry), false);
+            rows[0] = IInvestorRegistry.InvestorInput(
+                actor, uint40(expiry > 30 days ? expiry - 30 days : expiry), v.registry.investor(actor).frozen
+            );
             v.registry.upsertInvestors(rows);
         } else {
             v.registry.setLockupOverride(address(v.security), actor, uint40(block.timestamp + bound(delta, 0, 10 days)));

@@ -1,6 +1,7 @@
 import { BaseError, ContractFunctionRevertedError, encodeErrorResult, parseAbi } from 'viem';
 import { describe, expect, it } from 'vitest';
 import { gateHookAbi } from '../../../sdk/abis/gateHookAbi.ts';
+import { investorRegistryAbi } from '../../../sdk/abis/investorRegistryAbi.ts';
 import { universalRouterAbi } from '../../../sdk/abis/universalRouterAbi.ts';
 import { explainError, revertDataOf } from './revert.ts';
 
@@ -33,6 +34,13 @@ describe('explainError', () => {
     expect(explainError(Object.assign(new Error('User rejected the request.'), { code: 4001 }))).toBe('You rejected the request in your wallet.');
     const tooLittle = encodeErrorResult({ abi: parseAbi(['error V4TooLittleReceived(uint256 minAmountOutReceived, uint256 amountReceived)']), errorName: 'V4TooLittleReceived', args: [2n, 1n] });
     expect(explainError(viemError(tooLittle))).toMatch(/slippage tolerance/);
+  });
+
+  it('says why the registry refuses a roster row that would change a freeze', () => {
+    const lift = encodeErrorResult({ abi: investorRegistryAbi, errorName: 'FreezeNotEditable', args: [A, true] });
+    expect(explainError(viemError(lift))).toBe('That investor is frozen: a roster row cannot lift a freeze. Use Unfreeze in the roster.');
+    const impose = encodeErrorResult({ abi: investorRegistryAbi, errorName: 'FreezeNotEditable', args: [A, false] });
+    expect(explainError(viemError(impose))).toMatch(/^That investor is not frozen/);
   });
 
   it('names an unknown revert by its selector rather than hiding it', () => {

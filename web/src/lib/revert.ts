@@ -46,6 +46,9 @@ const sentences: Record<string, (args: readonly unknown[]) => string> = {
   AccountIsVenue: () => 'That address is a venue contract, not an investor.',
   ZeroAddress: () => 'The zero address cannot be an investor.',
   SecurityNotListed: () => 'That security is not listed in the registry.',
+  SecurityNotConfigured: () => 'That security was never listed in the registry, so it has no lockups to edit.',
+  FreezeNotEditable: (args) =>
+    args[1] ? 'That investor is frozen: a roster row cannot lift a freeze. Use Unfreeze in the roster.' : 'That investor is not frozen: a roster row cannot freeze. Use Freeze in the roster.',
 };
 
 /** A decoded revert as a sentence; the gate's and token's refusals say whose eligibility failed and why. */

@@ -1,6 +1,8 @@
 /**
- * Add or edit one investor: address, accreditation expiry, frozen. Sent as a one-row `upsertInvestors`. What the
- * registry holds for the address is shown before saving, so an officer sees whether they create or replace a record.
+ * Add or edit one investor: address, accreditation expiry, and (for a new investor only) frozen. Sent as a one-row
+ * `upsertInvestors`. What the registry holds for the address is shown before saving, so an officer sees whether they
+ * create or replace a record. A known investor's freeze is shown as it stands and changes only with Freeze/Unfreeze
+ * in the roster: the registry refuses a row that would change it.
  */
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { encodeFunctionData } from 'viem';
@@ -9,7 +11,7 @@ import { Field, Panel } from '../../app/ui.tsx';
 import { useChainNow, useVenue } from '../../app/venue.tsx';
 import { formatDate, parseDate } from '../../lib/amount.ts';
 import { RoleNote, useNames } from './common.tsx';
-import { expiryPhrase, parseInvestorAddress, type Capabilities } from './logic.ts';
+import { expiryPhrase, freezeIsSet, parseInvestorAddress, type Capabilities } from './logic.ts';
 import { useRecords } from './queries.ts';
 import { useDesk } from './store.ts';
 import { useSend } from '../../lib/useSend.ts';
@@ -42,6 +44,8 @@ export function InvestorForm({ caps }: { caps: Capabilities }) {
   const records = useRecords(address.ok ? [address.value] : []);
   const record = address.ok ? records.data?.get(address.value.toLowerCase()) : undefined;
   const known = address.ok ? book.get(address.value.toLowerCase()) : undefined;
+  const freezeLocked = freezeIsSet(record);
+  const frozenToSend = freezeLocked ? record.frozen : frozen;
 
   const addressError =
     addressText.trim() === ''
@@ -80,7 +84,7 @@ export function InvestorForm({ caps }: { caps: Capabilities }) {
     const receipt = await send(
       `${record?.registered ? 'Update' : 'Register'} ${who}`,
       deployment.investorRegistry,
-      encodeFunctionData({ abi: investorRegistryAbi, functionName: 'upsertInvestors', args: [[{ investor: address.value, accreditationExpiry: date.value, frozen }]] }),
+      encodeFunctionData({ abi: investorRegistryAbi, functionName: 'upsertInvestors', args: [[{ investor: address.value, accreditationExpiry: date.value, frozen: frozenToSend }]] }),
     );
     if (receipt) {
       setAddressText('');
@@ -117,9 +121,10 @@ export function InvestorForm({ caps }: { caps: Capabilities }) {
               data-testid="investor-expiry"
             />
             <label className="check">
-              <input type="checkbox" checked={frozen} onChange={(e) => setFrozen(e.target.checked)} data-testid="investor-frozen" />
+              <input type="checkbox" checked={frozenToSend} disabled={freezeLocked} onChange={(e) => setFrozen(e.target.checked)} data-testid="investor-frozen" />
               Frozen (a legal hold: no trading, no transfers out)
             </label>
+            {freezeLocked && <p className="field-hint">A freeze changes only with Freeze or Unfreeze in the roster, so this record keeps it as it stands.</p>}
             {caps.compliance && blocker && <p className="blocker" role="alert">{blocker}</p>}
             <button className="primary" type="submit" disabled={busy || (submitted && !ready)} data-testid="investor-save">
               {busy ? 'Working…' : record?.registered ? `Update ${who}` : 'Register investor'}

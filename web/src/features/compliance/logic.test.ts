@@ -33,6 +33,8 @@ import {
 const NOW = Date.UTC(2026, 6, 1, 12) / 1000;
 const ALICE = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8' as Address;
 const BOB = '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC' as Address;
+const CAROL = '0x90F79bf6EB2c4f870365E785982E1f101E93b906' as Address;
+const DAVE = '0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65' as Address;
 const EVE = '0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc' as Address;
 const ROUTER = '0x61591daCD61eF879349A23beC8631be2D34ccfD1' as Address;
 const POSM = '0x30d325d77F943954843cEF3fec4133ff042A0Df2' as Address;
@@ -219,10 +221,28 @@ describe('checks against the chain', () => {
     expect(rowChange(row, undefined)).toBeUndefined();
     expect(rowChange(row, record())).toEqual({ kind: 'new', text: 'New investor' });
     expect(rowChange(row, record({ registered: true, accreditationExpiry: expiry, frozen: true }))).toEqual({ kind: 'unchanged', text: 'Already so (no change)' });
-    expect(rowChange(row, record({ registered: true, accreditationExpiry: Date.UTC(2026, 11, 31) / 1000 }))).toEqual({
+    expect(rowChange(row, record({ registered: true, accreditationExpiry: Date.UTC(2026, 11, 31) / 1000, frozen: true }))).toEqual({
       kind: 'update',
-      text: 'Updates: expiry 2026-12-31 → 2027-07-01, freezes',
+      text: 'Updates: expiry 2026-12-31 → 2027-07-01',
     });
+  });
+
+  it('refuses a row that would freeze or unfreeze a known investor, as the registry would (FreezeNotEditable)', () => {
+    const parse = parseRosterCsv(`${ALICE},2027-07-01,false\n${BOB},2027-07-01,true\n${CAROL},2027-07-01,false\n${DAVE},2027-07-01,true`, NOW);
+    const records = new Map([
+      [ALICE.toLowerCase(), record({ registered: true, frozen: true, accreditationExpiry: NOW + DAY })],
+      [BOB.toLowerCase(), record({ registered: true, accreditationExpiry: NOW + DAY })],
+      // Removed while frozen: the freeze stays with the address.
+      [CAROL.toLowerCase(), record({ frozen: true })],
+      // A new investor may arrive frozen.
+      [DAVE.toLowerCase(), record()],
+    ]);
+    expect(checkAgainstChain(parse, records, book).rows.map((r) => r.errors)).toEqual([
+      ['Frozen now: a roster row cannot lift a freeze (use Unfreeze in the roster)'],
+      ['Not frozen now: a roster row cannot freeze (use Freeze in the roster)'],
+      ['Frozen now: a roster row cannot lift a freeze (use Unfreeze in the roster)'],
+      [],
+    ]);
   });
 });
 

@@ -170,10 +170,14 @@ export interface ChainRecord {
   lockupOverrides?: number;
 }
 
+/** Whether the registry holds a freeze for this record that only Freeze/Unfreeze may change (FreezeNotEditable). */
+export const freezeIsSet = (record: ChainRecord | undefined): record is ChainRecord => !!record && (record.registered || record.frozen);
+
 /**
  * Adds the checks that need the chain: an address the registry lists as a venue contract can never be an investor (the
- * batch would revert with AccountIsVenue), nor can any other contract of the manifest. Returns a new parse; rows whose
- * record is not in `records` yet are left as they are.
+ * batch would revert with AccountIsVenue), nor can any other contract of the manifest; and a row may not change a
+ * freeze (the batch would revert with FreezeNotEditable: a legal hold changes only with its own action). Returns a new
+ * parse; rows whose record is not in `records` yet are left as they are.
  */
 export function checkAgainstChain(parse: CsvParse, records: ReadonlyMap<string, ChainRecord>, book: AddressBook): CsvParse {
   const rows = parse.rows.map((row) => {
@@ -183,6 +187,9 @@ export function checkAgainstChain(parse: CsvParse, records: ReadonlyMap<string, 
     const record = records.get(lower(row.address));
     if (record?.venue) errors.push(`A venue contract${known?.contract ? ` (${known.name})` : ''}, not an investor`);
     else if (known?.contract) errors.push(`The venue's ${known.name} contract, not an investor`);
+    else if (freezeIsSet(record) && row.frozen !== undefined && row.frozen !== record.frozen) {
+      errors.push(record.frozen ? 'Frozen now: a roster row cannot lift a freeze (use Unfreeze in the roster)' : 'Not frozen now: a roster row cannot freeze (use Freeze in the roster)');
+    }
     return errors.length === row.errors.length ? row : { ...row, errors };
   });
   return { ...parse, rows };
@@ -194,7 +201,6 @@ export function rowChange(row: CsvRow, record: ChainRecord | undefined): { kind:
   if (!record.registered) return { kind: 'new', text: 'New investor' };
   const changes: string[] = [];
   if (record.accreditationExpiry !== row.expiry) changes.push(`expiry ${formatDate(record.accreditationExpiry)} → ${formatDate(row.expiry)}`);
-  if (record.frozen !== row.frozen) changes.push(row.frozen ? 'freezes' : 'unfreezes');
   return changes.length === 0 ? { kind: 'unchanged', text: 'Already so (no change)' } : { kind: 'update', text: `Updates: ${changes.join(', ')}` };
 }
 
