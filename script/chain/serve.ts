@@ -58,6 +58,9 @@ export async function serveChain(config: ChainConfig, log: Logger): Promise<void
     process.exit(err instanceof JournalCorruptError ? EXIT.diverged : EXIT.restart);
   }
   const { genesis, created } = await genesisOf(journal, dir);
+  // The compaction worker starts while the journal is replayed, so it is ready when the chain serves.
+  const compactor = compactionWorker();
+  compactor.warm();
   let catalog = readCatalog(dir);
   const snapshot = latestSnapshot(catalog);
 
@@ -179,7 +182,6 @@ export async function serveChain(config: ChainConfig, log: Logger): Promise<void
     'chain: serving',
   );
 
-  const compactor = compactionWorker();
   // Compaction: after ACCREDEX_SNAPSHOT_EVERY entries, or once the chain has been quiet for a moment; checked often,
   // so that a backlog is worked off run after run.
   const timer = setInterval(() => {
@@ -193,7 +195,7 @@ export async function serveChain(config: ChainConfig, log: Logger): Promise<void
       durable: { seq: executor.durableSeq, head: executor.durable.number },
       maxEntries: config.ACCREDEX_SNAPSHOT_EVERY,
       // Far behind (the chain outran it, or a restart left a backlog), it competes for the CPU to catch up.
-      lowPriority: backlog < 4 * config.ACCREDEX_SNAPSHOT_EVERY,
+      lowPriority: backlog < 2 * config.ACCREDEX_SNAPSHOT_EVERY,
     }).then(
       (done) => {
         if (done) {

@@ -27,6 +27,8 @@ type Reply = { id: number; ok: true; done?: Compaction } | { id: number; ok: fal
 export class CompactionDivergence extends Error {}
 
 export interface CompactionWorker {
+  /** Starts the worker now (its start takes a second or two), so the first run does not wait for it. */
+  warm(): void;
   /** One compaction run; undefined when there was nothing to cut yet. */
   run(request: CompactionRequest): Promise<Compaction | undefined>;
   stop(): void;
@@ -57,6 +59,9 @@ export function compactionWorker(): CompactionWorker {
     return worker;
   };
   return {
+    warm() {
+      child ??= start();
+    },
     run(request) {
       child ??= start();
       const id = ++nextId;
