@@ -61,6 +61,7 @@ export async function approveBoth(client: Parameters<typeof approveRouterForLp>[
 async function crashLoss(): Promise<Metric[]> {
   const venue = await testVenue('bench-crash', { ACCREDEX_LOG_LEVEL: 'warn' });
   const random = seededRandom(0xbe7c4);
+  let ok = false;
   try {
     await venue.start();
     const d = deploymentOf(venue);
@@ -77,13 +78,16 @@ async function crashLoss(): Promise<Metric[]> {
       const r = await client.getTransactionReceipt({ hash: a.hash }).catch(() => undefined);
       if (!r || r.blockHash !== a.blockHash) lost++;
     }
+    ok = true;
     return [
       { name: 'chain.crash_lost_acked', value: lost, unit: 'transactions', target: '== 0' },
       { name: 'chain.crash_acked', value: traffic.acked.size, unit: 'transactions', target: 'info' },
     ];
   } finally {
     if (venue.process && venue.process.exitCode === null) await venue.signal('SIGTERM');
-    venue.remove();
+    // A failed run keeps its data directory (journal, logs) for the post-mortem.
+    if (ok) venue.remove();
+    else console.error(`chain bench: the crash run failed; its data directory is kept at ${venue.dataDir}`);
   }
 }
 
