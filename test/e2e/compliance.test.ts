@@ -187,7 +187,7 @@ describe('compliance desk (in Chromium)', () => {
 
     // "Edit" loads carol; a new expiry renews her accreditation.
     await page.getByRole('button', { name: 'Edit carol' }).click();
-    expect(await page.getByTestId('investor-address').inputValue()).toBe(account('carol'));
+    await expect.poll(() => page.getByTestId('investor-address').inputValue()).toBe(account('carol'));
     await expect.poll(() => form.getByText(/^Registered: accredited until \d{4}-\d{2}-\d{2} \(expired 1 day ago\)/).count()).toBe(1);
     const inTwoYears = isoDate((await chainNow()) + 730 * 86_400);
     await page.getByTestId('investor-expiry').fill(inTwoYears);
