@@ -58,11 +58,12 @@ export async function serveChain(config: ChainConfig, log: Logger): Promise<void
     process.exit(err instanceof JournalCorruptError ? EXIT.diverged : EXIT.restart);
   }
   const { genesis, created } = await genesisOf(journal, dir);
-  // The compaction worker starts while the journal is replayed, so it is ready when the chain serves.
-  const compactor = compactionWorker();
-  compactor.warm();
   let catalog = readCatalog(dir);
   const snapshot = latestSnapshot(catalog);
+  // With a backlog to work off (after a crash), the compaction worker starts while the journal is replayed, so it is
+  // ready when the chain serves; otherwise it starts at the first run, leaving the restart the CPU.
+  const compactor = compactionWorker();
+  if ((journal.last()?.seq ?? 0) - (snapshot?.seq ?? 0) >= config.ACCREDEX_SNAPSHOT_EVERY) compactor.warm();
 
   // The served anvil: from the newest snapshot, then every entry after it, each block checked against the record.
   let anvil: ChainAnvil;
