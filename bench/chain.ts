@@ -127,8 +127,8 @@ export async function runChainBenchmark(): Promise<Metric[]> {
     const late = await swaps(chain.rpcUrl, d, WINDOW);
     const txs = Number(await chain.client.getBlockNumber());
     const bytes = bytesUnder(join(chain.dataDir, 'chain'));
-    const { anvil } = (await fetch(`${chain.rpcUrl}/health`).then((r) => r.json())) as { anvil: { pid: number } };
-    const rssMb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${anvil.pid}/status`, 'utf8'))![1]) / 1024;
+    const { process: chainProcess } = (await fetch(`${chain.rpcUrl}/health`).then((r) => r.json())) as { process: { anvilPid: number } };
+    const rssMb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${chainProcess.anvilPid}/status`, 'utf8'))![1]) / 1024;
     await chain.kill();
     const started = performance.now();
     await chain.start();

@@ -102,6 +102,15 @@ export interface Journal {
 
 export class JournalCorruptError extends Error {}
 
+/** The journal's first entry, which must be its genesis; undefined for an empty journal. */
+export async function readGenesis(journal: Journal): Promise<GenesisEntry | undefined> {
+  for await (const e of journal.entries(0)) {
+    if (e.kind !== 'genesis') throw new JournalCorruptError(`the chain journal at ${journal.location} does not start with its genesis entry`);
+    return e;
+  }
+  return undefined;
+}
+
 export const encodeEntry = (entry: JournalEntry): Buffer => deflateRawSync(JSON.stringify(entry), { level: 1 });
 export const decodeEntry = (payload: Uint8Array): JournalEntry => JSON.parse(inflateRawSync(payload).toString('utf8'));
 

@@ -14,7 +14,7 @@ import pino from 'pino';
 import { chainPaths, latestSnapshot, readCatalog } from './catalog.ts';
 import { startFromSnapshot } from './compactor.ts';
 import { chainDir, EXIT, loadChainConfig } from './config.ts';
-import { openJournal, type GenesisEntry, type Journal } from './journal.ts';
+import { openJournal, readGenesis, type GenesisEntry, type Journal } from './journal.ts';
 import { freePort } from './net.ts';
 import { ChainDivergence, replay } from './replay.ts';
 
@@ -42,8 +42,9 @@ function flags(args: string[], allowed: string[]): Record<string, string> {
 }
 
 async function genesisOf(journal: Journal): Promise<GenesisEntry> {
-  for await (const e of journal.entries(0)) if (e.kind === 'genesis') return e;
-  throw new Error(`the journal at ${journal.location} is empty: this chain has not started yet`);
+  const genesis = await readGenesis(journal);
+  if (!genesis) throw new Error(`the journal at ${journal.location} is empty: this chain has not started yet`);
+  return genesis;
 }
 
 function bytesUnder(path: string): number {

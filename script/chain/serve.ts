@@ -16,7 +16,7 @@ import { startFromSnapshot } from './compactor.ts';
 import { chainDir, EXIT, type ChainConfig } from './config.ts';
 import { createExecutor } from './executor.ts';
 import { startFront } from './front.ts';
-import { JournalCorruptError, openJournal, type GenesisEntry, type Journal } from './journal.ts';
+import { JournalCorruptError, openJournal, readGenesis, type GenesisEntry, type Journal } from './journal.ts';
 import { freePort } from './net.ts';
 import { ChainDivergence, replay } from './replay.ts';
 import { num, type Rpc } from './rpc.ts';
@@ -31,10 +31,8 @@ async function restoreClock(rpc: Rpc, state: ChainState): Promise<void> {
 
 /** Reads the genesis entry, creating the chain (its genesis block, from a fresh anvil) if the journal is empty. */
 async function genesisOf(journal: Journal, dir: string): Promise<{ genesis: GenesisEntry; created?: ChainAnvil }> {
-  for await (const e of journal.entries(0)) {
-    if (e.kind !== 'genesis') throw new JournalCorruptError(`the chain journal at ${journal.location} does not start with its genesis entry`);
-    return { genesis: e };
-  }
+  const recorded = await readGenesis(journal);
+  if (recorded) return { genesis: recorded };
   const at = Date.now();
   const spec = newChainSpec(at);
   const anvil = await startChainAnvil({ port: await freePort(), spec, logFile: chainPaths(dir).anvilLog });
@@ -159,7 +157,7 @@ export async function serveChain(config: ChainConfig, log: Logger): Promise<void
     snapshot: latestSnapshot(catalog) ? { seq: latestSnapshot(catalog)!.seq, block: latestSnapshot(catalog)!.head.number } : null,
     archive: { head: archive.head, segments: catalog.archive.length },
     compaction,
-    anvil: { pid: anvil.process.pid, from: anvilBase, recycles: recycling.count, last: recycling.last ?? null },
+    anvil: { from: anvilBase, recycles: recycling.count, last: recycling.last ?? null },
     settings: executor.state.settings,
     process: { pid: process.pid, anvilPid: anvil.process.pid, restarts: Number(process.env.ACCREDEX_SUPERVISED_RESTARTS ?? 0), lastExit: process.env.ACCREDEX_SUPERVISED_LAST_EXIT ?? null },
   });

@@ -11,7 +11,7 @@ import { spawnBound } from '../lifecycle.ts';
 import { readCatalog } from './catalog.ts';
 import { compactOnce, type Compaction } from './compactor.ts';
 import { chainDir, loadChainConfig } from './config.ts';
-import { openJournal, type GenesisEntry, type Journal } from './journal.ts';
+import { openJournal, readGenesis, type GenesisEntry, type Journal } from './journal.ts';
 import { ChainDivergence } from './replay.ts';
 
 export interface CompactionRequest {
@@ -89,13 +89,8 @@ async function serveRuns(): Promise<void> {
     queue = queue.then(async () => {
       let reply: Reply;
       try {
-        if (!genesis) {
-          for await (const e of journal.entries(0)) {
-            if (e.kind === 'genesis') genesis = e;
-            break;
-          }
-          if (!genesis) throw new Error(`the journal at ${journal.location} has no genesis entry`);
-        }
+        genesis ??= await readGenesis(journal);
+        if (!genesis) throw new Error(`the journal at ${journal.location} has no genesis entry`);
         const done = await compactOnce({
           dir, journal, genesis, catalog: readCatalog(dir), maxRewind: config.ACCREDEX_CONFIRMATIONS - 1,
           durable: () => req.durable, maxEntries: req.maxEntries, lowPriority: req.lowPriority, log,

@@ -154,13 +154,13 @@ describe('the durable chain', () => {
 
 describe('a long-running chain', () => {
   interface Receipt { transactionHash: Hex; blockNumber: Hex; blockHash: Hex }
-  interface Health { anvil: { pid: number; from: number; recycles: number } }
+  interface Health { anvil: { from: number; recycles: number }; process: { anvilPid: number } }
 
   it('replaces its anvil by a fresh one from the newest snapshot while clients send and read, losing nothing', async () => {
     const c = await testChain('recycle', { ACCREDEX_SNAPSHOT_EVERY: '20', ACCREDEX_RECYCLE_BLOCKS: '100' });
     const health = () => fetch(`${c.rpcUrl}/health`).then((r) => r.json() as Promise<Health>);
     try {
-      const first = (await health()).anvil;
+      const first = { pid: (await health()).process.anvilPid };
       await c.rpc('evm_increaseTime', [30 * 86_400]);
       await c.rpc('evm_mine');
       const jumped = await c.client.getBlock();
@@ -179,7 +179,7 @@ describe('a long-running chain', () => {
         if (Date.now() > deadline) throw new Error(`fewer than 2 recycles after ${receipts.length} transactions:\n${c.log()}`);
         receipts.push(await c.rpc<Receipt>('eth_sendTransactionSync', [{ from: alice.address, to: alice.address, value: '0x1' }]));
         await new Promise((r) => setTimeout(r, 10)); // a pace compaction keeps up with at 20 entries a snapshot
-        seenPids.add((await health()).anvil.pid);
+        seenPids.add((await health()).process.anvilPid);
       }
       reading = false;
       await reader;
@@ -196,7 +196,7 @@ describe('a long-running chain', () => {
       expect(now.timestamp - jumped.timestamp).toBeLessThan(600n);
       // The replaced anvils are stopped; the serving one is not.
       await new Promise((r) => setTimeout(r, 6_000));
-      const serving = (await health()).anvil.pid;
+      const serving = (await health()).process.anvilPid;
       const alive = (pid: number) => {
         try {
           return process.kill(pid, 0);
