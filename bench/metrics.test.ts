@@ -39,12 +39,15 @@ describe('gasMetrics', () => {
     sell_plain_hookless: '95000', 'sell_plain_hookless.intrinsic': '23000',
     mint_gated: '202000', 'mint_gated.intrinsic': '26000',
     mint_noop: '200000', 'mint_noop.intrinsic': '26000',
+    remove_gated: '153000', 'remove_gated.intrinsic': '25000',
+    remove_noop: '150000', 'remove_noop.intrinsic': '25000',
   };
 
   it('reports the worse direction of the swap, on transaction and on execution gas', () => {
     const byName = Object.fromEntries(gasMetrics(snapshot).map((m) => [m.name, m.value]));
     expect(byName['gate.swap.gas_ratio']).toBe(1.1); // the sell: 110000 / 100000
     expect(byName['gate.add.gas_ratio']).toBe(1.01);
+    expect(byName['gate.remove.gas_ratio']).toBe(1.02);
     expect(byName['venue.swap.gas_ratio_vs_plain']).toBe(1.1579); // 110000 / 95000
     expect(byName['gate.swap.exec_gas_ratio']).toBe(1.1299); // 87000 / 77000
   });

@@ -6,6 +6,7 @@ import {IPoolManager} from "@uniswap/v4-core/src/interfaces/IPoolManager.sol";
 import {Hooks} from "@uniswap/v4-core/src/libraries/Hooks.sol";
 import {PoolKey} from "@uniswap/v4-core/src/types/PoolKey.sol";
 import {PoolId} from "@uniswap/v4-core/src/types/PoolId.sol";
+import {Position} from "@uniswap/v4-core/src/libraries/Position.sol";
 import {Currency} from "@uniswap/v4-core/src/types/Currency.sol";
 import {BalanceDelta, BalanceDeltaLibrary} from "@uniswap/v4-core/src/types/BalanceDelta.sol";
 import {BeforeSwapDelta, BeforeSwapDeltaLibrary} from "@uniswap/v4-core/src/types/BeforeSwapDelta.sol";
@@ -13,16 +14,18 @@ import {SwapParams, ModifyLiquidityParams} from "@uniswap/v4-core/src/types/Pool
 import {IMsgSender} from "@uniswap/v4-periphery/src/interfaces/IMsgSender.sol";
 import {IGateHook} from "./interfaces/IGateHook.sol";
 import {IInvestorRegistry} from "./interfaces/IInvestorRegistry.sol";
+import {IRestrictedSecurity} from "./interfaces/IRestrictedSecurity.sol";
 import {Eligibility} from "./libraries/Eligibility.sol";
 import {PoolConfig, PoolConfigLibrary} from "./libraries/PoolConfig.sol";
 import {Clearance} from "./libraries/Clearance.sol";
 
 /// @title GateHook
-/// @notice Admits only accredited, post-lockup investors to the swaps, adds and donations of authorized pools.
+/// @notice Admits only accredited, post-lockup investors to the swaps, adds and donations of authorized pools, and
+/// binds every position to its depositor so that its shares leave only as a transfer the token would allow.
 /// @dev Kept thin on purpose: every line here is paid by every trade. It holds no tokens, returns no deltas and
 /// never touches fees; the eligibility rules live in the registry. A swap costs the gate one cold SLOAD of its own
 /// (the pool's config word, which also carries the canonical routers' trust bits) plus one registry call, whose
-/// slots the security token then reads warm.
+/// slots the security token then reads warm. A new position costs one storage write, its depositor.
 contract GateHook is BaseHook, IGateHook {
     /// @inheritdoc IGateHook
     IInvestorRegistry public immutable registry;
@@ -46,6 +49,9 @@ contract GateHook is BaseHook, IGateHook {
     /// @dev The source of truth for the canonical routers' trust bits.
     uint8 internal _canonicalTrust;
     mapping(address router => RouterKind) internal _otherRouters;
+    /// @dev Keyed like the PoolManager's positions (owner = the contract that called it, e.g. the PositionManager
+    /// with the token id as salt), so the binding follows the liquidity, not the NFT.
+    mapping(PoolId poolId => mapping(bytes32 positionKey => address depositor)) internal _depositors;
 
     constructor(
         IPoolManager manager,
@@ -100,6 +106,8 @@ contract GateHook is BaseHook, IGateHook {
             if (config.security() != securityToken) revert PoolAlreadyInitialized(poolId);
             return;
         }
+        // Exits credit the security token, and its settlements trust this gate's clearances: it must be bound here.
+        if (!_boundToThisGate(securityToken)) revert SecurityNotBoundToGate(securityToken);
         if (PoolConfig.unwrap(config) == 0) _poolIds.push(poolId);
         _pools[poolId] = PoolConfigLibrary.authorized(securityToken, _canonicalTrust);
         emit PoolAuthorized(poolId, securityToken, key.currency0, key.currency1, msg.sender);
@@ -168,13 +176,13 @@ contract GateHook is BaseHook, IGateHook {
     }
 
     /// @inheritdoc IGateHook
-    function isCleared(address holder) external view returns (bool) {
-        return Clearance.isCleared(msg.sender, holder);
+    function depositorOf(PoolId poolId, bytes32 positionKey) external view returns (address) {
+        return _depositors[poolId][positionKey];
     }
 
     /// @inheritdoc IGateHook
-    function consumeExitAllowance(address holder, uint256 amount) external returns (bool) {
-        return Clearance.consumeExit(msg.sender, holder, amount);
+    function isCleared(address holder) external view returns (bool) {
+        return Clearance.isCleared(msg.sender, holder);
     }
 
     // ------------------------------------------------------------------ hook callbacks
@@ -200,13 +208,20 @@ contract GateHook is BaseHook, IGateHook {
         return (this.beforeSwap.selector, BeforeSwapDeltaLibrary.ZERO_DELTA, 0);
     }
 
-    function _beforeAddLiquidity(address sender, PoolKey calldata key, ModifyLiquidityParams calldata, bytes calldata)
-        internal
-        override
-        returns (bytes4)
-    {
+    function _beforeAddLiquidity(
+        address sender,
+        PoolKey calldata key,
+        ModifyLiquidityParams calldata params,
+        bytes calldata
+    ) internal override returns (bytes4) {
         PoolId poolId = key.toId();
         (, address investor) = _admit(poolId, sender, false);
+        // The first deposit binds the position to its investor; nobody else ever adds to it, so every share under
+        // it is that investor's (minting the NFT to another owner, or approving an operator, changes nothing).
+        bytes32 positionKey = _positionKey(sender, params);
+        address depositor = _depositors[poolId][positionKey];
+        if (depositor == address(0)) _depositors[poolId][positionKey] = investor;
+        else if (depositor != investor) revert PositionOfAnotherInvestor(investor, depositor);
         emit InvestorLiquidityAdded(poolId, investor);
         return this.beforeAddLiquidity.selector;
     }
@@ -214,20 +229,26 @@ contract GateHook is BaseHook, IGateHook {
     function _afterRemoveLiquidity(
         address sender,
         PoolKey calldata key,
-        ModifyLiquidityParams calldata,
+        ModifyLiquidityParams calldata params,
         BalanceDelta delta,
         BalanceDelta,
         bytes calldata
     ) internal override returns (bytes4, BalanceDelta) {
         PoolId poolId = key.toId();
         PoolConfig config = _pools[poolId];
-        address lp = _resolve(config, sender);
-        // Exits are never gated. Credit the LP with the security it is owed (principal and fees), so the
-        // restricted token accepts that exact amount even if the LP's accreditation has lapsed since.
+        address remover = _resolve(config, sender);
+        address depositor = _depositors[poolId][_positionKey(sender, params)];
         address securityToken = config.security();
-        int128 owed = Currency.unwrap(key.currency0) == securityToken ? delta.amount0() : delta.amount1();
-        if (owed > 0) Clearance.creditExit(securityToken, lp, uint128(owed));
-        emit InvestorLiquidityRemoved(poolId, lp);
+        if (remover == depositor) {
+            // The depositor's own exit is never refused. The security token is told what it owes the depositor
+            // (principal and fees): it accepts that into the depositor's wallet whatever its status, and pays the
+            // security to no one else for the rest of the transaction, so a freeze or lockup keeps holding it.
+            int128 owed = Currency.unwrap(key.currency0) == securityToken ? delta.amount0() : delta.amount1();
+            if (owed > 0) IRestrictedSecurity(securityToken).creditExit(depositor, uint128(owed));
+        } else {
+            _admitRemover(securityToken, depositor, remover);
+        }
+        emit InvestorLiquidityRemoved(poolId, remover);
         return (this.afterRemoveLiquidity.selector, BalanceDeltaLibrary.ZERO_DELTA);
     }
 
@@ -257,6 +278,27 @@ contract GateHook is BaseHook, IGateHook {
         (Eligibility status, uint40 until) = registry.eligibility(investor, config.security());
         if (status != Eligibility.Ok) revert InvestorNotEligible(investor, config.security(), status, until);
         Clearance.clear(config.security(), investor);
+    }
+
+    /// @dev Someone other than the depositor takes the position's shares: that is a transfer from the depositor, so
+    /// the depositor must be free to transfer and the remover fully eligible for the security. Not paused-gated:
+    /// a pause stops trading, not the settling of a position's ownership.
+    function _admitRemover(address securityToken, address depositor, address remover) private view {
+        (Eligibility depositorStatus, uint40 depositorUntil,,) =
+            registry.transferStatus(securityToken, depositor, address(0));
+        if (depositorStatus != Eligibility.Ok) revert DepositorRestricted(depositor, depositorStatus, depositorUntil);
+        (Eligibility status, uint40 until) = registry.eligibility(remover, securityToken);
+        if (status != Eligibility.Ok) revert InvestorNotEligible(remover, securityToken, status, until);
+    }
+
+    /// @dev A plain ERC-20, an EOA or a token bound to another gate answers no, whatever it does when asked.
+    function _boundToThisGate(address securityToken) private view returns (bool) {
+        (bool ok, bytes memory answer) = securityToken.staticcall(abi.encodeCall(IRestrictedSecurity.gate, ()));
+        return ok && answer.length == 32 && abi.decode(answer, (address)) == address(this);
+    }
+
+    function _positionKey(address sender, ModifyLiquidityParams calldata params) private pure returns (bytes32) {
+        return Position.calculatePositionKey(sender, params.tickLower, params.tickUpper, params.salt);
     }
 
     function _resolve(PoolConfig config, address sender) private view returns (address) {

@@ -44,23 +44,31 @@ function findImports(importPath) {
   return { error: `File not found: ${importPath} (searched ${roots.join(', ')})` };
 }
 
-const raw = fs.readFileSync(0, 'utf8');
-// Debugging aid: SOLC_SHIM_DUMP=<dir> keeps every standard-JSON input forge sends.
-if (process.env.SOLC_SHIM_DUMP) {
-  fs.mkdirSync(process.env.SOLC_SHIM_DUMP, { recursive: true });
-  fs.writeFileSync(path.join(process.env.SOLC_SHIM_DUMP, `input-${process.pid}.json`), raw);
-}
+// stdin is read as a stream to its end: `fs.readFileSync(0)` on a pipe can return before the writer is done (a
+// child given a 1.3 MB job read part of it, and solc answered "Error parsing input JSON").
+readStdin().then((raw) => {
+  // Debugging aid: SOLC_SHIM_DUMP=<dir> keeps every standard-JSON input forge sends.
+  if (process.env.SOLC_SHIM_DUMP) {
+    fs.mkdirSync(process.env.SOLC_SHIM_DUMP, { recursive: true });
+    fs.writeFileSync(path.join(process.env.SOLC_SHIM_DUMP, `input-${process.pid}.json`), raw);
+  }
+  if (process.env.SOLC_SHIM_CHILD) {
+    process.stdout.write(solc.compile(raw, { import: findImports }));
+    return;
+  }
+  return main(JSON.parse(raw)).then((output) => process.stdout.write(JSON.stringify(output)));
+}).catch((err) => {
+  process.stderr.write(`solc shim: ${err.stack || err}\n`);
+  process.exit(1);
+});
 
-if (process.env.SOLC_SHIM_CHILD) {
-  process.stdout.write(solc.compile(raw, { import: findImports }));
-} else {
-  main(JSON.parse(raw)).then(
-    (output) => process.stdout.write(JSON.stringify(output)),
-    (err) => {
-      process.stderr.write(`solc shim: ${err.stack || err}\n`);
-      process.exit(1);
-    },
-  );
+function readStdin() {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    process.stdin.on('data', (chunk) => chunks.push(chunk));
+    process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    process.stdin.on('error', reject);
+  });
 }
 
 async function main(input) {
@@ -230,14 +238,14 @@ function runChild(stdin) {
       env: { ...process.env, SOLC_SHIM_CHILD: '1', SOLC_SHIM_DUMP: '' },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
-    let out = '';
+    const out = [];
     let err = '';
-    child.stdout.on('data', (d) => (out += d));
+    child.stdout.on('data', (d) => out.push(d));
     child.stderr.on('data', (d) => (err += d));
     child.on('error', reject);
     child.on('close', (code) => {
       const lines = err.trim().split('\n').filter((l) => /Error/.test(l));
-      code === 0 ? resolve(out) : reject(new Error(lines.pop() ?? `exit ${code}`));
+      code === 0 ? resolve(Buffer.concat(out).toString('utf8')) : reject(new Error(lines.pop() ?? `exit ${code}`));
     });
     child.stdin.end(stdin);
   });

@@ -4,6 +4,7 @@ pragma solidity 0.8.26;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
 import {IHooks} from "@uniswap/v4-core/src/interfaces/IHooks.sol";
+import {IPoolManager} from "@uniswap/v4-core/src/interfaces/IPoolManager.sol";
 import {Hooks} from "@uniswap/v4-core/src/libraries/Hooks.sol";
 import {TickMath} from "@uniswap/v4-core/src/libraries/TickMath.sol";
 import {PoolKey} from "@uniswap/v4-core/src/types/PoolKey.sol";
@@ -20,6 +21,8 @@ import {QuoterRevert} from "@uniswap/v4-periphery/src/libraries/QuoterRevert.sol
 
 import {GateTestBase} from "./utils/GateTestBase.sol";
 import {LyingRouter, PlainToken} from "./utils/TestTokens.sol";
+import {IRestrictedSecurity} from "../contracts/interfaces/IRestrictedSecurity.sol";
+import {RestrictedSecurityToken} from "../contracts/tokens/RestrictedSecurityToken.sol";
 import {IGateHook} from "../contracts/interfaces/IGateHook.sol";
 import {IInvestorRegistry} from "../contracts/interfaces/IInvestorRegistry.sol";
 import {Eligibility} from "../contracts/libraries/Eligibility.sol";
@@ -119,6 +122,16 @@ contract GateHookTest is GateTestBase {
         PoolKey memory k = _keyFor(Currency.wrap(address(security)), Currency.wrap(address(usd)), IHooks(address(0)));
         vm.expectRevert(abi.encodeWithSelector(IGateHook.WrongHook.selector, address(0)));
         hook.authorizePool(k, address(security));
+    }
+
+    /// @dev Exits credit the security token and its settlements trust this gate: a token bound to another gate (or
+    /// none) would make exits revert, so such a pool is never authorized.
+    function test_authorizePool_revertsWhen_securityNotBoundToGate() public {
+        StrayGate otherGate = new StrayGate(manager);
+        RestrictedSecurityToken stray = new RestrictedSecurityToken("Stray", "STRAY", registry, IGateHook(address(otherGate)));
+        PoolKey memory k = _gatedKey(Currency.wrap(address(stray)), Currency.wrap(address(usd)));
+        vm.expectRevert(abi.encodeWithSelector(IGateHook.SecurityNotBoundToGate.selector, address(stray)));
+        hook.authorizePool(k, address(stray));
     }
 
     function test_authorizePool_revertsWhen_securityNotInPool() public {
@@ -436,13 +449,28 @@ contract GateHookTest is GateTestBase {
         assertEq(posm.getPositionLiquidity(tokenId), 0);
     }
 
-    /// @dev The exit allowance covers the LP's own wallet only: sending the exit to a stranger is refused by the token.
-    function test_removeLiquidity_revertsWhen_securitySentToUnregisteredRecipient() public {
+    /// @dev The depositor's exit pays the security to its own wallet only; the quote side is free.
+    function test_threat_exit_revertsWhen_securitySentToAnotherAddress() public {
         uint256 tokenId = _mintFullRange(lp, key, 1e16);
         uint256 liquidity = posm.getPositionLiquidity(tokenId);
-        // The token refuses eve; the gate did not refuse the exit.
-        _expectTokenRefusal(eve, Eligibility.NotRegistered, 0);
+        _expectTokenRevert(abi.encodeWithSelector(IRestrictedSecurity.PayoutBoundToDepositor.selector, eve, lp));
         _decrease(lp, tokenId, key, liquidity, eve);
+    }
+
+    /// @dev An investor taken off the roster still gets its own liquidity back, into its own wallet, where the token
+    /// keeps it (an unregistered sender cannot move it).
+    function test_removeLiquidity_succeedsWhen_depositorRemovedFromRoster() public {
+        uint256 tokenId = _mintFullRange(lp, key, 1e16);
+        vm.prank(officer);
+        registry.removeInvestor(lp);
+        uint256 sharesBefore = security.balanceOf(lp);
+        _burn(lp, tokenId, key);
+        assertGt(security.balanceOf(lp), sharesBefore);
+        vm.expectRevert(
+            abi.encodeWithSelector(IRestrictedSecurity.SenderNotEligible.selector, lp, Eligibility.NotRegistered, 0)
+        );
+        vm.prank(lp);
+        security.transfer(alice, 1);
     }
 
     // ================================================================== donations
@@ -606,7 +634,7 @@ contract GateHookTest is GateTestBase {
         donor.donate(key, a0, a1, "");
     }
 
-    /// @dev X -> USD (hookless), USD -> security (gated), security -> Y (hookless).
+    /// @dev X -> USD (hookless), USD -> security (gated), security -> Y (gated).
     function _multiHopFixture() internal returns (PlainToken x, PathKey[] memory path) {
         x = new PlainToken("Token X", "X");
         PlainToken y = new PlainToken("Token Y", "Y");
@@ -620,13 +648,24 @@ contract GateHookTest is GateTestBase {
         int24 tick = 276_324;
         manager.initialize(xUsd, TickMath.getSqrtPriceAtTick(Currency.unwrap(xUsd.currency0) == address(x) ? -tick : tick));
         _mintFullRange(lp, xUsd, 1e17);
-        PoolKey memory secY = _keyFor(Currency.wrap(address(security)), Currency.wrap(address(y)), IHooks(address(0)));
+        // The security never enters a hookless pool, so its leg out is a second gated pool.
+        PoolKey memory secY = _gatedKey(Currency.wrap(address(security)), Currency.wrap(address(y)));
+        hook.authorizePool(secY, address(security));
         manager.initialize(secY, TickMath.getSqrtPriceAtTick(0));
         _mintFullRange(lp, secY, 1e21);
 
         path = new PathKey[](3);
         path[0] = PathKey(Currency.wrap(address(usd)), FEE, TICK_SPACING, IHooks(address(0)), "");
         path[1] = PathKey(Currency.wrap(address(security)), FEE, TICK_SPACING, IHooks(address(hook)), "");
-        path[2] = PathKey(Currency.wrap(address(y)), FEE, TICK_SPACING, IHooks(address(0)), "");
+        path[2] = PathKey(Currency.wrap(address(y)), FEE, TICK_SPACING, IHooks(address(hook)), "");
+    }
+}
+
+/// @notice Just enough of a gate for a security token to be built around it: the PoolManager it settles with.
+contract StrayGate {
+    IPoolManager public immutable poolManager;
+
+    constructor(IPoolManager manager) {
+        poolManager = manager;
     }
 }

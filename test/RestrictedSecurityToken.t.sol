@@ -1,23 +1,28 @@
 // SPDX-License-Identifier: BUSL-1.1
 pragma solidity 0.8.26;
 
-import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {IHooks} from "@uniswap/v4-core/src/interfaces/IHooks.sol";
 import {TickMath} from "@uniswap/v4-core/src/libraries/TickMath.sol";
 import {PoolKey} from "@uniswap/v4-core/src/types/PoolKey.sol";
 import {Currency} from "@uniswap/v4-core/src/types/Currency.sol";
-import {SwapParams} from "@uniswap/v4-core/src/types/PoolOperation.sol";
+import {SwapParams, ModifyLiquidityParams} from "@uniswap/v4-core/src/types/PoolOperation.sol";
 import {PoolSwapTest} from "@uniswap/v4-core/src/test/PoolSwapTest.sol";
 import {PoolClaimsTest} from "@uniswap/v4-core/src/test/PoolClaimsTest.sol";
+import {PoolModifyLiquidityTest} from "@uniswap/v4-core/src/test/PoolModifyLiquidityTest.sol";
+import {StateLibrary} from "@uniswap/v4-core/src/libraries/StateLibrary.sol";
+import {IPoolManager} from "@uniswap/v4-core/src/interfaces/IPoolManager.sol";
+import {LyingRouter} from "./utils/TestTokens.sol";
 
 import {GateTestBase} from "./utils/GateTestBase.sol";
 import {IRestrictedSecurity} from "../contracts/interfaces/IRestrictedSecurity.sol";
 import {Eligibility} from "../contracts/libraries/Eligibility.sol";
+import {ExitBinding} from "../contracts/libraries/ExitBinding.sol";
 import {Clearance} from "../contracts/libraries/Clearance.sol";
 
 /// @notice The restricted security token's own rules, and the threat-model policies that rest on it.
 contract RestrictedSecurityTokenTest is GateTestBase {
+    using StateLibrary for IPoolManager;
     // ================================================================== issuance
 
     function test_mint_issuesToHolderInLockup() public {
@@ -154,27 +159,36 @@ contract RestrictedSecurityTokenTest is GateTestBase {
         assertFalse(hook.isCleared(alice));
     }
 
-    /// @dev A clearance is per (token, holder), and an exit allowance is spent at most once.
+    /// @dev A clearance is per (token, holder).
     function test_clearance_isKeyedByTokenAndHolder() public {
         ClearanceHarness h = new ClearanceHarness();
         (bool same, bool otherHolder, bool otherToken) = h.clearAndRead(address(security), alice, eve, address(usd));
         assertTrue(same);
         assertFalse(otherHolder);
         assertFalse(otherToken);
-        (bool first, bool second, bool tooMuch) = h.creditAndSpend(address(security), lp, 10);
-        assertTrue(first);
-        assertFalse(second);
-        assertFalse(tooMuch);
     }
 
-    function test_exitAllowance_isSpentOnceAndOnlyByTheToken() public {
+    /// @dev An exit binds one depositor per transaction, and what it owes is spent at most once.
+    function test_exitBinding_bindsOneDepositorAndSpendsOnce() public {
+        ExitBindingHarness h = new ExitBindingHarness();
+        (address first, address second, address bound, bool tooMuch, bool exact, bool again) = h.run(lp, alice, 10);
+        assertEq(first, lp);
+        assertEq(second, lp, "a second depositor is refused, not credited");
+        assertEq(bound, lp);
+        assertFalse(tooMuch);
+        assertTrue(exact);
+        assertFalse(again);
+    }
+
+    function test_creditExit_revertsWhen_callerNotGate() public {
         uint256 tokenId = _mintFullRange(lp, key, 1e16);
         vm.prank(officer);
         _register(lp, uint40(block.timestamp - 1), false);
         _burn(lp, tokenId, key);
         // The whole allowance went to the LP's own wallet; nothing is left to spend.
-        vm.prank(address(security));
-        assertFalse(hook.consumeExitAllowance(lp, 1));
+        vm.expectRevert(abi.encodeWithSelector(IRestrictedSecurity.NotGate.selector, alice));
+        vm.prank(alice);
+        security.creditExit(alice, 1);
         vm.expectRevert(
             abi.encodeWithSelector(
                 IRestrictedSecurity.RecipientNotEligible.selector, lp, Eligibility.AccreditationExpired, block.timestamp - 1
@@ -186,52 +200,70 @@ contract RestrictedSecurityTokenTest is GateTestBase {
 
     // ================================================================== threat-model policies, pinned
 
-    /// @dev Open, by policy: an ineligible user can swap in a hookless pool of the security and keep the output as
-    /// ERC-6909 claims inside the PoolManager, which the token cannot see. What the token still guarantees: the
-    /// claims never turn into tokens in an ineligible wallet. See docs/threat-model.md.
-    function test_threat_hooklessPoolClaims_cannotBeRedeemedByIneligible() public {
+    /// @dev Threat: the security is added to a hookless pool of the shared PoolManager, where it would trade among
+    /// anyone. It enters the PoolManager only to settle a gated pool's operation, so the pool cannot be funded.
+    function test_threat_hooklessPool_revertsWhen_fundedWithTheSecurity() public {
         PoolKey memory open = _keyFor(Currency.wrap(address(security)), Currency.wrap(address(usd)), IHooks(address(0)));
         manager.initialize(open, _sqrtPriceOneSecurityIsTenUsd(open));
+        int24 max = TickMath.maxUsableTick(open.tickSpacing);
+
+        // Through the canonical PositionManager (Permit2 reports only its own string)...
+        vm.expectRevert(bytes("TRANSFER_FROM_FAILED"));
         _mintFullRange(lp, open, 1e16);
 
-        // Taking the output as tokens is refused by the token.
-        PoolSwapTest swapper = new PoolSwapTest(manager);
-        vm.prank(eve);
-        usd.approve(address(swapper), type(uint256).max);
-        bool zeroForOne = !_securityIs0(open);
-        SwapParams memory buy = SwapParams(zeroForOne, -100e6, zeroForOne ? TickMath.MIN_SQRT_PRICE + 1 : TickMath.MAX_SQRT_PRICE - 1);
-        _expectTokenRefusal(eve, Eligibility.NotRegistered, 0);
-        vm.prank(eve);
-        swapper.swap(open, buy, PoolSwapTest.TestSettings(false, false), "");
+        // ...and through a router that settles directly, which shows the token's reason.
+        PoolModifyLiquidityTest direct = new PoolModifyLiquidityTest(manager);
+        vm.startPrank(lp);
+        security.approve(address(direct), type(uint256).max);
+        usd.approve(address(direct), type(uint256).max);
+        vm.expectRevert(abi.encodeWithSelector(IRestrictedSecurity.EntryNotCleared.selector, lp));
+        direct.modifyLiquidity(open, ModifyLiquidityParams(-max, max, 1e16, 0), "");
+        vm.stopPrank();
+        assertEq(manager.getLiquidity(open.toId()), 0);
+    }
 
-        // Taking it as claims succeeds: this is the documented open edge.
-        vm.prank(eve);
-        swapper.swap(open, buy, PoolSwapTest.TestSettings({takeClaims: true, settleUsingBurn: false}), "");
-        uint256 claims = manager.balanceOf(eve, uint160(address(security)));
+    /// @dev Threat: shares paid into the PoolManager outside a gated operation, by a holder or by a venue contract
+    /// holding stray shares, become credit for any pool.
+    function test_threat_directPayment_revertsWhen_notAdmitted() public {
+        vm.expectRevert(abi.encodeWithSelector(IRestrictedSecurity.EntryNotCleared.selector, alice));
+        vm.prank(alice);
+        security.transfer(address(manager), 1e18);
+
+        vm.prank(alice);
+        security.transfer(address(router), 1e18);
+        vm.expectRevert(abi.encodeWithSelector(IRestrictedSecurity.EntryNotCleared.selector, address(router)));
+        vm.prank(address(router));
+        security.transfer(address(manager), 1e18);
+    }
+
+    /// @dev Open, by policy: a registered contract that calls the PoolManager itself can keep a gated swap's output
+    /// as ERC-6909 claims, which move inside the PoolManager where the token cannot see them. What the token still
+    /// guarantees: the claims never turn into shares in an ineligible wallet. See docs/threat-model.md.
+    function test_threat_gatedPoolClaims_cannotBeRedeemedByIneligible() public {
+        LyingRouter fund = new LyingRouter(manager, address(0));
+        vm.prank(officer);
+        _register(address(fund), uint40(block.timestamp + 30 days), false);
+        vm.prank(alice);
+        usd.approve(address(fund), type(uint256).max);
+        bool zeroForOne = !_securityIs0(key);
+        SwapParams memory buy = SwapParams(zeroForOne, -100e6, zeroForOne ? TickMath.MIN_SQRT_PRICE + 1 : TickMath.MAX_SQRT_PRICE - 1);
+        vm.prank(alice);
+        fund.swap(key, buy, PoolSwapTest.TestSettings({takeClaims: true, settleUsingBurn: false}), "");
+        uint256 id = uint160(address(security));
+        uint256 claims = manager.balanceOf(alice, id);
         assertGt(claims, 0);
 
-        // Redeeming the claims for tokens goes through the token's check and is refused.
+        // The claims reach eve: this is the documented open edge.
+        vm.prank(alice);
+        manager.transfer(eve, id, claims);
+
+        // Redeeming them for shares goes through the token's check and is refused.
         PoolClaimsTest redeemer = new PoolClaimsTest(manager);
         vm.prank(eve);
         manager.setOperator(address(redeemer), true);
         _expectTokenRefusal(eve, Eligibility.NotRegistered, 0);
         vm.prank(eve);
         redeemer.withdraw(Currency.wrap(address(security)), eve, claims);
-    }
-
-    /// @dev Open, by policy: a position NFT can be transferred to anyone. A stranger who buys one can remove the
-    /// liquidity but cannot take the security into an unregistered wallet (the exit allowance needs a registered
-    /// holder); the quote side is free. See docs/threat-model.md.
-    function test_threat_positionNftTransfer_strangerCannotTakeSecurity() public {
-        uint256 tokenId = _mintFullRange(lp, key, 1e16);
-        vm.prank(lp);
-        IERC721(address(posm)).transferFrom(lp, eve, tokenId);
-        uint256 liquidity = posm.getPositionLiquidity(tokenId);
-        _expectTokenRefusal(eve, Eligibility.NotRegistered, 0);
-        _decrease(eve, tokenId, key, liquidity, eve);
-        // Sending the security side to an eligible holder works: the exit is never stuck for good.
-        _decrease(eve, tokenId, key, liquidity, lp);
-        assertEq(posm.getPositionLiquidity(tokenId), 0);
     }
 }
 
@@ -245,14 +277,20 @@ contract ClearanceHarness {
         return (Clearance.isCleared(token, holder), Clearance.isCleared(token, other), Clearance.isCleared(otherToken, holder));
     }
 
-    function creditAndSpend(address token, address holder, uint256 amount)
+}
+
+/// @notice Runs the ExitBinding library's writes and reads inside one call (one transaction).
+contract ExitBindingHarness {
+    function run(address depositor, address other, uint256 amount)
         external
-        returns (bool first, bool second, bool tooMuch)
+        returns (address first, address second, address bound, bool tooMuch, bool exact, bool again)
     {
-        Clearance.creditExit(token, holder, amount);
-        tooMuch = Clearance.consumeExit(token, holder, amount + 1);
-        first = Clearance.consumeExit(token, holder, amount);
-        second = Clearance.consumeExit(token, holder, 1);
+        first = ExitBinding.credit(depositor, amount);
+        second = ExitBinding.credit(other, amount);
+        bound = ExitBinding.boundDepositor();
+        tooMuch = ExitBinding.consume(amount + 1);
+        exact = ExitBinding.consume(amount);
+        again = ExitBinding.consume(1);
     }
 }
 

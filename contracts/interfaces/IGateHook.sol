@@ -9,8 +9,13 @@ import {IInvestorRegistry} from "./IInvestorRegistry.sol";
 
 /// @title IGateHook
 /// @notice A Uniswap v4 hook that lets only accredited, post-lockup investors swap, add liquidity or donate in the
-/// pools an admin authorized. One deployment serves many pools. Exits (removing liquidity, collecting fees) are
-/// never refused, so an investor whose accreditation lapses can always leave.
+/// pools an admin authorized. One deployment serves many pools.
+/// Every position is bound to the investor who first deposited into it (its depositor), whoever holds the NFT:
+/// - only the depositor adds to it;
+/// - the depositor's own exit is never refused (a lapsed, frozen or locked investor can always leave), and the
+///   security it pays out goes to the depositor's wallet and nowhere else, where a freeze or lockup keeps holding it;
+/// - anyone else removing liquidity (a new NFT owner, an approved operator) must be fully eligible for the security,
+///   and the depositor free to transfer it: a position is never a way around a transfer the token would refuse.
 /// @dev The end user is `IMsgSender(sender).msgSender()` when `sender` is a trusted forwarding router
 /// (UniversalRouter, PositionManager); any other `sender` acts as itself. Never `tx.origin`, never `hookData`.
 /// Roles come from the registry: the default admin authorizes pools and routers, pausers pause pools.
@@ -43,8 +48,16 @@ interface IGateHook {
     error PoolIsPaused(PoolId poolId);
     /// @notice Thrown when a canonical router is given a kind other than its own (or Untrusted).
     error RouterKindMismatch(address router, RouterKind kind);
-    /// @notice Thrown when the resolved end user may not trade the pool's security.
+    /// @notice Thrown when the resolved end user may not trade the pool's security (for a removal by someone other
+    /// than the depositor: may not receive it).
     error InvestorNotEligible(address investor, address securityToken, Eligibility reason, uint40 until);
+    /// @notice Thrown when `investor` adds to a position that `depositor` deposited into.
+    error PositionOfAnotherInvestor(address investor, address depositor);
+    /// @notice Thrown when someone other than the depositor removes liquidity while the depositor may not transfer
+    /// the security (frozen, in lockup, no longer registered): its holdings stay its own.
+    error DepositorRestricted(address depositor, Eligibility reason, uint40 until);
+    /// @notice Thrown when a pool is authorized for a security token that is not bound to this gate.
+    error SecurityNotBoundToGate(address securityToken);
 
     /// @notice An admin approved `poolId` (one exact PoolKey) for initialization with this hook.
     event PoolAuthorized(
@@ -93,12 +106,11 @@ interface IGateHook {
     function routerKind(address router) external view returns (RouterKind);
     /// @notice The end user the gate would check for a call to the PoolManager made by `sender`.
     function resolveInvestor(address sender) external view returns (address);
+    /// @notice The investor who first deposited into a position, or zero if nobody has.
+    /// @param positionKey The PoolManager's key: `Position.calculatePositionKey(owner, tickLower, tickUpper, salt)`,
+    /// where `owner` is the contract that called the PoolManager (the PositionManager, salt = the token id).
+    function depositorOf(PoolId poolId, bytes32 positionKey) external view returns (address);
     /// @notice Whether the gate admitted `holder` to a pool of the calling security token earlier in this transaction.
     /// @dev Transient: a clearance is one registry verdict, reused by the token for the rest of the transaction.
     function isCleared(address holder) external view returns (bool);
-    /// @notice Lets a security token accept, once, the exact amount an exiting LP takes out of a pool.
-    /// @dev Removing liquidity credits the resolved LP with the security amount owed, in transient storage keyed by
-    /// the token (`msg.sender`), so only that token can spend it, and only within the same transaction.
-    /// @return allowed Whether `amount` was covered; the allowance is reduced only when it was.
-    function consumeExitAllowance(address holder, uint256 amount) external returns (bool allowed);
 }

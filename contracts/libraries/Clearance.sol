@@ -2,14 +2,12 @@
 pragma solidity ^0.8.26;
 
 /// @title Clearance
-/// @notice What the gate tells a security token within one transaction, in transient storage keyed by
-/// (token, holder), so only that token can read or spend it and it disappears when the transaction ends:
-/// - a clearance: the gate admitted `holder` for the token's pools, so the token can settle with the PoolManager
-///   without asking the registry again;
-/// - an exit allowance: the amount of the security an LP's exit owes it, which the token accepts even if the LP's
-///   accreditation lapsed.
+/// @notice What the gate tells a security token within one transaction: a clearance, meaning the gate admitted
+/// `holder` for the token's pools, so the token can settle with the PoolManager without asking the registry again.
+/// Held in transient storage keyed by (token, holder), so it answers only that token and disappears when the
+/// transaction ends.
 library Clearance {
-    /// @dev keccak256("accredex.clearance"); the exit allowance slot is this slot + 1.
+    /// @dev keccak256("accredex.clearance").
     uint256 private constant NAMESPACE = 0x28fd707e4f5bb5135c034dbf75aedd99271e740406eabc393fe81f005cb26a87;
 
     function _slot(address token, address holder) private pure returns (uint256 s) {
@@ -19,12 +17,6 @@ library Clearance {
             mstore(0x00, shr(96, shl(96, token)))
             mstore(0x20, shr(96, shl(96, holder)))
             s := xor(keccak256(0x00, 0x40), NAMESPACE)
-        }
-    }
-
-    function _exitSlot(address token, address holder) private pure returns (uint256) {
-        unchecked {
-            return _slot(token, holder) + 1;
         }
     }
 
@@ -40,25 +32,5 @@ library Clearance {
         assembly ("memory-safe") {
             cleared := tload(s)
         }
-    }
-
-    function creditExit(address token, address holder, uint256 amount) internal {
-        uint256 s = _exitSlot(token, holder);
-        assembly ("memory-safe") {
-            tstore(s, add(tload(s), amount))
-        }
-    }
-
-    function consumeExit(address token, address holder, uint256 amount) internal returns (bool) {
-        uint256 s = _exitSlot(token, holder);
-        uint256 available;
-        assembly ("memory-safe") {
-            available := tload(s)
-        }
-        if (available < amount) return false;
-        assembly ("memory-safe") {
-            tstore(s, sub(available, amount))
-        }
-        return true;
     }
 }

@@ -7,11 +7,14 @@ import {IRestrictedSecurity} from "../interfaces/IRestrictedSecurity.sol";
 import {IInvestorRegistry} from "../interfaces/IInvestorRegistry.sol";
 import {IGateHook} from "../interfaces/IGateHook.sol";
 import {Eligibility} from "../libraries/Eligibility.sol";
+import {ExitBinding} from "../libraries/ExitBinding.sol";
 
 /// @title RestrictedSecurityToken
 /// @notice A tokenized private security (demo issuance): every transfer is checked against the investor registry.
 /// @dev Fast path: when the PoolManager is one side and the gate admitted the other side earlier in the same
 /// transaction, that admission is the registry's verdict already, so the token does not ask again.
+/// The PoolManager is the only venue with rules of its own here (see {IRestrictedSecurity}); the other venue
+/// contracts (routers, Permit2) pass through like any venue.
 contract RestrictedSecurityToken is ERC20, IRestrictedSecurity {
     /// @inheritdoc IRestrictedSecurity
     IInvestorRegistry public immutable registry;
@@ -39,6 +42,13 @@ contract RestrictedSecurityToken is ERC20, IRestrictedSecurity {
         _mint(to, amount);
     }
 
+    /// @inheritdoc IRestrictedSecurity
+    function creditExit(address depositor, uint256 amount) external {
+        if (msg.sender != address(gate)) revert NotGate(msg.sender);
+        address bound = ExitBinding.credit(depositor, amount);
+        if (bound != depositor) revert ExitAlreadyBound(bound);
+    }
+
     /// @dev A zero-value transfer moves nothing and is not checked for eligibility: the PoolManager pays an LP's
     /// exit in both currencies, often 0 of one, and that must never block the exit. But OpenZeppelin lets anyone call
     /// `transferFrom(x, y, 0)`, which emits `Transfer(x, y, 0)`: a relationship between two holders that neither
@@ -49,28 +59,38 @@ contract RestrictedSecurityToken is ERC20, IRestrictedSecurity {
             if (from != address(0) && msg.sender != from && allowance(from, msg.sender) == 0) {
                 revert ERC20InsufficientAllowance(msg.sender, 0, 0);
             }
-        } else if (!_clearedSettlement(from, to)) {
-            _check(from, to, value);
+        } else if (from == POOL_MANAGER) {
+            _checkPayout(to, value);
+        } else if (to == POOL_MANAGER) {
+            // Only to settle a gated pool's operation: the holder was admitted (hence checked) in this transaction.
+            // Anything else (a hookless pool, a payment made before the operation it settles) is refused.
+            if (!gate.isCleared(from)) revert EntryNotCleared(from);
+        } else {
+            _check(from, to);
         }
         super._update(from, to, value);
     }
 
-    /// @dev A settlement with the PoolManager whose investor side the gate admitted in this transaction.
-    function _clearedSettlement(address from, address to) private view returns (bool) {
-        if (from == POOL_MANAGER) return gate.isCleared(to);
-        if (to == POOL_MANAGER) return gate.isCleared(from);
-        return false;
+    /// @dev A payout from the PoolManager: a swap's output, an exit, ERC-6909 claims redeemed. If a depositor's exit
+    /// bound this transaction, it goes to that depositor only, which accepts what its exit owes it whatever its
+    /// status. Otherwise it goes to an investor the gate admitted in this transaction, or to a recipient the
+    /// registry accepts.
+    function _checkPayout(address to, uint256 value) private {
+        address depositor = ExitBinding.boundDepositor();
+        if (depositor != address(0)) {
+            if (to != depositor) revert PayoutBoundToDepositor(to, depositor);
+            if (ExitBinding.consume(value)) return;
+        }
+        if (gate.isCleared(to)) return;
+        (Eligibility status, uint40 until) = registry.holderStatus(to);
+        if (status != Eligibility.Ok) revert RecipientNotEligible(to, status, until);
     }
 
-    /// @dev One registry call checks both sides. A recipient the registry knows (even with lapsed accreditation,
-    /// or frozen) may still take exactly what its LP exit from a gated pool owes it.
-    function _check(address from, address to, uint256 value) private {
+    /// @dev One registry call checks both sides.
+    function _check(address from, address to) private view {
         (Eligibility fromStatus, uint40 fromUntil, Eligibility toStatus, uint40 toUntil) =
             registry.transferStatus(address(this), from, to);
         if (fromStatus != Eligibility.Ok) revert SenderNotEligible(from, fromStatus, fromUntil);
-        if (toStatus == Eligibility.Ok) return;
-        if (toStatus == Eligibility.NotRegistered || !gate.consumeExitAllowance(to, value)) {
-            revert RecipientNotEligible(to, toStatus, toUntil);
-        }
+        if (toStatus != Eligibility.Ok) revert RecipientNotEligible(to, toStatus, toUntil);
     }
 }

@@ -32,6 +32,8 @@ contract GateHandler is Test {
         InvestorRegistry registry;
         GateHook hook;
         IERC20 security;
+        /// @dev The twin pool's share: registry-checked, in the same currency order as the security.
+        IERC20 twinShare;
         IERC20 usd;
         address officer;
         address pauser;
@@ -76,8 +78,8 @@ contract GateHandler is Test {
         bool securityIs0 = Currency.unwrap(gated.currency0) == address(v.security);
         bool zeroForOne = buy ? !securityIs0 : securityIs0;
         uint128 amountIn = uint128(buy ? bound(amountSeed, 1e6, 5_000e6) : bound(amountSeed, 1e15, 500e18));
-        // The operation is done twice (gated and twin), so the actor must afford it twice.
-        if ((buy ? v.usd : v.security).balanceOf(actor) < 2 * uint256(amountIn)) return;
+        // The operation is done twice (gated and twin): twice the dollars, or the share and its twin.
+        if (buy ? v.usd.balanceOf(actor) < 2 * uint256(amountIn) : !_holdsBothShares(actor, amountIn)) return;
         (Eligibility status,) = v.registry.eligibility(actor, address(v.security));
         bool paused = _paused();
 
@@ -231,8 +233,14 @@ contract GateHandler is Test {
         int24 max = TickMath.maxUsableTick(gated.tickSpacing);
         uint256 need0 = SqrtPriceMath.getAmount0Delta(price, TickMath.getSqrtPriceAtTick(max), uint128(liquidity), true);
         uint256 need1 = SqrtPriceMath.getAmount1Delta(TickMath.getSqrtPriceAtTick(-max), price, uint128(liquidity), true);
-        (uint256 have0, uint256 have1) = _balances(actor, gated);
-        return have0 >= 2 * need0 + 1 && have1 >= 2 * need1 + 1;
+        (uint256 needShare, uint256 needUsd) = Currency.unwrap(gated.currency0) == address(v.security)
+            ? (need0, need1)
+            : (need1, need0);
+        return _holdsBothShares(actor, needShare + 1) && v.usd.balanceOf(actor) >= 2 * needUsd + 1;
+    }
+
+    function _holdsBothShares(address actor, uint256 amount) internal view returns (bool) {
+        return v.security.balanceOf(actor) >= amount && v.twinShare.balanceOf(actor) >= amount;
     }
 
     function _balances(address actor, PoolKey memory k) internal view returns (uint256, uint256) {

@@ -8,6 +8,7 @@ import {PoolKey} from "@uniswap/v4-core/src/types/PoolKey.sol";
 import {Currency} from "@uniswap/v4-core/src/types/Currency.sol";
 import {GateTestBase} from "../utils/GateTestBase.sol";
 import {GateHandler} from "./GateHandler.sol";
+import {RegistryCheckedShare} from "../utils/RegistryCheckedShare.sol";
 
 /// @notice Properties that must hold after any sequence of trades, adds, compliance edits, pauses, time and attacks.
 contract GateInvariantsTest is GateTestBase {
@@ -18,20 +19,39 @@ contract GateInvariantsTest is GateTestBase {
 
     function setUp() public override {
         super.setUp();
-        // The twin: the same pool without a hook, in the same state (price and liquidity).
-        twin = _keyFor(Currency.wrap(address(security)), Currency.wrap(address(usd)), IHooks(address(0)));
-        manager.initialize(twin, _sqrtPriceOneSecurityIsTenUsd(twin));
-        _mintFullRange(lp, twin, LP_LIQUIDITY);
+        // The twin: the same pool without a hook, in the same state (price and liquidity). The restricted share
+        // never enters a hookless pool, so the twin trades a registry-checked share in the same currency order.
+        RegistryCheckedShare twinShare = _deployTwinShare();
+        vm.prank(officer);
+        registry.configureSecurity(address(twinShare), offeringLockupEnd);
+        twin = _keyFor(Currency.wrap(address(twinShare)), Currency.wrap(address(usd)), IHooks(address(0)));
+        manager.initialize(twin, _sqrtPriceOneSecurityIsTenUsd(key));
         // Every actor holds shares to sell; the in-lockup ones got theirs at issuance.
         _issue(lp, 100_000e18);
         vm.prank(lp);
         security.transfer(alice, 50_000e18);
+        address[6] memory holders = [alice, bob, carol, dave, eve, lp];
+        for (uint256 i; i < holders.length; ++i) {
+            twinShare.mint(holders[i], security.balanceOf(holders[i]));
+            _approveVenue(holders[i], IERC20(address(twinShare)));
+        }
+        _mintFullRange(lp, twin, LP_LIQUIDITY);
 
         address[] memory cast = new address[](6);
         (cast[0], cast[1], cast[2], cast[3], cast[4], cast[5]) = (alice, bob, carol, dave, eve, lp);
         handler = new GateHandler(
             GateHandler.Venue(
-                manager, posm, router, registry, hook, IERC20(address(security)), IERC20(address(usd)), officer, pauser, admin
+                manager,
+                posm,
+                router,
+                registry,
+                hook,
+                IERC20(address(security)),
+                IERC20(address(twinShare)),
+                IERC20(address(usd)),
+                officer,
+                pauser,
+                admin
             ),
             key,
             twin,
@@ -39,6 +59,17 @@ contract GateInvariantsTest is GateTestBase {
         );
         // The handler warps and rolls; the admin role stays with this contract and the officer/pauser addresses.
         targetContract(address(handler));
+    }
+
+    /// @dev A twin share whose address sorts against the stablecoin as the security does, so the twin pool's
+    /// currency order (and so its every delta) is the gated pool's.
+    function _deployTwinShare() internal returns (RegistryCheckedShare) {
+        bytes32 initHash = keccak256(abi.encodePacked(type(RegistryCheckedShare).creationCode, abi.encode(registry)));
+        bool securityFirst = address(security) < address(usd);
+        for (uint256 salt;; ++salt) {
+            address predicted = vm.computeCreate2Address(bytes32(salt), initHash, address(this));
+            if ((predicted < address(usd)) == securityFirst) return new RegistryCheckedShare{salt: bytes32(salt)}(registry);
+        }
     }
 
     function invariant_noIneligibleUserCompletesSwapOrAdd() public view {

@@ -263,12 +263,16 @@ abstract contract GateTestBase is Test, DeployPermit2, CanonicalStack {
 
     /// @dev The PoolManager's `take` wraps the token's revert in `WrappedError`, like a hook's.
     function _expectTokenRefusal(address to, Eligibility reason, uint40 until) internal {
+        _expectTokenRevert(abi.encodeWithSelector(IRestrictedSecurity.RecipientNotEligible.selector, to, reason, until));
+    }
+
+    function _expectTokenRevert(bytes memory reason) internal {
         vm.expectRevert(
             abi.encodeWithSelector(
                 CustomRevert.WrappedError.selector,
                 address(security),
                 IERC20.transfer.selector,
-                abi.encodeWithSelector(IRestrictedSecurity.RecipientNotEligible.selector, to, reason, until),
+                reason,
                 abi.encodeWithSignature("ERC20TransferFailed()")
             )
         );

@@ -5,17 +5,21 @@ import {BaseHook} from "@openzeppelin/uniswap-hooks/src/base/BaseHook.sol";
 import {IPoolManager} from "@uniswap/v4-core/src/interfaces/IPoolManager.sol";
 import {Hooks} from "@uniswap/v4-core/src/libraries/Hooks.sol";
 import {PoolKey} from "@uniswap/v4-core/src/types/PoolKey.sol";
+import {BalanceDelta, BalanceDeltaLibrary} from "@uniswap/v4-core/src/types/BalanceDelta.sol";
 import {BeforeSwapDelta, BeforeSwapDeltaLibrary} from "@uniswap/v4-core/src/types/BeforeSwapDelta.sol";
 import {SwapParams, ModifyLiquidityParams} from "@uniswap/v4-core/src/types/PoolOperation.sol";
 
-/// @notice The gas benchmark's control: a hook with beforeSwap and beforeAddLiquidity that does nothing.
+/// @notice The gas benchmark's control: a hook with the gate's swap and liquidity callbacks (beforeSwap,
+/// beforeAddLiquidity, afterRemoveLiquidity) that does nothing.
 contract NoopHook is BaseHook {
-    uint160 internal constant FLAGS = Hooks.BEFORE_ADD_LIQUIDITY_FLAG | Hooks.BEFORE_SWAP_FLAG;
+    uint160 internal constant FLAGS =
+        Hooks.BEFORE_ADD_LIQUIDITY_FLAG | Hooks.AFTER_REMOVE_LIQUIDITY_FLAG | Hooks.BEFORE_SWAP_FLAG;
 
     constructor(IPoolManager manager) BaseHook(manager) {}
 
     function getHookPermissions() public pure override returns (Hooks.Permissions memory p) {
         p.beforeAddLiquidity = true;
+        p.afterRemoveLiquidity = true;
         p.beforeSwap = true;
     }
 
@@ -35,5 +39,16 @@ contract NoopHook is BaseHook {
         returns (bytes4)
     {
         return this.beforeAddLiquidity.selector;
+    }
+
+    function _afterRemoveLiquidity(
+        address,
+        PoolKey calldata,
+        ModifyLiquidityParams calldata,
+        BalanceDelta,
+        BalanceDelta,
+        bytes calldata
+    ) internal pure override returns (bytes4, BalanceDelta) {
+        return (this.afterRemoveLiquidity.selector, BalanceDeltaLibrary.ZERO_DELTA);
     }
 }

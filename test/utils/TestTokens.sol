@@ -21,3 +21,27 @@ contract LyingRouter is PoolSwapTest {
         msgSender = claimed;
     }
 }
+
+/// @notice A contract wallet (a Safe, say) that makes several calls in one transaction, reverting with the first
+/// failure's own reason.
+contract BatchWallet {
+    function call(address target, bytes calldata data) public returns (bytes memory result) {
+        bool ok;
+        (ok, result) = target.call(data);
+        if (!ok) {
+            assembly ("memory-safe") {
+                revert(add(result, 0x20), mload(result))
+            }
+        }
+    }
+
+    function batch(address[] calldata targets, bytes[] calldata calls) external {
+        for (uint256 i; i < targets.length; ++i) {
+            call(targets[i], calls[i]);
+        }
+    }
+
+    function onERC721Received(address, address, uint256, bytes calldata) external pure returns (bytes4) {
+        return this.onERC721Received.selector;
+    }
+}

@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: BUSL-1.1
+pragma solidity 0.8.26;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
+import {IHooks} from "@uniswap/v4-core/src/interfaces/IHooks.sol";
+import {TickMath} from "@uniswap/v4-core/src/libraries/TickMath.sol";
+import {Position} from "@uniswap/v4-core/src/libraries/Position.sol";
+import {SwapParams, ModifyLiquidityParams} from "@uniswap/v4-core/src/types/PoolOperation.sol";
+import {PoolSwapTest} from "@uniswap/v4-core/src/test/PoolSwapTest.sol";
+import {PoolModifyLiquidityTest} from "@uniswap/v4-core/src/test/PoolModifyLiquidityTest.sol";
+
+import {GateTestBase} from "./utils/GateTestBase.sol";
+import {BatchWallet, LyingRouter} from "./utils/TestTokens.sol";
+import {VenueCalls} from "./utils/VenueCalls.sol";
+import {IGateHook} from "../contracts/interfaces/IGateHook.sol";
+import {IRestrictedSecurity} from "../contracts/interfaces/IRestrictedSecurity.sol";
+import {Eligibility} from "../contracts/libraries/Eligibility.sol";
+
+/// @notice Every position is bound to its depositor: whoever holds the NFT, its shares leave only as a transfer the
+/// token would allow. Each test is one path a share took around the rules before, attempted through the canonical
+/// PositionManager (and, for contract wallets and direct PoolManager callers, through what they would use).
+contract GatePositionsTest is GateTestBase {
+    function test_addLiquidity_bindsThePositionToItsDepositor() public {
+        uint256 tokenId = _mintFullRange(lp, key, 1e16);
+        int24 max = TickMath.maxUsableTick(key.tickSpacing);
+        bytes32 positionKey = Position.calculatePositionKey(address(posm), -max, max, bytes32(tokenId));
+        assertEq(hook.depositorOf(poolId, positionKey), lp);
+    }
+
+    /// @dev Threat: an eligible investor mints a position owned by someone the token would refuse, who then takes
+    /// the shares out. The gate refuses the removal; a direct transfer would have been refused too.
+    function test_threat_mintToAnotherOwner_revertsWhen_ownerRemovesWhileLapsed() public {
+        int24 max = TickMath.maxUsableTick(key.tickSpacing);
+        _modifyLiquidities(alice, VenueCalls.mint(key, -max, max, 1e15, carol));
+        uint256 tokenId = posm.nextTokenId() - 1;
+        assertEq(IERC721(address(posm)).ownerOf(tokenId), carol);
+        _expectHookRevert(
+            IHooks.afterRemoveLiquidity.selector,
+            _notEligible(carol, Eligibility.AccreditationExpired, uint40(START_TIME - 1))
+        );
+        _decrease(carol, tokenId, key, 1e15, carol);
+    }
+
+    /// @dev Threat: the position NFT is sold to a holder whose accreditation lapsed, or to a stranger.
+    function test_threat_positionNftTransfer_revertsWhen_newOwnerIneligible() public {
+        uint256 tokenId = _mintFullRange(lp, key, 1e16);
+        vm.prank(lp);
+        IERC721(address(posm)).transferFrom(lp, carol, tokenId);
+        _expectHookRevert(
+            IHooks.afterRemoveLiquidity.selector,
+            _notEligible(carol, Eligibility.AccreditationExpired, uint40(START_TIME - 1))
+        );
+        _decrease(carol, tokenId, key, 1e16, carol);
+
+        vm.prank(carol);
+        IERC721(address(posm)).transferFrom(carol, eve, tokenId);
+        _expectHookRevert(IHooks.afterRemoveLiquidity.selector, _notEligible(eve, Eligibility.NotRegistered, 0));
+        _decrease(eve, tokenId, key, 0, eve); // not even the fees
+    }
+
+    /// @dev Threat: an approved operator removes on the owner's behalf and keeps the shares.
+    function test_threat_positionNftApproval_revertsWhen_operatorIneligible() public {
+        uint256 tokenId = _mintFullRange(lp, key, 1e16);
+        vm.prank(lp);
+        IERC721(address(posm)).approve(dave, tokenId);
+        _expectHookRevert(IHooks.afterRemoveLiquidity.selector, _notEligible(dave, Eligibility.Frozen, 0));
+        _decrease(dave, tokenId, key, 1e16, dave);
+    }
+
+    /// @dev A position sold to an eligible investor by a depositor free to transfer is a transfer like any other.
+    function test_removeLiquidity_succeedsWhen_newOwnerEligibleAndDepositorFree() public {
+        uint256 tokenId = _mintFullRange(lp, key, 1e16);
+        vm.prank(lp);
+        IERC721(address(posm)).transferFrom(lp, alice, tokenId);
+        uint256 sharesBefore = security.balanceOf(alice);
+        vm.expectEmit(address(hook));
+        emit IGateHook.InvestorLiquidityRemoved(poolId, alice);
+        _decrease(alice, tokenId, key, 1e16, alice);
+        assertGt(security.balanceOf(alice), sharesBefore);
+    }
+
+    /// @dev Threat: the new owner adds to a position someone else deposited into, mixing two investors' shares.
+    function test_threat_increaseLiquidity_revertsWhen_positionDepositedByAnother() public {
+        uint256 tokenId = _mintFullRange(lp, key, 1e16);
+        vm.prank(lp);
+        IERC721(address(posm)).transferFrom(lp, alice, tokenId);
+        _expectHookRevert(
+            IHooks.beforeAddLiquidity.selector,
+            abi.encodeWithSelector(IGateHook.PositionOfAnotherInvestor.selector, alice, lp)
+        );
+        _increase(alice, tokenId, key, 1e15);
+    }
+
+    /// @dev Threat: a frozen LP (a legal hold) sends its exit to a friend. Its own wallet still gets it.
+    function test_threat_frozenDepositor_revertsWhen_exitSentToAnother() public {
+        uint256 tokenId = _mintFullRange(lp, key, 1e16);
+        vm.prank(officer);
+        registry.setFrozen(lp, true);
+        _expectTokenRevert(abi.encodeWithSelector(IRestrictedSecurity.PayoutBoundToDepositor.selector, alice, lp));
+        _decrease(lp, tokenId, key, 1e16, alice);
+
+        uint256 sharesBefore = security.balanceOf(lp);
+        _decrease(lp, tokenId, key, 1e16, lp);
+        assertGt(security.balanceOf(lp), sharesBefore);
+    }
+
+    /// @dev Threat: a frozen LP hands the NFT to an eligible friend, who removes the liquidity.
+    function test_threat_frozenDepositor_revertsWhen_newOwnerRemoves() public {
+        uint256 tokenId = _mintFullRange(lp, key, 1e16);
+        vm.prank(officer);
+        registry.setFrozen(lp, true);
+        vm.prank(lp);
+        IERC721(address(posm)).transferFrom(lp, alice, tokenId);
+        _expectHookRevert(
+            IHooks.afterRemoveLiquidity.selector,
+            abi.encodeWithSelector(IGateHook.DepositorRestricted.selector, lp, Eligibility.Frozen, 0)
+        );
+        _decrease(alice, tokenId, key, 1e16, alice);
+    }
+
+    /// @dev Threat: an LP put under a lockup override passes its pooled shares on, by NFT or by its exit.
+    function test_threat_lockedDepositor_revertsWhen_sharesLeaveThroughThePosition() public {
+        uint256 tokenId = _mintFullRange(lp, key, 1e16);
+        uint40 end = uint40(block.timestamp + 90 days);
+        vm.prank(officer);
+        registry.setLockupOverride(address(security), lp, end);
+
+        _expectTokenRevert(abi.encodeWithSelector(IRestrictedSecurity.PayoutBoundToDepositor.selector, alice, lp));
+        _decrease(lp, tokenId, key, 1e15, alice);
+
+        vm.prank(lp);
+        IERC721(address(posm)).transferFrom(lp, alice, tokenId);
+        _expectHookRevert(
+            IHooks.afterRemoveLiquidity.selector,
+            abi.encodeWithSelector(IGateHook.DepositorRestricted.selector, lp, Eligibility.LockupActive, end)
+        );
+        _decrease(alice, tokenId, key, 1e16, alice);
+    }
+
+    /// @dev Threat: a frozen investor's contract wallet has an accomplice trade in the same transaction (so the gate
+    /// admitted the accomplice), then sends its exit to the accomplice. The binding holds for admitted holders too.
+    function test_threat_frozenDepositorWallet_revertsWhen_exitPaidToAdmittedAccomplice() public {
+        BatchWallet wallet = new BatchWallet();
+        _registerAsOfficer(address(wallet), uint40(block.timestamp + 365 days));
+        _issue(address(wallet), 10_000e18);
+        usd.mint(address(wallet), 1_000_000e6);
+        LyingRouter accomplice = new LyingRouter(manager, address(0));
+        _registerAsOfficer(address(accomplice), uint40(block.timestamp + 365 days));
+        wallet.call(address(usd), abi.encodeCall(IERC20.approve, (address(accomplice), type(uint256).max)));
+        _approveVenueFor(wallet);
+        int24 max = TickMath.maxUsableTick(key.tickSpacing);
+        wallet.call(
+            address(posm),
+            abi.encodeCall(posm.modifyLiquidities, (VenueCalls.mint(key, -max, max, 1e16, address(wallet)), block.timestamp))
+        );
+        uint256 tokenId = posm.nextTokenId() - 1;
+        vm.prank(officer);
+        registry.setFrozen(address(wallet), true);
+
+        address[] memory targets = new address[](2);
+        bytes[] memory calls = new bytes[](2);
+        // The accomplice buys (output kept as claims), so the gate admits it in this transaction...
+        (targets[0], calls[0]) = (
+            address(accomplice),
+            abi.encodeCall(
+                PoolSwapTest.swap, (key, _buyParams(100e6), PoolSwapTest.TestSettings(true, false), bytes(""))
+            )
+        );
+        // ...then the frozen wallet exits to the accomplice.
+        (targets[1], calls[1]) = (
+            address(posm),
+            abi.encodeCall(
+                posm.modifyLiquidities, (VenueCalls.decrease(key, tokenId, 1e16, address(accomplice)), block.timestamp)
+            )
+        );
+        _expectTokenRevert(
+            abi.encodeWithSelector(IRestrictedSecurity.PayoutBoundToDepositor.selector, address(accomplice), address(wallet))
+        );
+        wallet.batch(targets, calls);
+    }
+
+    /// @dev One transaction exits the positions of two depositors: refused, since each exit's security belongs to
+    /// its own depositor and a transaction holds one binding.
+    function test_threat_exitsOfTwoDepositors_revertWhen_inOneTransaction() public {
+        BatchWallet wallet = new BatchWallet();
+        _registerAsOfficer(address(wallet), uint40(block.timestamp + 365 days));
+        _issue(address(wallet), 10_000e18);
+        usd.mint(address(wallet), 1_000_000e6);
+        _approveVenueFor(wallet);
+        PoolModifyLiquidityTest fund = new PoolModifyLiquidityTest(manager);
+        _registerAsOfficer(address(fund), uint40(block.timestamp + 365 days));
+        wallet.call(address(security), abi.encodeCall(IERC20.approve, (address(fund), type(uint256).max)));
+        wallet.call(address(usd), abi.encodeCall(IERC20.approve, (address(fund), type(uint256).max)));
+        int24 max = TickMath.maxUsableTick(key.tickSpacing);
+        // The fund settles from the wallet, and the security enters the PoolManager only from a holder the gate
+        // admitted in the same transaction: so the wallet mints its own position first, in the same batch.
+        address[] memory targets = new address[](2);
+        bytes[] memory calls = new bytes[](2);
+        (targets[0], calls[0]) = (
+            address(posm),
+            abi.encodeCall(posm.modifyLiquidities, (VenueCalls.mint(key, -max, max, 1e15, address(wallet)), block.timestamp))
+        );
+        (targets[1], calls[1]) = (address(fund), _modifyThroughFund(ModifyLiquidityParams(-max, max, 1e15, 0)));
+        wallet.batch(targets, calls);
+        uint256 tokenId = posm.nextTokenId() - 1;
+        assertEq(hook.depositorOf(poolId, Position.calculatePositionKey(address(fund), -max, max, 0)), address(fund));
+
+        (targets[0], calls[0]) = (
+            address(posm),
+            abi.encodeCall(posm.modifyLiquidities, (VenueCalls.decrease(key, tokenId, 1e15, address(wallet)), block.timestamp))
+        );
+        (targets[1], calls[1]) = (address(fund), _modifyThroughFund(ModifyLiquidityParams(-max, max, -1e15, 0)));
+        _expectHookRevert(
+            IHooks.afterRemoveLiquidity.selector,
+            abi.encodeWithSelector(IRestrictedSecurity.ExitAlreadyBound.selector, address(wallet))
+        );
+        wallet.batch(targets, calls);
+    }
+
+    // ================================================================== helpers
+
+    function _buyParams(int256 usdIn) internal view returns (SwapParams memory) {
+        bool zeroForOne = !_securityIs0(key);
+        return SwapParams(zeroForOne, -usdIn, zeroForOne ? TickMath.MIN_SQRT_PRICE + 1 : TickMath.MAX_SQRT_PRICE - 1);
+    }
+
+    /// @dev `PoolModifyLiquidityTest.modifyLiquidity(key, params, hookData)`: the overload that settles in tokens.
+    function _modifyThroughFund(ModifyLiquidityParams memory params) internal view returns (bytes memory) {
+        return abi.encodeWithSignature(
+            "modifyLiquidity((address,address,uint24,int24,address),(int24,int24,int256,bytes32),bytes)", key, params, ""
+        );
+    }
+
+    function _registerAsOfficer(address who, uint40 expiry) internal {
+        vm.prank(officer);
+        _register(who, expiry, false);
+    }
+
+    /// @dev The Permit2 approvals a wallet gives the canonical periphery, made by a contract wallet.
+    function _approveVenueFor(BatchWallet wallet) internal {
+        address[2] memory tokens = [address(security), address(usd)];
+        for (uint256 i; i < tokens.length; ++i) {
+            wallet.call(tokens[i], abi.encodeCall(IERC20.approve, (address(permit2), type(uint256).max)));
+            wallet.call(
+                address(permit2),
+                abi.encodeCall(permit2.approve, (tokens[i], address(posm), type(uint160).max, type(uint48).max))
+            );
+        }
+    }
+}
