@@ -48,7 +48,7 @@ export function decodeRevert(data: Hex): DecodedRevert {
       current = args[inner] as Hex;
       continue;
     }
-    const withReason = ['InvestorNotEligible', 'SenderNotEligible', 'RecipientNotEligible'];
+    const withReason = ['InvestorNotEligible', 'SenderNotEligible', 'RecipientNotEligible', 'DepositorRestricted'];
     const reasonIndex = decoded.errorName === 'InvestorNotEligible' ? 2 : 1;
     const reason = withReason.includes(decoded.errorName) ? ELIGIBILITY[Number(args[reasonIndex])] : undefined;
     return { name: decoded.errorName, args, reason, wrappers };

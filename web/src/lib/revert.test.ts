@@ -2,6 +2,7 @@ import { BaseError, ContractFunctionRevertedError, encodeErrorResult, parseAbi }
 import { describe, expect, it } from 'vitest';
 import { gateHookAbi } from '../../../sdk/abis/gateHookAbi.ts';
 import { investorRegistryAbi } from '../../../sdk/abis/investorRegistryAbi.ts';
+import { restrictedSecurityTokenAbi } from '../../../sdk/abis/restrictedSecurityTokenAbi.ts';
 import { universalRouterAbi } from '../../../sdk/abis/universalRouterAbi.ts';
 import { explainError, revertDataOf } from './revert.ts';
 
@@ -41,6 +42,15 @@ describe('explainError', () => {
     expect(explainError(viemError(lift))).toBe('That investor is frozen: a roster row cannot lift a freeze. Use Unfreeze in the roster.');
     const impose = encodeErrorResult({ abi: investorRegistryAbi, errorName: 'FreezeNotEditable', args: [A, false] });
     expect(explainError(viemError(impose))).toMatch(/^That investor is not frozen/);
+  });
+
+  it("says why a position's shares cannot leave through someone other than its depositor", () => {
+    const frozen = encodeErrorResult({ abi: gateHookAbi, errorName: 'DepositorRestricted', args: [A, 2, 0] });
+    expect(explainError(viemError(frozen))).toBe(
+      "The position's depositor is frozen by compliance: no trading or transfers until it is lifted. Until then only the depositor can take this liquidity out.",
+    );
+    const bound = encodeErrorResult({ abi: restrictedSecurityTokenAbi, errorName: 'PayoutBoundToDepositor', args: [A, A] });
+    expect(explainError(viemError(bound))).toMatch(/^Liquidity you deposited pays its shares back to your own wallet/);
   });
 
   it('names an unknown revert by its selector rather than hiding it', () => {

@@ -47,6 +47,11 @@ const sentences: Record<string, (args: readonly unknown[]) => string> = {
   ZeroAddress: () => 'The zero address cannot be an investor.',
   SecurityNotListed: () => 'That security is not listed in the registry.',
   SecurityNotConfigured: () => 'That security was never listed in the registry, so it has no lockups to edit.',
+  PositionOfAnotherInvestor: () => 'Another investor deposited into this position: only its depositor can add to it.',
+  PayoutBoundToDepositor: () => 'Liquidity you deposited pays its shares back to your own wallet only. Make yourself the recipient.',
+  ExitAlreadyBound: () => 'One transaction can take out the liquidity of one depositor only.',
+  EntryNotCleared: () => 'Shares can be paid into the venue only to settle a trade or a deposit in one of its gated pools.',
+  SecurityNotBoundToGate: () => "That token is not a security bound to this venue's gate.",
   FreezeNotEditable: (args) =>
     args[1] ? 'That investor is frozen: a roster row cannot lift a freeze. Use Unfreeze in the roster.' : 'That investor is not frozen: a roster row cannot freeze. Use Freeze in the roster.',
 };
@@ -58,6 +63,9 @@ export function revertSentence(decoded: DecodedRevert): string {
     if (decoded.name === 'InvestorNotEligible') return eligibilitySentence(decoded.reason, Number(args[3]));
     if (decoded.name === 'SenderNotEligible') return eligibilitySentence(decoded.reason, Number(args[2]), 'The sender');
     if (decoded.name === 'RecipientNotEligible') return eligibilitySentence(decoded.reason, Number(args[2]), 'The recipient');
+    if (decoded.name === 'DepositorRestricted') {
+      return `${eligibilitySentence(decoded.reason, Number(args[2]), "The position's depositor")} Until then only the depositor can take this liquidity out.`;
+    }
   }
   const sentence = sentences[decoded.name];
   return sentence ? sentence(decoded.args) : `The transaction would fail (${decoded.name}).`;
