@@ -130,11 +130,14 @@ contract Deploy is Script, CanonicalStack {
         _grant(registry, registry.COMPLIANCE_ROLE(), operator);
         _grant(registry, registry.PAUSER_ROLE(), operator);
         _grant(registry, registry.ISSUER_ROLE(), operator);
-        address[4] memory venueContracts =
-            [address(s.poolManager), address(s.positionManager), address(s.universalRouter), address(s.permit2)];
+        // Venues are the contracts that may hold the security: the PoolManager (pools), and the routers that can be a
+        // payout's recipient in a multi-step call. Permit2 never holds tokens (it moves them from the holder), and a
+        // token sent there is stuck, so it is not one; a deploy over a chain that listed it unlists it.
+        address[3] memory venueContracts = [address(s.poolManager), address(s.positionManager), address(s.universalRouter)];
         for (uint256 i; i < venueContracts.length; ++i) {
             if (!registry.investor(venueContracts[i]).venue) registry.setVenue(venueContracts[i], true);
         }
+        if (registry.investor(address(s.permit2)).venue) registry.setVenue(address(s.permit2), false);
         _trust(venue.hook, address(s.universalRouter), IGateHook.RouterKind.Forwarder);
         _trust(venue.hook, address(s.positionManager), IGateHook.RouterKind.Forwarder);
         _trust(venue.hook, address(s.v4Quoter), IGateHook.RouterKind.Quoter);

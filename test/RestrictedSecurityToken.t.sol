@@ -222,6 +222,15 @@ contract RestrictedSecurityTokenTest is GateTestBase {
         assertEq(manager.getLiquidity(open.toId()), 0);
     }
 
+    /// @dev Permit2 only moves tokens from their holder; shares sent to it would be stuck, so it is no venue.
+    function test_transfer_revertsWhen_recipientIsPermit2() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(IRestrictedSecurity.RecipientNotEligible.selector, address(permit2), Eligibility.NotRegistered, 0)
+        );
+        vm.prank(alice);
+        security.transfer(address(permit2), 1e18);
+    }
+
     /// @dev Threat: shares paid into the PoolManager outside a gated operation, by a holder or by a venue contract
     /// holding stray shares, become credit for any pool.
     function test_threat_directPayment_revertsWhen_notAdmitted() public {

@@ -16,6 +16,8 @@ import {IInvestorRegistry} from "./IInvestorRegistry.sol";
 ///   security it pays out goes to the depositor's wallet and nowhere else, where a freeze or lockup keeps holding it;
 /// - anyone else removing liquidity (a new NFT owner, an approved operator) must be fully eligible for the security,
 ///   and the depositor free to transfer it: a position is never a way around a transfer the token would refuse.
+/// A position is keyed like the PoolManager's (the calling contract, its ticks and salt), so a forwarding router that
+/// pools several investors' liquidity under one key serves only the first of them: it must keep a salt per investor.
 /// @dev The end user is `IMsgSender(sender).msgSender()` when `sender` is a trusted forwarding router
 /// (UniversalRouter, PositionManager); any other `sender` acts as itself. Never `tx.origin`, never `hookData`.
 /// Roles come from the registry: the default admin authorizes pools and routers, pausers pause pools.
@@ -74,7 +76,8 @@ interface IGateHook {
     event InvestorSwap(PoolId indexed poolId, address indexed investor);
     /// @notice Liquidity was added for `investor`.
     event InvestorLiquidityAdded(PoolId indexed poolId, address indexed investor);
-    /// @notice Liquidity was removed, or fees collected, for `investor` (never refused).
+    /// @notice Liquidity was removed, or fees collected, by `investor`: the depositor (never refused) or an eligible
+    /// remover the depositor was free to transfer to.
     event InvestorLiquidityRemoved(PoolId indexed poolId, address indexed investor);
     /// @notice A donation was authorized for `investor`.
     event InvestorDonation(PoolId indexed poolId, address indexed investor);

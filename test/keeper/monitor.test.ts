@@ -9,6 +9,8 @@ import { ANVIL_MNEMONIC, type Anvil } from '../../script/venue/anvil.ts';
 import { startLocalVenue, type LocalVenue } from '../../script/venue/fixtures.ts';
 import { openPgliteLedger, type Ledger } from '../../script/keeper/ledger/db.ts';
 import { monitorOnce, type MonitorOptions } from '../../script/keeper/monitor/monitor.ts';
+import { syncOnce } from '../../script/keeper/settlement/indexer.ts';
+import { LP_ACCOUNT } from '../../script/venue/fixtures.ts';
 
 const operator = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 0 });
 const alice = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 1 });
@@ -89,6 +91,41 @@ describe('compliance monitor', () => {
     expect((await monitorToHead()).filter((a) => a.kind === 'accreditation_expiring')).toEqual([]);
     const stored = await ledger.query<{ n: string }>("select count(*)::text as n from alerts where kind = 'accreditation_expiring'");
     expect(stored[0].n).toBe('1');
+  });
+
+  it('alerts on a pool made while its security was delisted, once the security is listed again', async () => {
+    const pool = deployment.pools[0];
+    const [, lockupEnd] = await client.readContract({ address: deployment.investorRegistry, abi: investorRegistryAbi, functionName: 'security', args: [pool.security] });
+    await sendAsOperator({ address: deployment.investorRegistry, abi: investorRegistryAbi, functionName: 'delistSecurity', args: [pool.security] });
+    const key = { currency0: pool.currency0, currency1: pool.currency1, fee: 100, tickSpacing: 1, hooks: zeroAddress };
+    await sendAsOperator({ address: deployment.poolManager, abi: poolManagerAbi, functionName: 'initialize', args: [key, 2n ** 96n] });
+    const whileDelisted = await monitorToHead();
+    expect(whileDelisted.filter((a) => a.kind === 'unguarded_pool')).toEqual([]);
+
+    await sendAsOperator({ address: deployment.investorRegistry, abi: investorRegistryAbi, functionName: 'configureSecurity', args: [pool.security, lockupEnd] });
+    const unguarded = (await monitorToHead()).filter((a) => a.kind === 'unguarded_pool');
+    expect(unguarded).toHaveLength(1); // the pool alerted earlier (fee 500) is not alerted again
+    expect(unguarded[0].data).toMatchObject({ fee: 100, securities: [pool.security] });
+  });
+
+  it('warns once per live position whose investor can only exit (here: the LP, frozen)', async () => {
+    // Live positions come from the settlement keeper's liquidity events, in the ledger the keepers share.
+    for (let i = 0; i < 50 && !(await syncOnce({ client, ledger, deployment, confirmations: 1, maxRange: 1000 })).caughtUp; i++);
+    const [{ n: live }] = await ledger.query<{ n: string }>(
+      `select count(*)::text as n from (select 1 from liquidity_events where lower(investor) = $1 group by pool_id, router, tick_lower, tick_upper, salt
+       having sum(liquidity_delta) > 0) p`,
+      [LP_ACCOUNT.address.toLowerCase()],
+    );
+    expect(Number(live)).toBeGreaterThan(0);
+    expect((await monitorToHead()).filter((a) => a.kind === 'restricted_liquidity')).toEqual([]);
+
+    await sendAsOperator({ address: deployment.investorRegistry, abi: investorRegistryAbi, functionName: 'setFrozen', args: [LP_ACCOUNT.address, true] });
+    const restricted = (await monitorToHead()).filter((a) => a.kind === 'restricted_liquidity');
+    expect(restricted).toHaveLength(Number(live));
+    expect(restricted.every((a) => a.subject === LP_ACCOUNT.address && a.data.reason === 'Frozen' && a.data.role === 'depositor and owner')).toBe(true);
+    // Raised once per position and reason.
+    expect((await monitorToHead()).filter((a) => a.kind === 'restricted_liquidity')).toEqual([]);
+    await sendAsOperator({ address: deployment.investorRegistry, abi: investorRegistryAbi, functionName: 'setFrozen', args: [LP_ACCOUNT.address, false] });
   });
 
   it('follows a chain that lost blocks: rolls back by hash, voids the alerts of lost blocks, sees what comes after', async () => {

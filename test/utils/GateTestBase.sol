@@ -142,7 +142,6 @@ abstract contract GateTestBase is Test, DeployPermit2, CanonicalStack {
         registry.setVenue(address(manager), true);
         registry.setVenue(address(posm), true);
         registry.setVenue(address(router), true);
-        registry.setVenue(address(permit2), true);
     }
 
     function _register(address investor, uint40 expiry, bool frozen) internal {

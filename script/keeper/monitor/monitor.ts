@@ -1,5 +1,6 @@
-import { parseEventLogs, toEventSelector, type AbiEvent, type Address, type Hex, type Log, type PublicClient } from 'viem';
-import { gateHookAbi, investorRegistryAbi, poolManagerAbi } from '../../../sdk/abis/generated.ts';
+import { encodePacked, keccak256, parseEventLogs, toEventSelector, type AbiEvent, type Address, type Hex, type Log, type PublicClient } from 'viem';
+import { gateHookAbi, investorRegistryAbi, poolManagerAbi, positionManagerAbi } from '../../../sdk/abis/generated.ts';
+import { ELIGIBILITY, type EligibilityReason } from '../../../sdk/errors.ts';
 import type { Deployment } from '../../../sdk/manifest.ts';
 import type { Ledger } from '../ledger/db.ts';
 import { readCheckpoint, saveCheckpoint } from '../ledger/checkpoints.ts';
@@ -22,7 +23,7 @@ export interface MonitorOptions {
 }
 
 export interface Alert {
-  kind: 'unguarded_pool' | 'registry_change' | 'pool_paused' | 'pool_unpaused' | 'accreditation_expiring';
+  kind: 'unguarded_pool' | 'registry_change' | 'pool_paused' | 'pool_unpaused' | 'accreditation_expiring' | 'restricted_liquidity';
   severity: 'info' | 'warning' | 'critical';
   subject: string;
   message: string;
@@ -45,7 +46,8 @@ const REMEMBERED_BLOCKS = 256;
 /**
  * One monitoring step: if the checkpoint's block is gone (a reorganization deeper than the confirmations, or a
  * chain that lost blocks), roll back to the newest remembered block still on the chain and void the alerts above
- * it; else read the next confirmed range (sized like the settlement keeper's), then the expiry sweep.
+ * it; else read the next confirmed range (sized like the settlement keeper's), then the sweeps: accreditations about
+ * to expire, and live liquidity whose investor can only exit.
  */
 export async function monitorOnce(o: MonitorOptions): Promise<{ alerts: Alert[]; caughtUp: boolean; reorgAncestor?: bigint }> {
   const d = o.deployment;
@@ -64,7 +66,7 @@ export async function monitorOnce(o: MonitorOptions): Promise<{ alerts: Alert[];
     last = range.last;
     for (const e of parseEventLogs({ abi, logs: range.logs as unknown as Log[] })) alerts.push(...(await alertsFor(o, e)));
   }
-  alerts.push(...(await expiringAccreditations(o)));
+  alerts.push(...(await expiringAccreditations(o)), ...(await restrictedLiquidity(o)));
 
   const raised: Alert[] = [];
   await o.ledger.transaction(async (tx) => {
@@ -120,13 +122,12 @@ async function rollBack(o: MonitorOptions): Promise<bigint> {
   return to;
 }
 
-async function alertsFor(o: MonitorOptions, e: ReturnType<typeof parseEventLogs<typeof abi>>[number]): Promise<Alert[]> {
+async function alertsFor(o: MonitorOptions, e: MonitorEvent): Promise<Alert[]> {
   const d = o.deployment;
   const args = e.args as Record<string, unknown>;
-  const at = { blockNumber: e.blockNumber!, txHash: e.transactionHash!, dedupeKey: `${e.transactionHash}:${e.logIndex}` };
+  const at = placeOf(e);
   if (e.eventName === 'Initialize') {
-    const hooks = String(args.hooks).toLowerCase();
-    if (hooks === d.gateHook.toLowerCase()) return [];
+    if (String(args.hooks).toLowerCase() === d.gateHook.toLowerCase()) return [];
     const listed: Address[] = [];
     for (const currency of [args.currency0, args.currency1] as Address[]) {
       // Listed when the pool was made; a block older than the chain's state window is answered with today's listing.
@@ -134,12 +135,13 @@ async function alertsFor(o: MonitorOptions, e: ReturnType<typeof parseEventLogs<
       const [isListed] = await read(e.blockNumber!).catch(() => read());
       if (isListed) listed.push(currency);
     }
-    if (listed.length === 0) return [];
-    return [{
-      ...at, kind: 'unguarded_pool', severity: 'critical', subject: String(args.id),
-      message: 'a pool holding a listed security was initialized without the gate hook',
-      data: jsonSafe({ poolId: args.id, securities: listed, hooks: args.hooks, currency0: args.currency0, currency1: args.currency1, fee: args.fee }),
-    }];
+    return listed.length === 0 ? [] : [unguardedPool(e, listed)];
+  }
+  if (e.eventName === 'SecurityConfigured') {
+    // A pool made before the security was listed, or while it was delisted, raised nothing then: look again.
+    const security = args.security as Address;
+    const earlier = await unguardedPoolsOf(o, security, e.blockNumber!);
+    return [registryChange(e), ...earlier.map((pool) => unguardedPool(pool, [security]))];
   }
   if (e.eventName === 'PoolPausedSet') {
     const paused = Boolean(args.paused);
@@ -149,12 +151,41 @@ async function alertsFor(o: MonitorOptions, e: ReturnType<typeof parseEventLogs<
       data: jsonSafe({ poolId: args.poolId, pauser: args.pauser }),
     }];
   }
-  const subject = String(args.investor ?? args.security ?? args.account ?? e.eventName);
-  return [{
-    ...at, kind: 'registry_change', severity: 'info', subject,
+  return [registryChange(e)];
+}
+
+type MonitorEvent = ReturnType<typeof parseEventLogs<typeof abi>>[number];
+
+const placeOf = (e: { blockNumber: bigint | null; transactionHash: Hex | null; logIndex: number | null }) => ({
+  blockNumber: e.blockNumber!, txHash: e.transactionHash!, dedupeKey: `${e.transactionHash}:${e.logIndex}`,
+});
+
+/** Keyed by the Initialize log, so the same pool is alerted once however it is found. */
+function unguardedPool(e: { args: unknown; blockNumber: bigint | null; transactionHash: Hex | null; logIndex: number | null }, securities: Address[]): Alert {
+  const args = e.args as Record<string, unknown>;
+  return {
+    ...placeOf(e), kind: 'unguarded_pool', severity: 'critical', subject: String(args.id),
+    message: 'a pool holding a listed security was initialized without the gate hook',
+    data: jsonSafe({ poolId: args.id, securities, hooks: args.hooks, currency0: args.currency0, currency1: args.currency1, fee: args.fee }),
+  };
+}
+
+function registryChange(e: MonitorEvent): Alert {
+  const args = e.args as Record<string, unknown>;
+  return {
+    ...placeOf(e), kind: 'registry_change', severity: 'info', subject: String(args.investor ?? args.security ?? args.account ?? e.eventName),
     message: `registry change: ${e.eventName}`,
     data: { event: e.eventName, ...jsonSafe(args) },
-  }];
+  };
+}
+
+/** Every pool with `security` on either side initialized without the gate up to `toBlock` (both currencies are indexed). */
+async function unguardedPoolsOf(o: MonitorOptions, security: Address, toBlock: bigint) {
+  const d = o.deployment;
+  const query = (side: 'currency0' | 'currency1') =>
+    o.client.getLogs({ address: d.poolManager, event: initializeEvent as Extract<(typeof poolManagerAbi)[number], { name: 'Initialize' }>, args: { [side]: security }, fromBlock: BigInt(d.deployBlock), toBlock });
+  const found = (await Promise.all([query('currency0'), query('currency1')])).flat();
+  return found.filter((l) => String((l.args as Record<string, unknown>).hooks).toLowerCase() !== d.gateHook.toLowerCase());
 }
 
 /** Registered investors whose accreditation lapses within 30 days, read live from the registry. */
@@ -178,5 +209,50 @@ async function expiringAccreditations(o: MonitorOptions): Promise<Alert[]> {
       dedupeKey: `${investor}:${expiry}`,
     });
   });
+  return alerts;
+}
+
+/** Why a party of a live position can only exit; the security's own delisting is left out (it applies to everyone). */
+const EXIT_ONLY: ReadonlySet<EligibilityReason> = new Set(['NotRegistered', 'Frozen', 'AccreditationExpired', 'LockupActive']);
+
+/**
+ * Live positions whose depositor or NFT owner can no longer trade the pool's security (off the roster, frozen,
+ * lapsed or in lockup). By policy their liquidity keeps trading (README, "Positions belong to their depositor"), so
+ * the officer is told, once per position, party and reason. Live positions are the settlement ledger's liquidity
+ * events (the keepers share one ledger); depositors, owners and eligibility are read from the chain.
+ */
+async function restrictedLiquidity(o: MonitorOptions): Promise<Alert[]> {
+  const d = o.deployment;
+  const live = await o.ledger.query<{ pool_id: Hex; router: Address; tick_lower: number; tick_upper: number; salt: Hex; liquidity: string }>(
+    `select pool_id, router, tick_lower, tick_upper, salt, sum(liquidity_delta)::text as liquidity from liquidity_events
+     where chain_id = $1 and status <> 'voided' group by pool_id, router, tick_lower, tick_upper, salt having sum(liquidity_delta) > 0`,
+    [d.chainId],
+  );
+  const alerts: Alert[] = [];
+  for (const p of live) {
+    const positionKey = keccak256(encodePacked(['address', 'int24', 'int24', 'bytes32'], [p.router, p.tick_lower, p.tick_upper, p.salt]));
+    const viaPositionManager = p.router.toLowerCase() === d.positionManager.toLowerCase();
+    const [depositor, [security], owner] = await Promise.all([
+      o.client.readContract({ address: d.gateHook, abi: gateHookAbi, functionName: 'depositorOf', args: [p.pool_id, positionKey] }),
+      o.client.readContract({ address: d.gateHook, abi: gateHookAbi, functionName: 'poolConfig', args: [p.pool_id] }),
+      // A contract calling the PoolManager directly owns its positions itself.
+      viaPositionManager
+        ? o.client.readContract({ address: d.positionManager, abi: positionManagerAbi, functionName: 'ownerOf', args: [BigInt(p.salt)] })
+        : Promise.resolve(p.router),
+    ]);
+    const parties: [string, Address][] =
+      depositor.toLowerCase() === owner.toLowerCase() ? [['depositor and owner', depositor]] : [['depositor', depositor], ['owner', owner]];
+    for (const [role, party] of parties) {
+      const [status, until] = await o.client.readContract({ address: d.investorRegistry, abi: investorRegistryAbi, functionName: 'eligibility', args: [party, security] });
+      const reason = ELIGIBILITY[Number(status)];
+      if (!EXIT_ONLY.has(reason)) continue;
+      alerts.push({
+        kind: 'restricted_liquidity', severity: 'warning', subject: party,
+        message: `a live position's ${role} can only exit (${reason}); its liquidity keeps trading`,
+        data: jsonSafe({ poolId: p.pool_id, positionKey, tokenId: viaPositionManager ? BigInt(p.salt) : undefined, role, party, reason, until, liquidity: p.liquidity }),
+        dedupeKey: `${positionKey}:${party}:${reason}:${until}`,
+      });
+    }
+  }
   return alerts;
 }
