@@ -8,7 +8,7 @@ import {PoolKey} from "@uniswap/v4-core/src/types/PoolKey.sol";
 import {PoolId} from "@uniswap/v4-core/src/types/PoolId.sol";
 import {Position} from "@uniswap/v4-core/src/libraries/Position.sol";
 import {Currency} from "@uniswap/v4-core/src/types/Currency.sol";
-import {BalanceDelta, BalanceDeltaLibrary} from "@uniswap/v4-core/src/types/BalanceDelta.sol";
+import {BalanceDelta, BalanceDeltaLibrary, toBalanceDelta} from "@uniswap/v4-core/src/types/BalanceDelta.sol";
 import {BeforeSwapDelta, BeforeSwapDeltaLibrary} from "@uniswap/v4-core/src/types/BeforeSwapDelta.sol";
 import {SwapParams, ModifyLiquidityParams} from "@uniswap/v4-core/src/types/PoolOperation.sol";
 import {IMsgSender} from "@uniswap/v4-periphery/src/interfaces/IMsgSender.sol";
@@ -22,8 +22,9 @@ import {Clearance} from "./libraries/Clearance.sol";
 /// @title GateHook
 /// @notice Admits only accredited, post-lockup investors to the swaps, adds and donations of authorized pools, and
 /// binds every position to its depositor so that its shares leave only as a transfer the token would allow.
-/// @dev Kept thin on purpose: every line here is paid by every trade. It holds no tokens, returns no deltas and
-/// never touches fees; the eligibility rules live in the registry. A swap costs the gate one cold SLOAD of its own
+/// @dev Kept thin on purpose: every line here is paid by every trade. It holds no tokens and never touches fees;
+/// its one delta is a depositor's exit, whose principal in the security it takes straight to the depositor's wallet
+/// (so no caller can spend it elsewhere first). The eligibility rules live in the registry. A swap costs the gate one cold SLOAD of its own
 /// (the pool's config word, which also carries the canonical routers' trust bits) plus one registry call, whose
 /// slots the security token then reads warm. A new position costs one storage write, its depositor.
 contract GateHook is BaseHook, IGateHook {
@@ -87,7 +88,7 @@ contract GateHook is BaseHook, IGateHook {
             beforeSwapReturnDelta: false,
             afterSwapReturnDelta: false,
             afterAddLiquidityReturnDelta: false,
-            afterRemoveLiquidityReturnDelta: false
+            afterRemoveLiquidityReturnDelta: true
         });
     }
 
@@ -231,34 +232,36 @@ contract GateHook is BaseHook, IGateHook {
         PoolKey calldata key,
         ModifyLiquidityParams calldata params,
         BalanceDelta delta,
-        BalanceDelta,
+        BalanceDelta feesAccrued,
         bytes calldata
-    ) internal override returns (bytes4, BalanceDelta) {
+    ) internal override returns (bytes4, BalanceDelta hookDelta) {
         PoolId poolId = key.toId();
         PoolConfig config = _pools[poolId];
         address remover = _resolve(config, sender);
         address depositor = _depositors[poolId][_positionKey(sender, params)];
         address securityToken = config.security();
+        // Either way the principal in the security goes straight to the party it belongs to (see {_payExit}).
         if (remover == depositor) {
-            // The depositor's own exit is never refused. The security token is told what it owes the depositor
-            // (principal and fees): it accepts that into the depositor's wallet whatever its status, and pays the
-            // security to no one else for the rest of the transaction, so a freeze or lockup keeps holding it.
-            int128 owed = Currency.unwrap(key.currency0) == securityToken ? delta.amount0() : delta.amount1();
-            if (owed > 0) IRestrictedSecurity(securityToken).creditExit(depositor, uint128(owed));
+            hookDelta = _payExit(key, securityToken, depositor, true, delta, feesAccrued);
         } else {
             _admitRemover(securityToken, depositor, remover);
+            hookDelta = _payExit(key, securityToken, remover, false, delta, feesAccrued);
         }
         emit InvestorLiquidityRemoved(poolId, remover);
-        return (this.afterRemoveLiquidity.selector, BalanceDeltaLibrary.ZERO_DELTA);
+        return (this.afterRemoveLiquidity.selector, hookDelta);
     }
 
-    function _beforeDonate(address sender, PoolKey calldata key, uint256, uint256, bytes calldata)
+    function _beforeDonate(address sender, PoolKey calldata key, uint256 amount0, uint256 amount1, bytes calldata)
         internal
         override
         returns (bytes4)
     {
         PoolId poolId = key.toId();
         (, address investor) = _admit(poolId, sender, false);
+        // A donation of the security is a transfer to whoever holds liquidity in range, lapsed or off the roster
+        // included (their exit accepts it): only the quote currency may be donated.
+        uint256 shares = Currency.unwrap(key.currency0) == _pools[poolId].security() ? amount0 : amount1;
+        if (shares != 0) revert SecurityDonationRefused(poolId);
         emit InvestorDonation(poolId, investor);
         return this.beforeDonate.selector;
     }
@@ -280,10 +283,38 @@ contract GateHook is BaseHook, IGateHook {
         Clearance.clear(config.security(), investor);
     }
 
+    /// @dev Pays an exit's principal in the security to `to` now, as the hook's delta. Left as the caller's credit, it
+    /// could be spent inside the PoolManager (a hookless pool, ERC-6909 claims) or cover a payout made before the exit,
+    /// and the token would never see it. The fees stay with the caller: PositionManager checks `delta - fees` with
+    /// SafeCast, so taking them here would make every exit with fees revert.
+    /// For the depositor's own exit (`ownExit`), which is never refused, the security token is first told what the exit
+    /// owes it (principal and fees): it accepts that into the depositor's wallet whatever its status, and pays the
+    /// security to no one else for the rest of the transaction, so a freeze or lockup keeps holding it. Anyone else
+    /// was admitted as a recipient already.
+    function _payExit(
+        PoolKey calldata key,
+        address securityToken,
+        address to,
+        bool ownExit,
+        BalanceDelta delta,
+        BalanceDelta feesAccrued
+    ) private returns (BalanceDelta) {
+        bool securityIs0 = Currency.unwrap(key.currency0) == securityToken;
+        int128 owed = securityIs0 ? delta.amount0() : delta.amount1();
+        if (owed <= 0) return BalanceDeltaLibrary.ZERO_DELTA;
+        if (ownExit) IRestrictedSecurity(securityToken).creditExit(to, uint128(owed));
+        int128 principal = owed - (securityIs0 ? feesAccrued.amount0() : feesAccrued.amount1());
+        if (principal <= 0) return BalanceDeltaLibrary.ZERO_DELTA;
+        poolManager.take(Currency.wrap(securityToken), to, uint128(principal));
+        return securityIs0 ? toBalanceDelta(principal, 0) : toBalanceDelta(0, principal);
+    }
+
     /// @dev Someone other than the depositor takes the position's shares: that is a transfer from the depositor, so
     /// the depositor must be free to transfer and the remover fully eligible for the security. Not paused-gated:
     /// a pause stops trading, not the settling of a position's ownership.
     function _admitRemover(address securityToken, address depositor, address remover) private view {
+        // Every position with liquidity has a depositor; a zero one would read as a free sender, so refuse it.
+        if (depositor == address(0)) revert DepositorRestricted(depositor, Eligibility.NotRegistered, 0);
         (Eligibility depositorStatus, uint40 depositorUntil,,) =
             registry.transferStatus(securityToken, depositor, address(0));
         if (depositorStatus != Eligibility.Ok) revert DepositorRestricted(depositor, depositorStatus, depositorUntil);

@@ -41,7 +41,8 @@ contract Deploy is Script, CanonicalStack {
     /// @dev anvil's well-known development mnemonic: its accounts are the local demo cast, never used elsewhere.
     string internal constant ANVIL_MNEMONIC = "test test test test test test test test test test test junk";
     uint160 internal constant GATE_FLAGS = Hooks.BEFORE_INITIALIZE_FLAG | Hooks.BEFORE_ADD_LIQUIDITY_FLAG
-        | Hooks.AFTER_REMOVE_LIQUIDITY_FLAG | Hooks.BEFORE_SWAP_FLAG | Hooks.BEFORE_DONATE_FLAG;
+        | Hooks.AFTER_REMOVE_LIQUIDITY_FLAG | Hooks.BEFORE_SWAP_FLAG | Hooks.BEFORE_DONATE_FLAG
+        | Hooks.AFTER_REMOVE_LIQUIDITY_RETURNS_DELTA_FLAG;
 
     /// @dev Field order is alphabetical: forge decodes JSON objects into tuples by sorted key.
     struct SecuritySpec {

@@ -36,9 +36,9 @@ contract GateHookTest is GateTestBase {
         assertEq(uint160(address(hook)) & Hooks.ALL_HOOK_MASK, GATE_FLAGS);
         Hooks.Permissions memory p = hook.getHookPermissions();
         assertTrue(p.beforeInitialize && p.beforeAddLiquidity && p.afterRemoveLiquidity && p.beforeSwap && p.beforeDonate);
-        // No callback may return a delta: the gate never moves value.
-        assertFalse(p.beforeSwapReturnDelta || p.afterSwapReturnDelta);
-        assertFalse(p.afterAddLiquidityReturnDelta || p.afterRemoveLiquidityReturnDelta);
+        // The one delta: an exit's principal in the security, which the gate pays to its owner itself.
+        assertTrue(p.afterRemoveLiquidityReturnDelta);
+        assertFalse(p.beforeSwapReturnDelta || p.afterSwapReturnDelta || p.afterAddLiquidityReturnDelta);
         assertFalse(p.afterInitialize || p.afterAddLiquidity || p.beforeRemoveLiquidity || p.afterSwap || p.afterDonate);
     }
 
@@ -449,12 +449,23 @@ contract GateHookTest is GateTestBase {
         assertEq(posm.getPositionLiquidity(tokenId), 0);
     }
 
-    /// @dev The depositor's exit pays the security to its own wallet only; the quote side is free.
+    /// @dev The depositor's exit pays the security to its own wallet only, whatever recipient it names: the gate pays
+    /// the principal to the depositor, and the fees may not go elsewhere. The quote side is free.
     function test_threat_exit_revertsWhen_securitySentToAnotherAddress() public {
         uint256 tokenId = _mintFullRange(lp, key, 1e16);
         uint256 liquidity = posm.getPositionLiquidity(tokenId);
+        _sell(alice, 100e18); // the position earns fees in the security
         _expectTokenRevert(abi.encodeWithSelector(IRestrictedSecurity.PayoutBoundToDepositor.selector, eve, lp));
         _decrease(lp, tokenId, key, liquidity, eve);
+
+        // Without fees owed, the exit goes through, and its security still lands in the depositor's wallet.
+        _decrease(lp, tokenId, key, 0, lp);
+        uint256 lpShares = security.balanceOf(lp);
+        uint256 eveDollars = usd.balanceOf(eve);
+        _decrease(lp, tokenId, key, liquidity, eve);
+        assertGt(security.balanceOf(lp), lpShares);
+        assertEq(security.balanceOf(eve), 0);
+        assertGt(usd.balanceOf(eve), eveDollars);
     }
 
     /// @dev An investor taken off the roster still gets its own liquidity back, into its own wallet, where the token
@@ -483,6 +494,19 @@ contract GateHookTest is GateTestBase {
         _expectHookRevert(IHooks.beforeDonate.selector, _notEligible(address(donor), Eligibility.NotRegistered, 0));
         vm.prank(eve);
         _donateUsd(donor, 100e6);
+    }
+
+    /// @dev Threat: an eligible donor gives the security to whoever holds liquidity in range, lapsed or off the roster
+    /// included, whose exit would accept it. Only the quote currency may be donated.
+    function test_threat_donate_revertsWhen_securityDonated() public {
+        PoolDonateTest donor = new PoolDonateTest(manager);
+        _registerAsOfficer(address(donor), uint40(block.timestamp + 30 days));
+        vm.startPrank(alice);
+        security.approve(address(donor), type(uint256).max);
+        (uint256 a0, uint256 a1) = _securityIs0(key) ? (uint256(1e18), uint256(0)) : (uint256(0), uint256(1e18));
+        _expectHookRevert(IHooks.beforeDonate.selector, abi.encodeWithSelector(IGateHook.SecurityDonationRefused.selector, poolId));
+        donor.donate(key, a0, a1, "");
+        vm.stopPrank();
     }
 
     function test_donate_succeedsWhen_donorContractEligible() public {

@@ -9,6 +9,11 @@ import {Position} from "@uniswap/v4-core/src/libraries/Position.sol";
 import {SwapParams, ModifyLiquidityParams} from "@uniswap/v4-core/src/types/PoolOperation.sol";
 import {PoolSwapTest} from "@uniswap/v4-core/src/test/PoolSwapTest.sol";
 import {PoolModifyLiquidityTest} from "@uniswap/v4-core/src/test/PoolModifyLiquidityTest.sol";
+import {IPoolManager} from "@uniswap/v4-core/src/interfaces/IPoolManager.sol";
+import {StateLibrary} from "@uniswap/v4-core/src/libraries/StateLibrary.sol";
+import {PoolKey} from "@uniswap/v4-core/src/types/PoolKey.sol";
+import {Currency} from "@uniswap/v4-core/src/types/Currency.sol";
+import {Actions} from "@uniswap/v4-periphery/src/libraries/Actions.sol";
 
 import {GateTestBase} from "./utils/GateTestBase.sol";
 import {BatchWallet, LyingRouter} from "./utils/TestTokens.sol";
@@ -21,6 +26,8 @@ import {Eligibility} from "../contracts/libraries/Eligibility.sol";
 /// token would allow. Each test is one path a share took around the rules before, attempted through the canonical
 /// PositionManager (and, for contract wallets and direct PoolManager callers, through what they would use).
 contract GatePositionsTest is GateTestBase {
+    using StateLibrary for IPoolManager;
+
     function test_addLiquidity_bindsThePositionToItsDepositor() public {
         uint256 tokenId = _mintFullRange(lp, key, 1e16);
         int24 max = TickMath.maxUsableTick(key.tickSpacing);
@@ -95,6 +102,7 @@ contract GatePositionsTest is GateTestBase {
     /// @dev Threat: a frozen LP (a legal hold) sends its exit to a friend. Its own wallet still gets it.
     function test_threat_frozenDepositor_revertsWhen_exitSentToAnother() public {
         uint256 tokenId = _mintFullRange(lp, key, 1e16);
+        _earnSecurityFees();
         vm.prank(officer);
         registry.setFrozen(lp, true);
         _expectTokenRevert(abi.encodeWithSelector(IRestrictedSecurity.PayoutBoundToDepositor.selector, alice, lp));
@@ -122,6 +130,7 @@ contract GatePositionsTest is GateTestBase {
     /// @dev Threat: an LP put under a lockup override passes its pooled shares on, by NFT or by its exit.
     function test_threat_lockedDepositor_revertsWhen_sharesLeaveThroughThePosition() public {
         uint256 tokenId = _mintFullRange(lp, key, 1e16);
+        _earnSecurityFees();
         uint40 end = uint40(block.timestamp + 90 days);
         vm.prank(officer);
         registry.setLockupOverride(address(security), lp, end);
@@ -155,6 +164,7 @@ contract GatePositionsTest is GateTestBase {
             abi.encodeCall(posm.modifyLiquidities, (VenueCalls.mint(key, -max, max, 1e16, address(wallet)), block.timestamp))
         );
         uint256 tokenId = posm.nextTokenId() - 1;
+        _earnSecurityFees();
         vm.prank(officer);
         registry.setFrozen(address(wallet), true);
 
@@ -218,7 +228,68 @@ contract GatePositionsTest is GateTestBase {
         wallet.batch(targets, calls);
     }
 
+    /// @dev Threat: in one PositionManager call, a frozen LP's exit leaves the security as the PositionManager's credit,
+    /// and the next action spends it in a hookless pool for a position owned by anyone (no token moves, so the token
+    /// never sees it). The gate takes the principal to the depositor inside the exit, so there is nothing to spend.
+    function test_threat_frozenDepositor_revertsWhen_exitSpentInAHooklessPool() public {
+        uint256 tokenId = _mintFullRange(lp, key, 1e16);
+        PoolKey memory open = _keyFor(key.currency0, key.currency1, IHooks(address(0)));
+        manager.initialize(open, _sqrtPriceOneSecurityIsTenUsd(open));
+        vm.prank(officer);
+        registry.setFrozen(lp, true);
+        int24 max = TickMath.maxUsableTick(key.tickSpacing);
+        bytes[] memory params = new bytes[](4);
+        params[0] = abi.encode(tokenId, uint256(1e16), uint128(0), uint128(0), bytes(""));
+        params[1] = abi.encode(open, -max, max, type(uint128).max, type(uint128).max, eve, bytes(""));
+        (params[2], params[3]) = (abi.encode(key.currency0), abi.encode(key.currency1));
+        bytes memory actions = abi.encodePacked(
+            uint8(Actions.DECREASE_LIQUIDITY), uint8(Actions.MINT_POSITION_FROM_DELTAS), uint8(Actions.CLOSE_CURRENCY), uint8(Actions.CLOSE_CURRENCY)
+        );
+        vm.prank(lp);
+        (bool ok,) = address(posm).call(abi.encodeCall(posm.modifyLiquidities, (abi.encode(actions, params), block.timestamp)));
+        assertFalse(ok, "the exit's shares funded a hookless position");
+        assertEq(manager.getLiquidity(open.toId()), 0);
+    }
+
+    /// @dev Threat: a frozen LP takes the security to a friend first (no exit yet, so nothing is bound), then exits
+    /// to cover it. The principal goes to the depositor, so the early take is a debt the frozen wallet cannot pay.
+    function test_threat_frozenDepositor_revertsWhen_payoutTakenBeforeTheExit() public {
+        uint256 tokenId = _mintFullRange(lp, key, 1e16);
+        vm.prank(officer);
+        registry.setFrozen(lp, true);
+        bytes[] memory params = new bytes[](4);
+        params[0] = abi.encode(Currency.wrap(address(security)), alice, uint256(1e18));
+        params[1] = abi.encode(tokenId, uint256(1e16), uint128(0), uint128(0), bytes(""));
+        (params[2], params[3]) = (abi.encode(key.currency0), abi.encode(key.currency1));
+        bytes memory actions = abi.encodePacked(
+            uint8(Actions.TAKE), uint8(Actions.DECREASE_LIQUIDITY), uint8(Actions.CLOSE_CURRENCY), uint8(Actions.CLOSE_CURRENCY)
+        );
+        uint256 aliceBefore = security.balanceOf(alice);
+        // Settling the debt is a payment from the frozen wallet, which the gate never admitted (EntryNotCleared;
+        // Permit2 reports only its own string).
+        vm.expectRevert(bytes("TRANSFER_FROM_FAILED"));
+        _modifyLiquidities(lp, abi.encode(actions, params));
+        assertEq(security.balanceOf(alice), aliceBefore);
+    }
+
+    /// @dev The principal of a depositor's exit is paid by the gate itself; fees and the quote side follow the
+    /// PositionManager's TAKE_PAIR.
+    function test_removeLiquidity_gatePaysThePrincipalToTheDepositor() public {
+        uint256 tokenId = _mintFullRange(lp, key, 1e16);
+        uint256 before = security.balanceOf(lp);
+        vm.expectCall(address(manager), abi.encodeWithSelector(IPoolManager.take.selector, Currency.wrap(address(security)), lp));
+        _decrease(lp, tokenId, key, 1e16, lp);
+        assertGt(security.balanceOf(lp), before);
+        assertEq(security.balanceOf(address(hook)), 0);
+    }
+
     // ================================================================== helpers
+
+    /// @dev Alice sells, so every position in range owes fees in the security: the part of an exit the gate leaves to
+    /// the PositionManager's TAKE_PAIR (it pays the principal itself).
+    function _earnSecurityFees() internal {
+        _swapExactIn(alice, key, _securityIs0(key), 100e18);
+    }
 
     function _buyParams(int256 usdIn) internal view returns (SwapParams memory) {
         bool zeroForOne = !_securityIs0(key);

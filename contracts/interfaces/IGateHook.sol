@@ -58,6 +58,8 @@ interface IGateHook {
     /// @notice Thrown when someone other than the depositor removes liquidity while the depositor may not transfer
     /// the security (frozen, in lockup, no longer registered): its holdings stay its own.
     error DepositorRestricted(address depositor, Eligibility reason, uint40 until);
+    /// @notice Thrown when a donation includes the security: only the quote currency may be donated.
+    error SecurityDonationRefused(PoolId poolId);
     /// @notice Thrown when a pool is authorized for a security token that is not bound to this gate.
     error SecurityNotBoundToGate(address securityToken);
 

@@ -9,6 +9,8 @@ import {TickMath} from "@uniswap/v4-core/src/libraries/TickMath.sol";
 import {PoolKey} from "@uniswap/v4-core/src/types/PoolKey.sol";
 import {Currency} from "@uniswap/v4-core/src/types/Currency.sol";
 import {PoolDonateTest} from "@uniswap/v4-core/src/test/PoolDonateTest.sol";
+import {StateLibrary} from "@uniswap/v4-core/src/libraries/StateLibrary.sol";
+import {Actions} from "@uniswap/v4-periphery/src/libraries/Actions.sol";
 import {IPositionManager} from "@uniswap/v4-periphery/src/interfaces/IPositionManager.sol";
 import {IUniversalRouter} from "../../script/lib/IUniversalRouter.sol";
 import {InvestorRegistry} from "../../contracts/InvestorRegistry.sol";
@@ -22,6 +24,7 @@ import {VenueCalls} from "../utils/VenueCalls.sol";
 /// compares every actor's balance with its standing before the call, and counts what the rules forbid in ghosts
 /// that must stay 0. Coverage counters record that each path was taken, so a campaign that never reaches one fails.
 contract LifecycleHandler is Test {
+    using StateLibrary for IPoolManager;
     struct Venue {
         IPoolManager manager;
         IPositionManager posm;
@@ -53,6 +56,7 @@ contract LifecycleHandler is Test {
         uint256 takesToThirdParty;
         uint256 removalsByOther;
         uint256 exitsOfRestrictedDepositors;
+        uint256 exitsSpentInTheSameCall;
         uint256 swaps;
         uint256 swapsToThirdParty;
         uint256 sweeps;
@@ -87,6 +91,8 @@ contract LifecycleHandler is Test {
     uint256 public ghost_foreignAdds;
     /// @dev The security got into a hookless pool.
     uint256 public ghost_hooklessFunded;
+    /// @dev The revert data of the last refused depositor exit, so a failing campaign names its reason.
+    bytes public lastExitRefusal;
 
     constructor(Venue memory venue, address[] memory cast, uint40 lockupEnd) {
         v = venue;
@@ -102,21 +108,23 @@ contract LifecycleHandler is Test {
     /// @return counts How many times this campaign attempted each.
     function coverageReport() external view returns (string[] memory paths, uint256[] memory counts) {
         Coverage memory c = coverage;
-        uint256[22] memory all = [
+        uint256[23] memory all = [
             c.mints, c.mintsToAnother, c.nftTransfers, c.nftApprovals, c.increases, c.decreases, c.burns,
-            c.takesToThirdParty, c.removalsByOther, c.exitsOfRestrictedDepositors, c.swaps, c.swapsToThirdParty,
+            c.takesToThirdParty, c.removalsByOther, c.exitsOfRestrictedDepositors, c.exitsSpentInTheSameCall, c.swaps,
+            c.swapsToThirdParty,
             c.sweeps, c.donations, c.hooklessAttempts, c.freezes, c.lockups, c.lapses, c.removals, c.delists,
             c.relists, c.warps
         ];
-        string[22] memory names = [
+        string[23] memory names = [
             "mint", "mint to another owner", "NFT transfer", "NFT approval", "increase", "decrease", "burn",
-            "take to a third party", "removal by a non-depositor", "exit of a restricted depositor", "swap",
+            "take to a third party", "removal by a non-depositor", "exit of a restricted depositor",
+            "exit spent in the same call", "swap",
             "swap to a third party", "router sweep", "donation", "hookless pool", "freeze", "lockup", "lapse",
             "removal from the roster", "delist", "relist", "time"
         ];
-        paths = new string[](22);
-        counts = new uint256[](22);
-        for (uint256 i; i < 22; ++i) {
+        paths = new string[](23);
+        counts = new uint256[](23);
+        for (uint256 i; i < 23; ++i) {
             (paths[i], counts[i]) = (names[i], all[i]);
         }
     }
@@ -189,24 +197,59 @@ contract LifecycleHandler is Test {
         if (remover != depositor) coverage.removalsByOther++;
         if (depositorRestricted) coverage.exitsOfRestrictedDepositors++;
 
-        uint256 liquidity = v.posm.getPositionLiquidity(tokenId) * bound(fractionSeed, 0, 100) / 100;
+        uint256 held = v.posm.getPositionLiquidity(tokenId);
+        uint256 liquidity = held * bound(fractionSeed, 0, 100) / 100;
         bytes memory call = burn
             ? VenueCalls.burn(v.gated, tokenId, recipient)
             : VenueCalls.decrease(v.gated, tokenId, liquidity, recipient);
         Standing[] memory before = _standings();
-        bool ok = _modify(remover, call);
-        if (ok && burn) _forget(index);
-        // Exits are never refused: the depositor taking its own liquidity to its own wallet always succeeds.
-        if (!ok && remover == depositor && recipient == depositor) ghost_depositorExitRefused++;
-        _compare(before, remover == depositor ? depositor : address(0));
-        // A restricted depositor's position pays only the depositor.
-        if (ok && depositorRestricted) {
-            for (uint256 i; i < actors.length; ++i) {
-                if (actors[i] != depositor && v.security.balanceOf(actors[i]) > before[i].balance) {
-                    ghost_restrictedHoldingsPassed++;
-                }
+        vm.prank(remover);
+        bool ok = true;
+        try v.posm.modifyLiquidities(call, block.timestamp) {}
+        catch (bytes memory reason) {
+            ok = false;
+            // Exits are never refused: the depositor taking its own liquidity to its own wallet always succeeds.
+            // (An emptied position has nothing to exit: the PoolManager refuses to touch it.)
+            if (remover == depositor && recipient == depositor && held != 0) {
+                ghost_depositorExitRefused++;
+                lastExitRefusal = reason;
             }
         }
+        if (ok && burn) _forget(index);
+        _compare(before, remover == depositor ? depositor : address(0));
+        // A restricted depositor's position pays only the depositor.
+        if (ok && depositorRestricted) _checkOnlyDepositorGained(before, depositor);
+    }
+
+    /// @dev One PositionManager call that exits and, before the exit's credit reaches anyone, spends it: a payout to
+    /// any actor taken before the exit, or a position in the hookless pool minted from the credit for any owner.
+    /// The fees are collected first, in a call of their own: a restricted depositor's accrued fees can still be spent
+    /// this way (written down as open in docs/threat-model.md); its principal must not.
+    function exitAndSpend(uint256 positionSeed, uint256 toSeed, bool takeFirst) external {
+        if (tokenIds.length == 0) return;
+        uint256 tokenId = tokenIds[positionSeed % tokenIds.length];
+        address remover = IERC721(address(v.posm)).ownerOf(tokenId);
+        address to = _actor(toSeed);
+        coverage.exitsSpentInTheSameCall++;
+        _modify(remover, VenueCalls.decrease(v.gated, tokenId, 0, remover));
+        uint256 liquidity = v.posm.getPositionLiquidity(tokenId);
+        bytes[] memory params = new bytes[](4);
+        bytes memory decrease = abi.encode(tokenId, liquidity, uint128(0), uint128(0), bytes(""));
+        int24 max = TickMath.maxUsableTick(v.hookless.tickSpacing);
+        (params[0], params[1]) = takeFirst
+            ? (abi.encode(Currency.wrap(address(v.security)), to, liquidity / 1e3), decrease)
+            : (decrease, abi.encode(v.hookless, -max, max, type(uint128).max, type(uint128).max, to, bytes("")));
+        (params[2], params[3]) = (abi.encode(v.gated.currency0), abi.encode(v.gated.currency1));
+        bytes memory actions = takeFirst
+            ? abi.encodePacked(uint8(Actions.TAKE), uint8(Actions.DECREASE_LIQUIDITY))
+            : abi.encodePacked(uint8(Actions.DECREASE_LIQUIDITY), uint8(Actions.MINT_POSITION_FROM_DELTAS));
+        actions = abi.encodePacked(actions, uint8(Actions.CLOSE_CURRENCY), uint8(Actions.CLOSE_CURRENCY));
+        Standing[] memory before = _standings();
+        bool restricted = _senderStatus(depositorOf[tokenId]) != Eligibility.Ok;
+        _modify(remover, abi.encode(actions, params));
+        _compare(before, remover == depositorOf[tokenId] ? remover : address(0));
+        _checkHookless();
+        if (restricted) _checkOnlyDepositorGained(before, depositorOf[tokenId]);
     }
 
     // ------------------------------------------------------------------ trades and other routes
@@ -264,13 +307,14 @@ contract LifecycleHandler is Test {
             ghost_hooklessFunded++;
         }
         if (v.security.balanceOf(address(v.manager)) != managerBalance) ghost_hooklessFunded++;
+        _checkHookless();
         _compare(before, address(0));
     }
 
     // ------------------------------------------------------------------ compliance and time
 
     function freeze(uint256 actorSeed) external {
-        address actor = _actor(actorSeed);
+        address actor = _investor(actorSeed);
         IInvestorRegistry.InvestorView memory record = v.registry.investor(actor);
         if (!record.registered) return;
         coverage.freezes++;
@@ -279,19 +323,18 @@ contract LifecycleHandler is Test {
     }
 
     function lock(uint256 actorSeed, uint32 duration) external {
-        address actor = _actor(actorSeed);
+        address actor = _investor(actorSeed);
         if (!v.registry.investor(actor).registered) return;
         coverage.lockups++;
         vm.prank(v.officer);
         v.registry.setLockupOverride(address(v.security), actor, uint40(block.timestamp + bound(duration, 0, 20 days)));
     }
 
-    /// @dev Renew an accreditation, or one time in four let it lapse; renewing also puts a removed investor back
-    /// (with its freeze, as the registry requires). Biased towards renewal so that a campaign keeps some investors
-    /// able to trade.
+    /// @dev Renew an accreditation or let it lapse; renewing also puts a removed investor back (with its freeze, as
+    /// the registry requires).
     function setAccreditation(uint256 actorSeed, uint8 seed) external {
-        address actor = _actor(actorSeed);
-        bool lapse = seed % 4 == 0;
+        address actor = _investor(actorSeed);
+        bool lapse = seed % 2 == 0;
         if (lapse) coverage.lapses++;
         IInvestorRegistry.InvestorInput[] memory rows = new IInvestorRegistry.InvestorInput[](1);
         uint256 expiry = lapse ? block.timestamp - 1 : block.timestamp + 365 days;
@@ -301,17 +344,18 @@ contract LifecycleHandler is Test {
     }
 
     function removeInvestor(uint256 actorSeed) external {
-        address actor = _actor(actorSeed);
+        address actor = _investor(actorSeed);
         if (!v.registry.investor(actor).registered) return;
         coverage.removals++;
         vm.prank(v.officer);
         v.registry.removeInvestor(actor);
     }
 
-    /// @dev Relists a delisted security; delists a listed one one time in four (a campaign mostly trades).
+    /// @dev Relists a delisted security; delists a listed one every other time (so a campaign mostly trades, yet a
+    /// 300-call campaign all but surely delists).
     function toggleListing(uint8 seed) external {
         (bool listed,) = v.registry.security(address(v.security));
-        if (listed && seed % 4 != 0) return;
+        if (listed && seed % 2 != 0) return;
         vm.prank(v.officer);
         if (listed) {
             coverage.delists++;
@@ -334,6 +378,12 @@ contract LifecycleHandler is Test {
         return actors[seed % actors.length];
     }
 
+    /// @dev Anyone but the last actor, the market maker, whom compliance leaves alone so that a campaign keeps a
+    /// market (positions to transfer, add to and exit) however the others fare.
+    function _investor(uint256 seed) internal view returns (address) {
+        return actors[seed % (actors.length - 1)];
+    }
+
     /// @dev Who acts for a position: its owner, or the operator the owner approved.
     function _manager(uint256 tokenId, bool byOperator) internal view returns (address) {
         address operator = IERC721(address(v.posm)).getApproved(tokenId);
@@ -354,6 +404,16 @@ contract LifecycleHandler is Test {
 
     function _senderStatus(address account) internal view returns (Eligibility status) {
         (status,,,) = v.registry.transferStatus(address(v.security), account, address(0));
+    }
+
+    function _checkHookless() internal {
+        if (v.manager.getLiquidity(v.hookless.toId()) != 0) ghost_hooklessFunded++;
+    }
+
+    function _checkOnlyDepositorGained(Standing[] memory before, address depositor) internal {
+        for (uint256 i; i < actors.length; ++i) {
+            if (actors[i] != depositor && v.security.balanceOf(actors[i]) > before[i].balance) ghost_restrictedHoldingsPassed++;
+        }
     }
 
     function _standings() internal view returns (Standing[] memory s) {

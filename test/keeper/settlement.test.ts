@@ -88,7 +88,7 @@ describe('settlement keeper', () => {
     const counts = Object.fromEntries(registry.map((r) => [r.event, Number(r.n)]));
     expect(counts.InvestorUpserted).toBe(6); // five at onboarding, then carol's lapse
     expect(counts.InvestorFrozen).toBe(1);
-    expect(counts.VenueSet).toBe(4);
+    expect(counts.VenueSet).toBe(3); // the PoolManager, PositionManager and UniversalRouter (Permit2 is no venue)
   });
 
   it('writes one confirmation per trade that names the investor and matches the chain', async () => {

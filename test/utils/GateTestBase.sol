@@ -37,7 +37,8 @@ import {IRestrictedSecurity} from "../../contracts/interfaces/IRestrictedSecurit
 /// one authorized, initialized and funded gated pool, and a cast of investors covering every gate decision.
 abstract contract GateTestBase is Test, DeployPermit2, CanonicalStack {
     uint160 internal constant GATE_FLAGS = Hooks.BEFORE_INITIALIZE_FLAG | Hooks.BEFORE_ADD_LIQUIDITY_FLAG
-        | Hooks.AFTER_REMOVE_LIQUIDITY_FLAG | Hooks.BEFORE_SWAP_FLAG | Hooks.BEFORE_DONATE_FLAG;
+        | Hooks.AFTER_REMOVE_LIQUIDITY_FLAG | Hooks.BEFORE_SWAP_FLAG | Hooks.BEFORE_DONATE_FLAG
+        | Hooks.AFTER_REMOVE_LIQUIDITY_RETURNS_DELTA_FLAG;
     uint24 internal constant FEE = 3000;
     int24 internal constant TICK_SPACING = 60;
     uint48 internal constant ADMIN_DELAY = 2 days;

@@ -18,6 +18,7 @@ import {
   isFullRange,
   liquidityForPercent,
   maxAmountsForAdd,
+  gatedExitMinimums,
   minAmountsForRemove,
   priceAtSqrtPrice,
   priceVersusRange,
@@ -151,7 +152,10 @@ function DecreaseForm({ position, state, tokens }: { position: Position; state: 
   const percent = parsePercent(percentText, 0.01, 100);
   const liquidity = percent.ok ? liquidityForPercent(position.liquidity, percent.value) : 0n;
   const expected = amountsForLiquidity(state, position.tickLower, position.tickUpper, liquidity, 'down');
-  const min = minAmountsForRemove(state, position.tickLower, position.tickUpper, liquidity, settings.slippageBps);
+  const min = gatedExitMinimums(
+    minAmountsForRemove(state, position.tickLower, position.tickUpper, liquidity, settings.slippageBps),
+    pool.currency0 === pool.security,
+  );
   const blocker =
     walletBlocker ??
     (!percent.ok ? undefined : liquidity === 0n ? 'That share of the position is too small to remove.' : undefined) ??
@@ -231,7 +235,10 @@ function CloseForm({ position, state, tokens }: { position: Position; state: Poo
   const address = useWalletStore((s) => s.address);
   const settings = useLiquiditySettings();
   const { modify, busy, blocker: walletBlocker } = useModifyLiquidities();
-  const min = minAmountsForRemove(state, position.tickLower, position.tickUpper, position.liquidity, settings.slippageBps);
+  const min = gatedExitMinimums(
+    minAmountsForRemove(state, position.tickLower, position.tickUpper, position.liquidity, settings.slippageBps),
+    pool.currency0 === pool.security,
+  );
   const blocker = walletBlocker ?? (settings.invalid ? 'Fix the settings above.' : undefined);
   const ready = !blocker && !busy && address !== undefined;
 

@@ -17,6 +17,7 @@ import {
   liquidityForPercent,
   maxAmountsForAdd,
   minAmountsForRemove,
+  gatedExitMinimums,
   parsePrice,
   priceAtSqrtPrice,
   priceAtTick,
@@ -263,6 +264,12 @@ describe('slippage bounds', () => {
     const paid = amountsForLiquidity(at, lower, upper, L, 'down');
     expect(min.amount0 < paid.amount0 && min.amount1 < paid.amount1).toBe(true);
     expect(Number(paid.amount0 - min.amount0) / Number(paid.amount0)).toBeLessThan(0.01);
+  });
+
+  it("bounds only the quote side of a gated exit: the gate pays the security principal itself", () => {
+    const min = { amount0: 5n, amount1: 7n };
+    expect(gatedExitMinimums(min, true)).toEqual({ amount0: 0n, amount1: 7n });
+    expect(gatedExitMinimums(min, false)).toEqual({ amount0: 5n, amount1: 0n });
   });
 
   it('keeps an out-of-range add one-sided and bounded', () => {

@@ -263,6 +263,15 @@ export function minAmountsForRemove(at: PoolPoint, tickLower: number, tickUpper:
   return { amount0: min((a) => a.amount0), amount1: min((a) => a.amount1) };
 }
 
+/**
+ * The bounds PositionManager can check on a gated pool's exit. The gate pays the security principal straight to the
+ * depositor's wallet (the hook's own delta), so PositionManager sees none of it and its minimum must be 0; the
+ * quote side keeps its minimum.
+ */
+export function gatedExitMinimums(min: Amounts, securityIs0: boolean): Amounts {
+  return securityIs0 ? { amount0: 0n, amount1: min.amount1 } : { amount0: min.amount0, amount1: 0n };
+}
+
 /** The share of a position's liquidity a percentage (in basis points) removes, rounded down; 100% is all of it. */
 export function liquidityForPercent(liquidity: bigint, bps: number): bigint {
   return bps >= 10_000 ? liquidity : (liquidity * BigInt(bps)) / 10_000n;
