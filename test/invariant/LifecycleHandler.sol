@@ -189,6 +189,8 @@ contract LifecycleHandler is Test {
         uint256 index = positionSeed % tokenIds.length;
         uint256 tokenId = tokenIds[index];
         address remover = _manager(tokenId, byOperator);
+        // Keep two positions alive (burn empties instead), so every campaign has positions to take along each path.
+        if (burn && tokenIds.length <= 2) burn = false;
         address recipient = _actor(recipientSeed);
         address depositor = depositorOf[tokenId];
         bool depositorRestricted = _senderStatus(depositor) != Eligibility.Ok;
@@ -250,6 +252,17 @@ contract LifecycleHandler is Test {
         _compare(before, remover == depositorOf[tokenId] ? remover : address(0));
         _checkHookless();
         if (restricted) _checkOnlyDepositorGained(before, depositorOf[tokenId]);
+    }
+
+    /// @dev An officer freezes a position's depositor (unless it is restricted already), and the position is exited at
+    /// once, to any recipient; the freeze is lifted again afterwards, so the market maker keeps a market.
+    function exitWhileFrozen(uint256 positionSeed, uint256 fractionSeed, uint256 recipientSeed, bool burn) external {
+        if (tokenIds.length == 0) return;
+        address depositor = depositorOf[tokenIds[positionSeed % tokenIds.length]];
+        bool freezeHere = _senderStatus(depositor) == Eligibility.Ok && v.registry.investor(depositor).registered;
+        if (freezeHere) _setFrozen(depositor, true);
+        this.remove(positionSeed, fractionSeed, recipientSeed, false, burn);
+        if (freezeHere) _setFrozen(depositor, false);
     }
 
     // ------------------------------------------------------------------ trades and other routes
@@ -314,17 +327,17 @@ contract LifecycleHandler is Test {
     // ------------------------------------------------------------------ compliance and time
 
     function freeze(uint256 actorSeed) external {
-        address actor = _investor(actorSeed);
+        address actor = _registeredInvestor(actorSeed);
+        if (actor == address(0)) return;
         IInvestorRegistry.InvestorView memory record = v.registry.investor(actor);
-        if (!record.registered) return;
         coverage.freezes++;
         vm.prank(v.officer);
         v.registry.setFrozen(actor, !record.frozen);
     }
 
     function lock(uint256 actorSeed, uint32 duration) external {
-        address actor = _investor(actorSeed);
-        if (!v.registry.investor(actor).registered) return;
+        address actor = _registeredInvestor(actorSeed);
+        if (actor == address(0)) return;
         coverage.lockups++;
         vm.prank(v.officer);
         v.registry.setLockupOverride(address(v.security), actor, uint40(block.timestamp + bound(duration, 0, 20 days)));
@@ -344,8 +357,8 @@ contract LifecycleHandler is Test {
     }
 
     function removeInvestor(uint256 actorSeed) external {
-        address actor = _investor(actorSeed);
-        if (!v.registry.investor(actor).registered) return;
+        address actor = _registeredInvestor(actorSeed);
+        if (actor == address(0)) return;
         coverage.removals++;
         vm.prank(v.officer);
         v.registry.removeInvestor(actor);
@@ -384,10 +397,24 @@ contract LifecycleHandler is Test {
         return actors[seed % (actors.length - 1)];
     }
 
+    /// @dev The first registered investor (market maker aside) from `seed` on, or zero if none is.
+    function _registeredInvestor(uint256 seed) internal view returns (address) {
+        for (uint256 i; i < actors.length - 1; ++i) {
+            address actor = _investor(seed % 1e9 + i);
+            if (v.registry.investor(actor).registered) return actor;
+        }
+        return address(0);
+    }
+
     /// @dev Who acts for a position: its owner, or the operator the owner approved.
     function _manager(uint256 tokenId, bool byOperator) internal view returns (address) {
         address operator = IERC721(address(v.posm)).getApproved(tokenId);
         return byOperator && operator != address(0) ? operator : IERC721(address(v.posm)).ownerOf(tokenId);
+    }
+
+    function _setFrozen(address account, bool frozen) internal {
+        vm.prank(v.officer);
+        v.registry.setFrozen(account, frozen);
     }
 
     function _modify(address who, bytes memory unlockData) internal returns (bool ok) {

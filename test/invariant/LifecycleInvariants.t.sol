@@ -56,7 +56,7 @@ contract LifecycleInvariantsTest is GateTestBase {
         handler.mint(0, 0, 1e15); // alice
         handler.mint(0, 1, 1e14); // alice, owned by bob
         // The actions only (the handler's views would dilute a campaign), the position paths twice.
-        bytes4[] memory actions = new bytes4[](22);
+        bytes4[] memory actions = new bytes4[](23);
         actions[0] = LifecycleHandler.mint.selector;
         actions[1] = LifecycleHandler.transferNft.selector;
         actions[2] = LifecycleHandler.approveNft.selector;
@@ -79,6 +79,7 @@ contract LifecycleInvariantsTest is GateTestBase {
         actions[19] = LifecycleHandler.swap.selector;
         actions[20] = LifecycleHandler.exitAndSpend.selector;
         actions[21] = LifecycleHandler.toggleListing.selector; // rare in a campaign otherwise: it needs two calls
+        actions[22] = LifecycleHandler.exitWhileFrozen.selector;
         targetSelector(FuzzSelector({addr: address(handler), selectors: actions}));
     }
 
