@@ -15,7 +15,7 @@ import { ANVIL_OPERATOR_KEY } from '../../script/venue/anvil.ts';
 import { formatAmount } from '../../web/src/lib/amount.ts';
 import { revertDataOf } from '../../web/src/lib/revert.ts';
 import { SLIPPAGE } from '../../web/src/lib/txSettings.ts';
-import { depositFromAmount, maxAmountsForAdd, minAmountsForRemove, snapTick } from '../../web/src/features/positions/logic.ts';
+import { depositFromAmount, gatedExitMinimums, maxAmountsForAdd, minAmountsForRemove, snapTick } from '../../web/src/features/positions/logic.ts';
 import { approveRouterForLp, LP_ACCOUNT } from '../../script/venue/fixtures.ts';
 import { getSqrtPriceAtTick } from '../../sdk/v4/math.ts';
 import { openAs, startE2E, type E2E } from './harness.ts';
@@ -290,7 +290,8 @@ describe('liquidity positions (in Chromium)', () => {
     const [, packed] = await chain().readContract({ ...posm(), functionName: 'getPoolAndPositionInfo', args: [seeded] });
     const info = decodePositionInfo(packed);
     const held = await liquidityOf(seeded);
-    const min = minAmountsForRemove(at, info.tickLower, info.tickUpper, held, SLIPPAGE.defaultBps);
+    // What the dashboard sends: the gate pays the security principal itself, so only the quote side is bounded.
+    const min = gatedExitMinimums(minAmountsForRemove(at, info.tickLower, info.tickUpper, held, SLIPPAGE.defaultBps), !stableIs0());
     const decrease = encodeDecreaseLiquidity({ poolKey: poolKeyOf(pool), tokenId: seeded, liquidity: held, amount0Min: min.amount0, amount1Min: min.amount1, recipient: LP_ACCOUNT.address });
     const send = (unlockData: Hex) =>
       chain().call({
@@ -303,10 +304,12 @@ describe('liquidity positions (in Chromium)', () => {
     expect(await refusal(mint)).toBe('accepted');
     expect(await refusal(decrease)).toBe('accepted');
 
-    // A front-runner buys shares for 150k dUSD: the price rises well past 0.5%.
+    // A front-runner sells 6,000 shares (about 150k dUSD): the price falls well past 0.5%, so the removal would
+    // return fewer dollars than its bound. (A push the other way returns fewer shares, which a gated exit cannot
+    // bound: written down in docs/threat-model.md.)
     await approveRouterForLp(chain(), e2e.venue.anvil.rpcUrl, d(), pool);
     const trader = createWalletClient({ account: LP_ACCOUNT, chain: foundry, transport: http(e2e.venue.anvil.rpcUrl) });
-    const { commands, inputs } = encodeSwapExactInSingle({ poolKey: poolKeyOf(pool), zeroForOne: stableIs0(), amountIn: 150_000_000_000n, amountOutMinimum: 0n });
+    const { commands, inputs } = encodeSwapExactInSingle({ poolKey: poolKeyOf(pool), zeroForOne: !stableIs0(), amountIn: 6_000n * 10n ** 18n, amountOutMinimum: 0n });
     await chain().waitForTransactionReceipt({
       hash: await trader.writeContract({ address: d().universalRouter, abi: universalRouterAbi, functionName: 'execute', args: [commands, inputs, 2n ** 40n] }),
     });
