@@ -52,16 +52,14 @@ contract GatePositionsTest is GateTestBase {
     /// @dev Threat: the position NFT is sold to a holder whose accreditation lapsed, or to a stranger.
     function test_threat_positionNftTransfer_revertsWhen_newOwnerIneligible() public {
         uint256 tokenId = _mintFullRange(lp, key, 1e16);
-        vm.prank(lp);
-        IERC721(address(posm)).transferFrom(lp, carol, tokenId);
+        _giveNft(lp, carol, tokenId);
         _expectHookRevert(
             IHooks.afterRemoveLiquidity.selector,
             _notEligible(carol, Eligibility.AccreditationExpired, uint40(START_TIME - 1))
         );
         _decrease(carol, tokenId, key, 1e16, carol);
 
-        vm.prank(carol);
-        IERC721(address(posm)).transferFrom(carol, eve, tokenId);
+        _giveNft(carol, eve, tokenId);
         _expectHookRevert(IHooks.afterRemoveLiquidity.selector, _notEligible(eve, Eligibility.NotRegistered, 0));
         _decrease(eve, tokenId, key, 0, eve); // not even the fees
     }
@@ -78,8 +76,7 @@ contract GatePositionsTest is GateTestBase {
     /// @dev A position sold to an eligible investor by a depositor free to transfer is a transfer like any other.
     function test_removeLiquidity_succeedsWhen_newOwnerEligibleAndDepositorFree() public {
         uint256 tokenId = _mintFullRange(lp, key, 1e16);
-        vm.prank(lp);
-        IERC721(address(posm)).transferFrom(lp, alice, tokenId);
+        _giveNft(lp, alice, tokenId);
         uint256 sharesBefore = security.balanceOf(alice);
         vm.expectEmit(address(hook));
         emit IGateHook.InvestorLiquidityRemoved(poolId, alice);
@@ -90,8 +87,7 @@ contract GatePositionsTest is GateTestBase {
     /// @dev Threat: the new owner adds to a position someone else deposited into, mixing two investors' shares.
     function test_threat_increaseLiquidity_revertsWhen_positionDepositedByAnother() public {
         uint256 tokenId = _mintFullRange(lp, key, 1e16);
-        vm.prank(lp);
-        IERC721(address(posm)).transferFrom(lp, alice, tokenId);
+        _giveNft(lp, alice, tokenId);
         _expectHookRevert(
             IHooks.beforeAddLiquidity.selector,
             abi.encodeWithSelector(IGateHook.PositionOfAnotherInvestor.selector, alice, lp)
@@ -118,8 +114,7 @@ contract GatePositionsTest is GateTestBase {
         uint256 tokenId = _mintFullRange(lp, key, 1e16);
         vm.prank(officer);
         registry.setFrozen(lp, true);
-        vm.prank(lp);
-        IERC721(address(posm)).transferFrom(lp, alice, tokenId);
+        _giveNft(lp, alice, tokenId);
         _expectHookRevert(
             IHooks.afterRemoveLiquidity.selector,
             abi.encodeWithSelector(IGateHook.DepositorRestricted.selector, lp, Eligibility.Frozen, 0)
@@ -138,8 +133,7 @@ contract GatePositionsTest is GateTestBase {
         _expectTokenRevert(abi.encodeWithSelector(IRestrictedSecurity.PayoutBoundToDepositor.selector, alice, lp));
         _decrease(lp, tokenId, key, 1e15, alice);
 
-        vm.prank(lp);
-        IERC721(address(posm)).transferFrom(lp, alice, tokenId);
+        _giveNft(lp, alice, tokenId);
         _expectHookRevert(
             IHooks.afterRemoveLiquidity.selector,
             abi.encodeWithSelector(IGateHook.DepositorRestricted.selector, lp, Eligibility.LockupActive, end)
@@ -294,6 +288,12 @@ contract GatePositionsTest is GateTestBase {
     function _buyParams(int256 usdIn) internal view returns (SwapParams memory) {
         bool zeroForOne = !_securityIs0(key);
         return SwapParams(zeroForOne, -usdIn, zeroForOne ? TickMath.MIN_SQRT_PRICE + 1 : TickMath.MAX_SQRT_PRICE - 1);
+    }
+
+    /// @dev The owner hands a position NFT over (PositionManager's ERC-721 transfer; the gate cannot stop it).
+    function _giveNft(address from, address to, uint256 tokenId) internal {
+        vm.prank(from);
+        IERC721(address(posm)).transferFrom(from, to, tokenId);
     }
 
     /// @dev `PoolModifyLiquidityTest.modifyLiquidity(key, params, hookData)`: the overload that settles in tokens.
