@@ -3,7 +3,8 @@
  * it, however that one ends, so a restart never finds an orphan still holding a port, a ledger or a journal.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { setPriority } from 'node:os';
 
 /** util-linux's setpriv: started through it, a child is killed when its parent dies, even by `kill -9`. */
 const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p));
@@ -11,6 +12,24 @@ const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p));
 /** Spawns `command` bound to this process's life (Linux's parent-death signal, through setpriv where it exists). */
 export function spawnBound(command: string, args: string[], options: Parameters<typeof spawn>[2]): ChildProcess {
   return SETPRIV ? spawn(SETPRIV, ['--pdeathsig', 'KILL', '--', command, ...args], options) : spawn(command, args, options);
+}
+
+/**
+ * Lowers a child's CPU priority to `nice`. A child spawned `detached` leads a session of its own, and with Linux's
+ * autogroup scheduling (on by default) each session is one group weighed equally against every other: a thread's
+ * nice value counts only inside its group. So the group's own nice (`/proc/<pid>/autogroup`) is set too, for a child
+ * that leads its session; without it, the compaction anvil's nice 15 counted for nothing against the served anvil
+ * and the front, which lead sessions of their own. Best effort: where either knob is missing, the child runs at
+ * normal priority.
+ */
+export function lowerPriority(child: ChildProcess, nice: number, o: { sessionLeader: boolean }): void {
+  if (!child.pid) return;
+  try {
+    setPriority(child.pid, nice);
+    if (o.sessionLeader && existsSync(`/proc/${child.pid}/autogroup`)) writeFileSync(`/proc/${child.pid}/autogroup`, String(nice));
+  } catch {
+    // not permitted, or the child has already exited
+  }
 }
 
 /**

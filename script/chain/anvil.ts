@@ -4,9 +4,8 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
-import { setPriority } from 'node:os';
 import { ANVIL_MNEMONIC, LOCAL_CHAIN_ID } from '../../sdk/local.ts';
-import { spawnBound } from '../lifecycle.ts';
+import { lowerPriority, spawnBound } from '../lifecycle.ts';
 import type { ChainSpec } from './journal.ts';
 import { rpcClient, type Rpc } from './rpc.ts';
 
@@ -36,7 +35,6 @@ export interface ChainAnvilOptions {
   spec: ChainSpec;
   /** A trimmed anvil_dumpState to start from, and the time of its newest block. */
   snapshot?: { file: string; timestamp: number };
-  /** Keep the transactions (and their traces) of this many recent blocks in memory; older ones are archived. */
   /** Background work (compaction): yields the CPU to the served chain. */
   lowPriority?: boolean;
   logFile: string;
@@ -76,7 +74,7 @@ export async function startChainAnvil(o: ChainAnvilOptions): Promise<ChainAnvil>
   const child = spawnBound(foundryBinary('anvil'), anvilArgs(o), { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   child.stdout!.pipe(log);
   child.stderr!.pipe(log);
-  if (o.lowPriority && child.pid) setPriority(child.pid, 15);
+  if (o.lowPriority) lowerPriority(child, 15, { sessionLeader: true });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let done = false;
   void exited.then(() => (done = true));

@@ -3,11 +3,10 @@
  * block fetches, the gzip and the snapshot's JSON all happen here, so none of it blocks the front's event loop (in
  * the chain process they cost the served chain about a third of its throughput). It dies with the chain process.
  */
-import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { ChildProcess } from 'node:child_process';
 import pino from 'pino';
-import { spawnBound } from '../lifecycle.ts';
+import { lowerPriority, spawnBound } from '../lifecycle.ts';
 import { readCatalog } from './catalog.ts';
 import { compactOnce, type Compaction } from './compactor.ts';
 import { chainDir, loadChainConfig } from './config.ts';
@@ -43,7 +42,8 @@ export function compactionWorker(): CompactionWorker {
     // The same Node.js flags (the TypeScript loader) as this process; stdout and stderr go to this process's log.
     const worker = spawnBound(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     // Its own work (JSON, gzip) yields to the served chain; the scratch anvil's priority is set per run.
-    if (worker.pid) setPriority(worker.pid, 10);
+    // It shares the chain process's session (and its autogroup), so its thread priority is what counts.
+    lowerPriority(worker, 10, { sessionLeader: false });
     worker.on('message', (reply: Reply) => {
       const w = waiting.get(reply.id);
       if (!w) return;
