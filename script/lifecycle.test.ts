@@ -13,7 +13,7 @@ describe('lowerPriority', () => {
   it('lowers the thread priority of a child in this session', () => {
     const child = spawn('sleep', ['30']);
     children.push(child);
-    lowerPriority(child, 10, { sessionLeader: false });
+    lowerPriority(child, 10);
     expect(niceOf(child.pid!)).toBe(10);
   });
 
@@ -21,7 +21,7 @@ describe('lowerPriority', () => {
     const child = spawn('sleep', ['30'], { detached: true });
     children.push(child);
     expect(autogroupNice(child.pid!)).toBe(0);
-    lowerPriority(child, 15, { sessionLeader: true });
+    lowerPriority(child, 15);
     expect(niceOf(child.pid!)).toBe(15);
     expect(autogroupNice(child.pid!)).toBe(15);
   });

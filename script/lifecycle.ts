@@ -3,7 +3,7 @@
  * it, however that one ends, so a restart never finds an orphan still holding a port, a ledger or a journal.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
 
 /** util-linux's setpriv: started through it, a child is killed when its parent dies, even by `kill -9`. */
@@ -17,18 +17,21 @@ export function spawnBound(command: string, args: string[], options: Parameters<
 /**
  * Lowers a child's CPU priority to `nice`. A child spawned `detached` leads a session of its own, and with Linux's
  * autogroup scheduling (on by default) each session is one group weighed equally against every other: a thread's
- * nice value counts only inside its group. So the group's own nice (`/proc/<pid>/autogroup`) is set too, for a child
- * that leads its session; without it, the compaction anvil's nice 15 counted for nothing against the served anvil
- * and the front, which lead sessions of their own. Best effort: where either knob is missing, the child runs at
- * normal priority.
+ * nice value counts only inside its group. So when the child leads its session, the group's own nice
+ * (`/proc/<pid>/autogroup`) is set too; without it, the compaction anvil's nice 15 counted for nothing against the
+ * served anvil and the front, which lead sessions of their own. A child in this process's session keeps the group
+ * untouched (it is this process's too). Best effort: where a knob is missing, the child runs at normal priority.
  */
-export function lowerPriority(child: ChildProcess, nice: number, o: { sessionLeader: boolean }): void {
-  if (!child.pid) return;
+export function lowerPriority(child: ChildProcess, nice: number): void {
+  const pid = child.pid;
+  if (!pid) return;
   try {
-    setPriority(child.pid, nice);
-    if (o.sessionLeader && existsSync(`/proc/${child.pid}/autogroup`)) writeFileSync(`/proc/${child.pid}/autogroup`, String(nice));
+    setPriority(pid, nice);
+    // /proc/<pid>/stat: "pid (comm) state ppid pgrp session ..."; comm may hold spaces, so count from its ')'.
+    const session = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[3]);
+    if (session === pid) writeFileSync(`/proc/${pid}/autogroup`, String(nice));
   } catch {
-    // not permitted, or the child has already exited
+    // not permitted, no /proc or no autogroup, or the child has already exited
   }
 }
 

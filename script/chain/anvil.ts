@@ -74,7 +74,7 @@ export async function startChainAnvil(o: ChainAnvilOptions): Promise<ChainAnvil>
   const child = spawnBound(foundryBinary('anvil'), anvilArgs(o), { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   child.stdout!.pipe(log);
   child.stderr!.pipe(log);
-  if (o.lowPriority) lowerPriority(child, 15, { sessionLeader: true });
+  if (o.lowPriority) lowerPriority(child, 15);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let done = false;
   void exited.then(() => (done = true));

@@ -43,7 +43,7 @@ export function compactionWorker(): CompactionWorker {
     const worker = spawnBound(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     // Its own work (JSON, gzip) yields to the served chain; the scratch anvil's priority is set per run.
     // It shares the chain process's session (and its autogroup), so its thread priority is what counts.
-    lowerPriority(worker, 10, { sessionLeader: false });
+    lowerPriority(worker, 10);
     worker.on('message', (reply: Reply) => {
       const w = waiting.get(reply.id);
       if (!w) return;
