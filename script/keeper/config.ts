@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseWebhookSecret } from '../../sdk/webhooks.ts';
 
 /** Keepers' settings, from the environment; every problem is listed at once. */
 export const keeperConfigSchema = z.object({
@@ -18,10 +19,53 @@ export const keeperConfigSchema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
   /** Where each trade status change is POSTed (at least once, retried with backoff); unset: no webhook. */
   ACCREDEX_WEBHOOK_URL: z.string().url().optional(),
+  /** Signs every delivery (Standard Webhooks): `whsec_` + base64 of at least 24 random bytes; required with the URL. */
+  ACCREDEX_WEBHOOK_SECRET: z
+    .string()
+    .superRefine((secret, ctx) => {
+      try {
+        parseWebhookSecret(secret);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      }
+    })
+    .optional(),
   /** Webhook deliveries in flight at once; a receiver that hangs holds one of them until its timeout. */
   ACCREDEX_WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   ACCREDEX_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /**
+   * The dashboard's origins (comma-separated): the only ones CORS admits, that may sign in and use the session cookie.
+   * npm start sets it to the dashboard it serves.
+   */
+  ACCREDEX_WEB_ORIGINS: z
+    .string()
+    .default('http://127.0.0.1:5173,http://localhost:5173')
+    .transform((list, ctx) => {
+      const origins = list.split(',').map((s) => s.trim()).filter(Boolean);
+      for (const origin of origins) {
+        let parsed: URL | undefined;
+        try {
+          parsed = new URL(origin);
+        } catch {
+          parsed = undefined;
+        }
+        if (!parsed || parsed.origin !== origin) ctx.addIssue({ code: 'custom', message: `"${origin}" is not an origin like http://127.0.0.1:5173 (scheme, host, port; no path)` });
+      }
+      return origins;
+    }),
+  /** How long an API session lasts (seconds; 12 hours by default). */
+  ACCREDEX_SESSION_TTL_S: z.coerce.number().int().min(60).max(30 * 86_400).default(12 * 3600),
+  /** Whether the anonymized per-pool tape (time, side, size, price; no address) answers without a session. */
+  ACCREDEX_PUBLIC_TAPE: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
+  /** Server-Sent-Event streams open at once, in all and per session. */
+  ACCREDEX_MAX_STREAMS: z.coerce.number().int().min(1).max(10_000).default(200),
+  ACCREDEX_STREAMS_PER_SESSION: z.coerce.number().int().min(1).max(100).default(4),
   ACCREDEX_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+}).refine((c) => c.ACCREDEX_WEBHOOK_URL === undefined || c.ACCREDEX_WEBHOOK_SECRET !== undefined, {
+  path: ['ACCREDEX_WEBHOOK_SECRET'],
+  message: 'required when ACCREDEX_WEBHOOK_URL is set, since every delivery is signed with it ("whsec_" + base64 of at least 24 random bytes; generateWebhookSecret in sdk/webhooks.ts makes one)',
+  // Checked even when other settings are invalid, so this problem is listed with all the others at once.
+  when: () => true,
 });
 
 export type KeeperConfig = z.infer<typeof keeperConfigSchema>;

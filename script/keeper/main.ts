@@ -58,7 +58,8 @@ const USAGE = `usage: npm run keeper -- <${KEEPERS.join('|')}>
 
 environment: DATABASE_URL (PostgreSQL; default: PGlite in ACCREDEX_DATA_DIR/ledger), ACCREDEX_RPC_URL, ACCREDEX_DATA_DIR, ACCREDEX_DEPLOYMENTS_DIR, ACCREDEX_HOST, ACCREDEX_API_PORT,
              ACCREDEX_CONFIRMATIONS, ACCREDEX_POLL_MS, ACCREDEX_MAX_LOG_RANGE, ACCREDEX_RPC_RETRIES,
-             ACCREDEX_RPC_TIMEOUT_MS, ACCREDEX_WEBHOOK_URL (POST each trade confirmation), ACCREDEX_LOG_LEVEL`;
+             ACCREDEX_RPC_TIMEOUT_MS, ACCREDEX_WEBHOOK_URL (POST each trade confirmation),
+             ACCREDEX_WEBHOOK_SECRET (whsec_..., signs each delivery; required with the URL), ACCREDEX_LOG_LEVEL`;
 
 async function main() {
   const name = process.argv[2];
@@ -106,7 +107,18 @@ async function main() {
   const loop = (component: string) => ({ pollMs: config.ACCREDEX_POLL_MS, signal: stop.signal, log: log.child({ component }) });
   // The API first: it answers (health, the ledger so far) while the loops do their first, possibly long, steps.
   if (name === 'api' || name === 'all') {
-    const server = await startApi({ ledger, client, chainId, host: config.ACCREDEX_HOST, port: config.ACCREDEX_API_PORT });
+    const server = await startApi({
+      ledger,
+      client: newClient(),
+      deployment,
+      host: config.ACCREDEX_HOST,
+      port: config.ACCREDEX_API_PORT,
+      webOrigins: config.ACCREDEX_WEB_ORIGINS,
+      sessionTtlSeconds: config.ACCREDEX_SESSION_TTL_S,
+      publicTape: config.ACCREDEX_PUBLIC_TAPE,
+      streams: { total: config.ACCREDEX_MAX_STREAMS, perClient: config.ACCREDEX_STREAMS_PER_SESSION },
+      log: log.child({ component: 'api' }),
+    });
     log.info({ url: `http://${config.ACCREDEX_HOST}:${config.ACCREDEX_API_PORT}` }, 'api listening');
     closers.push(() => new Promise((resolve) => (server.closeAllConnections(), server.close(() => resolve()))));
   }
@@ -118,7 +130,7 @@ async function main() {
     tasks.push(runLoop(() => syncOnce({ ...common, client: settlementClient, outbox: config.ACCREDEX_WEBHOOK_URL !== undefined, log: o.log, state }), o));
     if (config.ACCREDEX_WEBHOOK_URL) {
       const w = loop('webhook');
-      tasks.push(runLoop(() => deliverOnce({ ledger, url: config.ACCREDEX_WEBHOOK_URL!, concurrency: config.ACCREDEX_WEBHOOK_CONCURRENCY, timeoutMs: config.ACCREDEX_WEBHOOK_TIMEOUT_MS, log: w.log }), w));
+      tasks.push(runLoop(() => deliverOnce({ ledger, url: config.ACCREDEX_WEBHOOK_URL!, secret: config.ACCREDEX_WEBHOOK_SECRET!, concurrency: config.ACCREDEX_WEBHOOK_CONCURRENCY, timeoutMs: config.ACCREDEX_WEBHOOK_TIMEOUT_MS, log: w.log }), w));
     }
   }
   if (name === 'monitor' || name === 'all') {

@@ -17,6 +17,8 @@ import { startApi } from '../../script/keeper/api/server.ts';
 import { formatUnits, parseQuarter, quarterlyReport } from '../../script/keeper/reports/reports.ts';
 import { createServer, type Server } from 'node:http';
 import { deliverOnce } from '../../script/keeper/notify/webhook.ts';
+import { generateWebhookSecret, verifyWebhook } from '../../sdk/webhooks.ts';
+import { signInAs, type ApiSession } from '../utils/api.ts';
 
 const alice = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 1 });
 let anvil: Anvil;
@@ -212,18 +214,17 @@ describe('settlement keeper', () => {
 describe('keepers API', () => {
   let server: Server;
   let base: string;
+  let officer: ApiSession;
 
   beforeAll(async () => {
     const port = await freePort();
-    server = await startApi({ ledger, client, chainId: deployment.chainId, host: '127.0.0.1', port, streamPollMs: 50 });
+    server = await startApi({ ledger, client, deployment, host: '127.0.0.1', port, webOrigins: [], sessionTtlSeconds: 3600, publicTape: false, streams: { pollMs: 50 } });
     base = `http://127.0.0.1:${port}`;
+    officer = await signInAs(base, 'officer');
   });
   afterAll(() => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))));
 
-  const get = async (path: string) => {
-    const res = await fetch(base + path);
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-  };
+  const get = (path: string) => officer.get(path);
 
   it('reports health with the settlement lag', async () => {
     await syncToHead();
@@ -247,8 +248,8 @@ describe('keepers API', () => {
   });
 
   it('names bad input', async () => {
-    expect(await get('/trades?limit=0')).toEqual({ status: 400, body: { error: 'limit must be 1 to 500' } });
-    expect(await get('/trades?investor=alice')).toEqual({ status: 400, body: { error: 'investor must be an address' } });
+    expect(await get('/trades?limit=0')).toEqual({ status: 400, body: { error: 'limit must be a whole number from 1 to 500 (got "0")' } });
+    expect(await get('/trades?investor=alice')).toEqual({ status: 400, body: { error: 'investor must be an address (0x and 40 hex digits)' } });
     expect(await get('/trades?cursor=zzz')).toEqual({ status: 400, body: { error: 'cursor is not one this API issued' } });
     expect((await get('/nowhere')).status).toBe(404);
   });
@@ -258,7 +259,7 @@ describe('keepers API', () => {
   /** Subscribes to `path`; `until` reads Server-Sent Events until `done` accepts what arrived (at most 10 s). */
   async function openStream(path: string, headers: Record<string, string> = {}) {
     const controller = new AbortController();
-    const res = await fetch(base + path, { signal: controller.signal, headers });
+    const res = await fetch(base + path, { signal: controller.signal, headers: { authorization: `Bearer ${officer.token}`, ...headers } });
     expect(res.headers.get('content-type')).toBe('text/event-stream');
     const reader = res.body!.getReader();
     const events: StreamEvent[] = [];
@@ -348,13 +349,25 @@ describe('quarterly report', () => {
 describe('trade webhook', () => {
   interface Delivery { id: string; at: number; body: { type: string; status: string; trade: { tx_hash: string; investor: string } } }
 
-  /** A receiver that records every delivery; `answer` decides the status (or hangs, returning 'hang'). */
+  const secret = generateWebhookSecret();
+
+  /**
+   * A receiver that verifies each delivery's signature as a real one would (401 and recorded in `refused` if it
+   * fails), then records it; `answer` decides the status (or hangs, returning 'hang').
+   */
   async function receiver(answer: (d: Delivery, attempt: number) => number | 'hang') {
     const received: Delivery[] = [];
+    const refused: string[] = [];
     const attempts = new Map<string, number>();
     const server = createServer(async (req, res) => {
       let body = '';
       for await (const chunk of req) body += chunk;
+      try {
+        verifyWebhook({ secret, headers: req.headers, body });
+      } catch (err) {
+        refused.push((err as Error).message);
+        return res.writeHead(401).end();
+      }
       const d: Delivery = { id: String(req.headers['webhook-id']), at: performance.now(), body: JSON.parse(body) };
       const n = (attempts.get(d.id) ?? 0) + 1;
       attempts.set(d.id, n);
@@ -365,7 +378,7 @@ describe('trade webhook', () => {
     });
     const port = await freePort();
     await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-    return { url: `http://127.0.0.1:${port}/hook`, received, close: () => (server.closeAllConnections(), server.close()) };
+    return { url: `http://127.0.0.1:${port}/hook`, received, refused, close: () => (server.closeAllConnections(), server.close()) };
   }
 
   it('delivers every status change of every trade, in order, retrying a receiver that refuses at first', async () => {
@@ -378,10 +391,10 @@ describe('trade webhook', () => {
       const trades = await outboxLedger.query<{ status: string }>('select status from trades');
       expect(changes.length).toBeGreaterThanOrEqual(trades.length);
       expect(trades.length).toBeGreaterThan(0);
-      await deliverOnce({ ledger: outboxLedger, url: hook.url });
+      await deliverOnce({ ledger: outboxLedger, url: hook.url, secret });
       expect(hook.received).toHaveLength(0);
       await new Promise((r) => setTimeout(r, 1_100)); // the first retry waits one second
-      for (let i = 0; i < 5; i++) await deliverOnce({ ledger: outboxLedger, url: hook.url });
+      for (let i = 0; i < 5; i++) await deliverOnce({ ledger: outboxLedger, url: hook.url, secret });
       const delivered = await outboxLedger.query<{ change_seq: string; status: string; state: string; tx_hash: string; log_index: number }>('select change_seq::text, status, state, tx_hash, log_index from webhook_deliveries order by change_seq');
       const sent = delivered.filter((d) => d.state === 'delivered');
       // Only changes of trades voided by now were held back; everything else went, once each.
@@ -393,6 +406,7 @@ describe('trade webhook', () => {
       expect(hook.received.some((r) => r.body.status === 'final')).toBe(true);
       const [{ attempts }] = await outboxLedger.query<{ attempts: number }>("select max(attempts) as attempts from webhook_deliveries where state = 'delivered'");
       expect(attempts).toBe(2);
+      expect(hook.refused).toEqual([]);
     } finally {
       hook.close();
       await outboxLedger.close();
@@ -406,11 +420,11 @@ describe('trade webhook', () => {
     try {
       const o = { ...options, ledger: outboxLedger, outbox: true };
       while (!(await syncOnce(o)).caughtUp);
-      await deliverOnce({ ledger: outboxLedger, url: hook.url });
+      await deliverOnce({ ledger: outboxLedger, url: hook.url, secret });
       // A trade confirmed (pending) and delivered, then voided: its retraction goes out.
       const confirmed = await swap(true, 111n * 10n ** 6n);
       while (!(await syncOnce(o)).caughtUp);
-      await deliverOnce({ ledger: outboxLedger, url: hook.url });
+      await deliverOnce({ ledger: outboxLedger, url: hook.url, secret });
       await test.request({ method: 'anvil_rollback' as never, params: [1] as never });
       await test.mine({ blocks: 1 });
       // A trade recorded and voided before the webhook ran: nothing at all goes out for it.
@@ -420,7 +434,7 @@ describe('trade webhook', () => {
       await test.mine({ blocks: 1 });
       while (!(await syncOnce(o)).caughtUp);
       // Each pass offers a trade's oldest queued change only, so a retraction waits for the pass after its confirmation.
-      for (let i = 0; i < 3; i++) await deliverOnce({ ledger: outboxLedger, url: hook.url });
+      for (let i = 0; i < 3; i++) await deliverOnce({ ledger: outboxLedger, url: hook.url, secret });
       const about = (hash: string) => hook.received.filter((r) => r.body.trade.tx_hash === hash).map((r) => r.body.status);
       expect(about(confirmed.transactionHash)).toEqual(['pending', 'voided']);
       expect(about(unseen.transactionHash)).toEqual([]);
@@ -428,6 +442,7 @@ describe('trade webhook', () => {
       expect(skipped.map((s) => s.status)).toEqual(['pending', 'voided']);
       expect(skipped[0].last_error).toMatch(/voided before this confirmation went out/);
       expect(skipped[1].last_error).toMatch(/nothing to retract/);
+      expect(hook.refused).toEqual([]);
     } finally {
       hook.close();
       await outboxLedger.close();
@@ -445,7 +460,7 @@ describe('trade webhook', () => {
       const o = { ...options, ledger: outboxLedger, outbox: true };
       while (!(await syncOnce(o)).caughtUp);
       const started = performance.now();
-      await deliverOnce({ ledger: outboxLedger, url: hook.url, concurrency: 4, timeoutMs: 2_000 });
+      await deliverOnce({ ledger: outboxLedger, url: hook.url, secret, concurrency: 4, timeoutMs: 2_000 });
       const elapsed = performance.now() - started;
       const queued = await outboxLedger.query<{ n: string }>("select count(*)::text as n from webhook_deliveries where state = 'delivered'");
       expect(Number(queued[0].n)).toBe(hook.received.length);
@@ -454,6 +469,7 @@ describe('trade webhook', () => {
       expect(Math.max(...hook.received.map((r) => r.at)) - started).toBeLessThan(1_900);
       expect(elapsed).toBeGreaterThanOrEqual(2_000);
       expect(elapsed).toBeLessThan(4_000);
+      expect(hook.refused).toEqual([]);
     } finally {
       hook.close();
       await outboxLedger.close();

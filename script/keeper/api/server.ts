@@ -1,8 +1,15 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { PublicClient } from 'viem';
+import type { Socket } from 'node:net';
+import type { Address, PublicClient } from 'viem';
+import type { Deployment } from '../../../sdk/manifest.ts';
+import { logAccess, type AccessLogRow } from '../auth/access-log.ts';
+import { isOfficer, mayTrade, readViewer, type Viewer } from '../auth/roles.ts';
+import { createSession, lookupSession, revokeSession, type Session } from '../auth/sessions.ts';
+import { issueNonce, SignInError, verifySignIn } from '../auth/siwe.ts';
 import type { Ledger } from '../ledger/db.ts';
 import { KEEPER } from '../settlement/indexer.ts';
 import {
+  csvCell,
   investorStatement,
   parseDays,
   parseQuarter,
@@ -11,273 +18,598 @@ import {
   renderStatement,
   type ReportFormat,
 } from '../reports/reports.ts';
+import { clientIp, cookies, HttpError, json, readJsonBody, send } from './http.ts';
+import { Params, uintText } from './params.ts';
+import { RateLimiter, type Rate } from './ratelimit.ts';
+import { ChangeFeed, serveStream, type ChangeRow, type StreamLimits } from './streams.ts';
+
+export const SESSION_COOKIE = 'accredex_session';
 
 export interface ApiOptions {
   ledger: Ledger;
   client: PublicClient;
-  chainId: number;
+  deployment: Deployment;
   host: string;
   port: number;
-  /** How often the trade stream looks for new confirmations. */
-  streamPollMs?: number;
+  /** The dashboard's origins: the only ones CORS admits, that may use the session cookie, and sign in for. */
+  webOrigins: readonly string[];
+  /** How long a session lasts. */
+  sessionTtlSeconds: number;
+  /** Whether `/tape` answers without a session (ACCREDEX_PUBLIC_TAPE). */
+  publicTape: boolean;
+  streams?: Partial<StreamLimits>;
+  rates?: Partial<typeof RATES>;
+  /** Internal errors are logged here and never sent to the client. */
+  log?: { error(obj: object, msg?: string): void };
 }
 
-interface TradeRow {
-  tx_hash: string;
-  log_index: number;
-  block_number: string;
-  [column: string]: unknown;
-}
+/** Sign-in is cheap to ask for and costly to check; reports scan the ledger. */
+const RATES = {
+  signInPerIp: { burst: 20, perMinute: 20 } as Rate,
+  signInPerAddress: { burst: 5, perMinute: 10 } as Rate,
+  reports: { burst: 5, perMinute: 10 } as Rate,
+};
 
 const MAX_PAGE = 500;
+/** Longer request targets are refused with 414; the whole head (request line and headers) is capped at 16 KB. */
+const MAX_URL = 8192;
+const MAX_HEAD = 16 * 1024;
+const MAX_BODY = 8192;
 
-/** A cursor is the last row's (block, log index), opaque to clients. */
-const encodeCursor = (row: TradeRow) => Buffer.from(`${row.block_number}:${row.log_index}`).toString('base64url');
-function decodeCursor(cursor: string): [string, number] {
-  const [block, index] = Buffer.from(cursor, 'base64url').toString().split(':');
-  if (!/^\d+$/.test(block ?? '') || !/^\d+$/.test(index ?? '')) throw new HttpError(400, 'cursor is not one this API issued');
-  return [block, Number(index)];
+/** Who asks: a session (and the viewer it is now, read from the registry), or nobody. */
+interface Caller {
+  session?: Session;
+  viewer?: Viewer;
 }
 
-class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
-    super(message);
-  }
+interface Ctx {
+  o: ApiOptions;
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+  params: Params;
+  caller: Caller;
+  /** Records an officer's read of `subject`'s data (an address, or `all`). No-op for a viewer's own data. */
+  audit(subject: string): Promise<void>;
 }
 
-const TRADE_FILTERS = {
-  pool: 'pool_id',
-  investor: 'investor',
-  security: 'security',
-  status: 'status',
-  side: 'side',
-} as const;
+type Access = 'public' | 'signed-in' | 'participant' | 'officer';
+
+interface Route {
+  access: Access;
+  params: readonly string[];
+  handle(ctx: Ctx): Promise<void> | void;
+}
 
 /**
- * The keepers' read-only HTTP API, on loopback by default. The swap path never depends on it.
- *   GET /health                  chain head, ledger checkpoint, lag in blocks
- *   GET /trades?pool=&investor=&security=&side=&status=&limit=&cursor=
- *                                trade confirmations, oldest first, cursor paging
- *   GET /trades/stream?pool=&investor=&...
- *                                Server-Sent Events: each confirmation as it is recorded, finalized or voided
- *                                (`?cursor=` or Last-Event-ID resumes)
- *   GET /quotes/latest?pool=      the newest quote board of each pool (or one)
- *   GET /quotes/history?pool=&limit=
- *                                a pool's boards, newest first
- *   GET /alerts?kind=&severity=&limit=&cursor=&voided=include
- *                                compliance alerts, newest first (voided ones only on request)
- *   GET /reports/quarterly?quarter=2026Q3&format=json|csv|html
- *   GET /reports/statement?investor=0x..&from=2026-07-01&to=2026-09-30&format=json|csv
+ * The keepers' HTTP API. Investor data leaves it only for its owner and for officers (registry roles compliance,
+ * pauser, admin, read at each request); each officer's read of another investor's data is written to the access log
+ * first. 401: no session, or a bad one; 403: signed in, not allowed. Every parameter is checked before it reaches SQL.
+ *
+ *   GET  /health                       public: chain head, ledger checkpoints, lag
+ *   POST /auth/nonce                   public: a single-use SIWE nonce
+ *   POST /auth/verify {message, signature, transport?: "cookie"|"bearer"}
+ *                                      a session: an HttpOnly SameSite=Strict cookie, or a bearer token
+ *   POST /auth/logout                  ends the session
+ *   GET  /auth/session                 who the session is, and its roles now
+ *   GET  /trades?pool=&investor=&security=&side=&status=&limit=&cursor=
+ *                                      trade confirmations, oldest first (an investor: only their own)
+ *   GET  /trades/stream?…&cursor=      SSE of every change to those rows (Last-Event-ID resumes)
+ *   GET  /tape?pool=&limit=&cursor=    a pool's trades, anonymized (time, side, size, price) except the viewer's own
+ *   GET  /tape/stream?pool=&cursor=    the same, live
+ *   GET  /quotes/latest?pool=          newest quote board of each pool the viewer may trade
+ *   GET  /quotes/history?pool=&limit=  a pool's boards, newest first
+ *   GET  /alerts?kind=&severity=&limit=&cursor=&voided=include
+ *                                      compliance alerts (an investor: only those about them)
+ *   GET  /reports/quarterly?quarter=2026Q3&format=json|csv|html        officers
+ *   GET  /reports/statement?investor=&from=&to=&format=json|csv        an investor's own, or any for officers
+ *   GET  /access-log?limit=&cursor=&format=json|csv                     officers
  */
-export function startApi(o: ApiOptions): Promise<Server> {
-  const server = createServer((req, res) => {
-    // A read-only API of public ledger data: the dashboard, served from another origin, may read it.
-    res.setHeader('access-control-allow-origin', '*');
-    handle(o, req, res).catch((err: unknown) => {
-      const status = err instanceof HttpError ? err.status : 500;
-      if (!res.headersSent) json(res, status, { error: err instanceof Error ? err.message : String(err) });
-      else res.end();
+export async function startApi(o: ApiOptions): Promise<Server & { feed: ChangeFeed }> {
+  const streams: StreamLimits = { total: 200, perClient: 4, maxBufferedBytes: 256 * 1024, pollMs: 500, ...o.streams };
+  const feed = new ChangeFeed(o.ledger, o.deployment.chainId, streams);
+  const limiter = new RateLimiter();
+  const rates = { ...RATES, ...o.rates };
+  const routes = buildRoutes(o, feed, limiter, rates);
+  const server = createServer({ maxHeaderSize: MAX_HEAD }, (req, res) => {
+    handle(o, routes, req, res).catch((err: unknown) => {
+      if (!(err instanceof HttpError)) o.log?.error({ err: err instanceof Error ? err.message : String(err), url: req.url?.slice(0, 200) }, 'api request failed');
+      if (res.headersSent) return void res.destroy();
+      // Never echo an internal error: its text may carry SQL, paths or data.
+      const [status, message, headers] = err instanceof HttpError ? [err.status, err.message, err.headers] : [500, 'internal error (logged on the server)', {}];
+      json(res, status, { error: message }, headers);
     });
+  });
+  // A head past MAX_HEAD never reaches the handler: answer it with a sentence rather than a reset connection.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    if (!socket.writable) return void socket.destroy();
+    const [status, reason, message] =
+      err.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'Request Header Fields Too Large', `the request line and headers must be at most ${MAX_HEAD} bytes`]
+        : [400, 'Bad Request', 'the request is not valid HTTP'];
+    const body = JSON.stringify({ error: message });
+    socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(o.port, o.host, () => resolve(server));
+    server.listen(o.port, o.host, () => resolve(Object.assign(server, { feed })));
   });
 }
 
-async function handle(o: ApiOptions, req: IncomingMessage, res: ServerResponse) {
-  const url = new URL(req.url ?? '/', 'http://api');
-  if (req.method !== 'GET') throw new HttpError(405, 'read-only API: GET only');
-  if (url.pathname === '/health') return json(res, 200, await health(o));
-  if (url.pathname === '/trades') return json(res, 200, await trades(o, url.searchParams));
-  if (url.pathname === '/trades/stream') return stream(o, url.searchParams, req, res);
-  if (url.pathname === '/alerts') return json(res, 200, await alerts(o, url.searchParams));
-  if (url.pathname === '/quotes/latest') return json(res, 200, await latestQuotes(o, url.searchParams));
-  if (url.pathname === '/quotes/history') return json(res, 200, await quoteHistory(o, url.searchParams));
-  if (url.pathname === '/reports/quarterly') return report(o, url.searchParams, res);
-  if (url.pathname === '/reports/statement') return statement(o, url.searchParams, res);
-  throw new HttpError(404, `no route ${url.pathname}`);
+async function handle(o: ApiOptions, routes: Map<string, Route>, req: IncomingMessage, res: ServerResponse) {
+  const origin = req.headers.origin;
+  const allowedOrigin = typeof origin === 'string' && o.webOrigins.includes(origin);
+  if (allowedOrigin) {
+    res.setHeader('access-control-allow-origin', origin);
+    res.setHeader('access-control-allow-credentials', 'true');
+  }
+  res.setHeader('vary', 'Origin');
+  if ((req.url ?? '').length > MAX_URL) throw new HttpError(414, `the request target must be at most ${MAX_URL} characters`);
+  let url: URL;
+  try {
+    url = new URL(req.url ?? '/', 'http://api');
+  } catch {
+    throw new HttpError(400, 'the request target is not a valid URL');
+  }
+  const methods = ['GET', 'POST'].filter((m) => routes.has(`${m} ${url.pathname}`));
+  if (methods.length === 0) throw new HttpError(404, `no route ${url.pathname.slice(0, 100)}`);
+  if (req.method === 'OPTIONS') {
+    res.setHeader('access-control-allow-methods', methods.join(', '));
+    res.setHeader('access-control-allow-headers', 'content-type, authorization, last-event-id');
+    res.setHeader('access-control-max-age', '600');
+    return send(res, 204, 'text/plain', '');
+  }
+  const route = routes.get(`${req.method} ${url.pathname}`);
+  if (!route) throw new HttpError(405, `${url.pathname} takes ${methods.join(' or ')}`, { allow: methods.join(', ') });
+  const { caller, viaCookie } = await authenticate(o, req);
+  // CSRF: a browser sends the cookie with any request, so a state change from a page must come from the dashboard's
+  // own origin, and one carrying the cookie must say where it comes from. Bearer tokens are never sent implicitly.
+  if (req.method === 'POST' && origin !== undefined && !allowedOrigin) throw new HttpError(403, `requests from ${String(origin).slice(0, 100)} are not accepted: it is not the dashboard's origin`);
+  if (req.method === 'POST' && viaCookie && origin === undefined) throw new HttpError(403, 'a request with the session cookie must carry an Origin header (CSRF check)');
+  const params = new Params(url.searchParams, route.params);
+  await authorize(o, route.access, caller, params);
+  const audit = async (subject: string) => {
+    const v = caller.viewer;
+    if (!v || !isOfficer(v) || subject === v.address.toLowerCase()) return;
+    await logAccess(o.ledger, o.deployment.chainId, {
+      viewer: v, action: `${req.method} ${url.pathname}`, subject, query: url.search, ip: clientIp(req), userAgent: req.headers['user-agent'],
+    });
+  };
+  await route.handle({ o, req, res, url, params, caller, audit });
 }
 
-async function health(o: ApiOptions) {
+/** The session a request names (bearer token first, then the cookie) and who it is now. */
+async function authenticate(o: ApiOptions, req: IncomingMessage): Promise<{ caller: Caller; viaCookie: boolean }> {
+  const header = req.headers.authorization;
+  let token: string | undefined;
+  let viaCookie = false;
+  if (header !== undefined) {
+    const match = /^Bearer (\S+)$/.exec(header);
+    if (!match) throw new HttpError(401, 'the Authorization header must be "Bearer <token>"');
+    token = match[1];
+  } else {
+    token = cookies(req).get(SESSION_COOKIE);
+    viaCookie = token !== undefined;
+  }
+  if (token === undefined) return { caller: {}, viaCookie };
+  const found = await lookupSession(o.ledger, o.deployment.chainId, token);
+  if (typeof found === 'string') {
+    const why = { unknown: 'is not one this API issued', expired: 'has expired', revoked: 'was signed out' }[found];
+    throw new HttpError(401, `the session ${why}: sign in again (POST /auth/nonce, then /auth/verify)`, viaCookie ? { 'set-cookie': clearCookie() } : {});
+  }
+  return { caller: { session: found, viewer: await readViewer(o.client, o.deployment.investorRegistry, found.address) }, viaCookie };
+}
+
+async function authorize(o: ApiOptions, access: Access, caller: Caller, params: Params) {
+  if (access === 'public') return;
+  const v = caller.viewer;
+  if (!v) {
+    if (access === 'participant' && o.publicTape) return;
+    throw new HttpError(401, 'sign in first: this route needs a session (POST /auth/nonce, then /auth/verify)');
+  }
+  if (access === 'signed-in' || isOfficer(v)) return;
+  if (access === 'officer') throw new HttpError(403, 'only compliance officers, pausers and admins may read this');
+  if (access === 'participant' && o.publicTape) return;
+  if (!v.investor) throw new HttpError(403, `${v.address} is not a registered investor of this venue`);
+  if (access === 'participant') {
+    const pool = poolOf(o, params);
+    if (!(await mayTrade(o.client, o.deployment.investorRegistry, v.address, pool.security))) {
+      throw new HttpError(403, `${v.address} may not trade ${pool.name}, so its market data is not shown`);
+    }
+  }
+}
+
+/** Whether a route sees every investor's rows (officers) or only the viewer's own (undefined: public). */
+function ownerScope(caller: Caller): Address | 'all' | undefined {
+  const v = caller.viewer;
+  if (!v) return undefined;
+  return isOfficer(v) ? 'all' : v.address;
+}
+
+function poolOf(o: ApiOptions, params: Params) {
+  const id = params.required('pool', params.poolId('pool'), 'a pool id');
+  const pool = o.deployment.pools.find((p) => p.poolId.toLowerCase() === id);
+  if (!pool) throw new HttpError(404, `pool ${id} is not a gated pool of this venue`);
+  return pool;
+}
+
+function buildRoutes(o: ApiOptions, feed: ChangeFeed, limiter: RateLimiter, rates: typeof RATES): Map<string, Route> {
+  const chainId = o.deployment.chainId;
+  const routes: Record<string, Route> = {
+    'GET /health': { access: 'public', params: [], handle: async ({ res }) => json(res, 200, await health(o, feed)) },
+
+    'POST /auth/nonce': {
+      access: 'public',
+      params: [],
+      async handle({ req, res }) {
+        limiter.take(`ip:${clientIp(req)}`, rates.signInPerIp, 'sign-in requests from this address');
+        json(res, 200, await issueNonce(o.ledger));
+      },
+    },
+    'POST /auth/verify': {
+      access: 'public',
+      params: [],
+      async handle({ req, res }) {
+        limiter.take(`ip:${clientIp(req)}`, rates.signInPerIp, 'sign-in requests from this address');
+        const body = await readJsonBody(req, MAX_BODY);
+        const transport = body.transport ?? (req.headers.origin ? 'cookie' : 'bearer');
+        if (transport !== 'cookie' && transport !== 'bearer') throw new HttpError(400, 'transport must be "cookie" or "bearer"');
+        const claimed = typeof body.message === 'string' ? /0x[0-9a-fA-F]{40}/.exec(body.message)?.[0]?.toLowerCase() : undefined;
+        if (claimed) limiter.take(`signin:${claimed}`, rates.signInPerAddress, `sign-ins for ${claimed}`);
+        let address: Address;
+        try {
+          address = await verifySignIn(o.ledger, o.client, { message: body.message, signature: body.signature }, { domains: signInDomains(o), chainId });
+        } catch (err) {
+          if (err instanceof SignInError) throw new HttpError(401, `sign-in refused: ${err.message}`);
+          throw err;
+        }
+        const { token, session } = await createSession(o.ledger, { address, chainId, ttlSeconds: o.sessionTtlSeconds, ip: clientIp(req), userAgent: req.headers['user-agent'] });
+        const viewer = await readViewer(o.client, o.deployment.investorRegistry, address);
+        const answer = { address, expiresAt: session.expiresAt.toISOString(), ...rolesOf(viewer) };
+        if (transport === 'bearer') return json(res, 200, { ...answer, token });
+        json(res, 200, answer, { 'set-cookie': `${SESSION_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${o.sessionTtlSeconds}` });
+      },
+    },
+    'POST /auth/logout': {
+      access: 'signed-in',
+      params: [],
+      async handle({ res, caller }) {
+        await revokeSession(o.ledger, caller.session!.id);
+        json(res, 200, { signedOut: true }, { 'set-cookie': clearCookie() });
+      },
+    },
+    'GET /auth/session': {
+      access: 'signed-in',
+      params: [],
+      handle: ({ res, caller }) => json(res, 200, { address: caller.viewer!.address, expiresAt: caller.session!.expiresAt.toISOString(), ...rolesOf(caller.viewer!) }),
+    },
+
+    'GET /trades': {
+      access: 'signed-in',
+      params: [...TRADE_PARAMS, 'limit', 'cursor'],
+      async handle(ctx) {
+        const filter = tradeFilter(ctx);
+        const where = ['chain_id = $1', ...filter.where];
+        const values: unknown[] = [chainId, ...filter.values];
+        const limit = ctx.params.limit(100, MAX_PAGE);
+        const cursor = ctx.params.get('cursor');
+        if (cursor !== undefined) {
+          const [block, index, tx] = decodeTradeCursor(cursor);
+          where.push(`(block_number, log_index, tx_hash) > ($${values.push(block)}::bigint, $${values.push(index)}::integer, $${values.push(tx)})`);
+        }
+        await ctx.audit(filter.subject);
+        const rows = await o.ledger.query<ChangeRow & TradeKeyRow>(
+          `select * from trades where ${where.join(' and ')} order by block_number, log_index, tx_hash limit $${values.push(limit + 1)}`,
+          values,
+        );
+        const page = rows.slice(0, limit);
+        json(ctx.res, 200, { items: page, nextCursor: rows.length > limit ? encodeTradeCursor(page[page.length - 1]) : null });
+      },
+    },
+    'GET /trades/stream': {
+      access: 'signed-in',
+      params: [...TRADE_PARAMS, 'cursor'],
+      async handle(ctx) {
+        const filter = tradeFilter(ctx);
+        const after = streamCursor(ctx);
+        await ctx.audit(filter.subject);
+        await serveStream(feed, o.ledger, chainId, {
+          where: filter.where.join(' and ') || 'true', values: filter.values, after, client: streamClient(ctx),
+          present: (row) => (filter.matches(row) ? row : undefined),
+        }, ctx.req, ctx.res);
+      },
+    },
+    'GET /tape': {
+      access: 'participant',
+      params: ['pool', 'limit', 'cursor'],
+      async handle(ctx) {
+        const pool = poolOf(o, ctx.params);
+        const limit = ctx.params.limit(100, MAX_PAGE);
+        const cursor = ctx.params.get('cursor');
+        const values: unknown[] = [chainId, pool.poolId.toLowerCase()];
+        const where = ['chain_id = $1', 'lower(pool_id) = $2'];
+        if (cursor !== undefined) where.push(`change_seq > $${values.push(uintText(cursor, 'cursor'))}`);
+        const scope = ownerScope(ctx.caller);
+        if (scope === 'all') await ctx.audit('all');
+        // Paged by change number, as the stream is: a row that changes between two pages comes again, as it is now, so
+        // none is skipped; a client keeps the latest of each id.
+        const rows = await o.ledger.query<ChangeRow>(
+          `select * from trades where ${where.join(' and ')} order by change_seq limit $${values.push(limit + 1)}`,
+          values,
+        );
+        const page = rows.slice(0, limit);
+        json(ctx.res, 200, { items: page.map((r) => tapeRow(r, scope)), nextCursor: rows.length > limit ? page[page.length - 1].change_seq : null });
+      },
+    },
+    'GET /tape/stream': {
+      access: 'participant',
+      params: ['pool', 'cursor'],
+      async handle(ctx) {
+        const pool = poolOf(o, ctx.params);
+        const after = streamCursor(ctx);
+        const scope = ownerScope(ctx.caller);
+        if (scope === 'all') await ctx.audit('all');
+        const id = pool.poolId.toLowerCase();
+        await serveStream(feed, o.ledger, chainId, {
+          where: 'lower(pool_id) = $2', values: [id], after, client: streamClient(ctx),
+          present: (row) => (String(row.pool_id).toLowerCase() === id ? tapeRow(row, scope) : undefined),
+        }, ctx.req, ctx.res);
+      },
+    },
+
+    'GET /quotes/latest': {
+      access: 'signed-in',
+      params: ['pool'],
+      async handle(ctx) {
+        const pools = await visiblePools(o, ctx.caller, ctx.params.poolId('pool'));
+        if (pools.length === 0) return json(ctx.res, 200, { items: [] });
+        const rows = await o.ledger.query(
+          `select distinct on (pool_id) * from quotes where chain_id = $1 and lower(pool_id) = any($2::text[]) order by pool_id, block_number desc`,
+          [chainId, pools],
+        );
+        json(ctx.res, 200, { items: rows });
+      },
+    },
+    'GET /quotes/history': {
+      access: 'participant',
+      params: ['pool', 'limit'],
+      async handle(ctx) {
+        const pool = poolOf(o, ctx.params);
+        const rows = await o.ledger.query(
+          'select * from quotes where chain_id = $1 and lower(pool_id) = $2 order by block_number desc limit $3',
+          [chainId, pool.poolId.toLowerCase(), ctx.params.limit(100, MAX_PAGE)],
+        );
+        json(ctx.res, 200, { items: rows });
+      },
+    },
+
+    'GET /alerts': {
+      access: 'signed-in',
+      params: ['kind', 'severity', 'limit', 'cursor', 'voided'],
+      async handle(ctx) {
+        const p = ctx.params;
+        const limit = p.limit(100, MAX_PAGE);
+        // Alerts of blocks a reorganization removed are kept, voided; they are shown only when asked for.
+        const where = p.oneOf('voided', ['include'] as const) ? ['chain_id = $1'] : ['chain_id = $1', 'voided_at is null'];
+        const values: unknown[] = [chainId];
+        const kind = p.get('kind');
+        if (kind !== undefined) {
+          if (!/^[a-z_]{1,64}$/.test(kind)) throw new HttpError(400, 'kind must be an alert kind such as registry_change');
+          where.push(`kind = $${values.push(kind)}`);
+        }
+        const severity = p.oneOf('severity', ['info', 'warning', 'critical'] as const);
+        if (severity) where.push(`severity = $${values.push(severity)}`);
+        const cursor = p.uint('cursor');
+        if (cursor !== undefined) where.push(`id < $${values.push(cursor)}`);
+        const scope = ownerScope(ctx.caller)!;
+        // An investor sees the alerts about them; an officer sees all, and that read is logged.
+        if (scope === 'all') await ctx.audit('all');
+        else where.push(`lower(subject) = $${values.push(scope.toLowerCase())}`);
+        const rows = await o.ledger.query<{ id: string }>(`select * from alerts where ${where.join(' and ')} order by id desc limit $${values.push(limit + 1)}`, values);
+        const page = rows.slice(0, limit);
+        json(ctx.res, 200, { items: page, nextCursor: rows.length > limit ? String(page[page.length - 1].id) : null });
+      },
+    },
+
+    'GET /reports/quarterly': {
+      access: 'officer',
+      params: ['quarter', 'format'],
+      async handle(ctx) {
+        limiter.take(`report:${ctx.caller.session!.id}`, rates.reports, 'reports for this session');
+        const format = formatOf(ctx.params, ['json', 'csv', 'html']);
+        const period = asBadRequest(() => parseQuarter(ctx.params.required('quarter', ctx.params.get('quarter'), 'e.g. 2026Q3')));
+        await ctx.audit('all');
+        send(ctx.res, 200, CONTENT_TYPES[format], renderQuarterly(await quarterlyReport(o.ledger, chainId, period), format));
+      },
+    },
+    'GET /reports/statement': {
+      access: 'signed-in',
+      params: ['investor', 'from', 'to', 'format'],
+      async handle(ctx) {
+        limiter.take(`report:${ctx.caller.session!.id}`, rates.reports, 'reports for this session');
+        const format = formatOf(ctx.params, ['json', 'csv']);
+        const investor = ownedSubject(ctx.caller, ctx.params.address('investor'));
+        const period = asBadRequest(() => parseDays(ctx.params.required('from', ctx.params.get('from'), 'a date like 2026-07-01'), ctx.params.required('to', ctx.params.get('to'), 'a date like 2026-09-30')));
+        await ctx.audit(investor.toLowerCase());
+        send(ctx.res, 200, CONTENT_TYPES[format], renderStatement(await investorStatement(o.ledger, chainId, investor, period), format));
+      },
+    },
+    'GET /access-log': {
+      access: 'officer',
+      params: ['limit', 'cursor', 'format'],
+      async handle(ctx) {
+        const format = formatOf(ctx.params, ['json', 'csv']);
+        const limit = ctx.params.limit(format === 'csv' ? MAX_PAGE : 100, MAX_PAGE);
+        const cursor = ctx.params.uint('cursor');
+        const values: unknown[] = [chainId];
+        const rows = await o.ledger.query<AccessLogRow>(
+          `select id::text, at, actor, roles, action, subject, query, ip, user_agent from access_log where chain_id = $1 ${cursor ? `and id < $${values.push(cursor)}` : ''}
+           order by id desc limit $${values.push(limit + 1)}`,
+          values,
+        );
+        const page = rows.slice(0, limit);
+        const nextCursor = rows.length > limit ? page[page.length - 1].id : null;
+        if (format === 'json') return json(ctx.res, 200, { items: page, nextCursor });
+        const columns = ['id', 'at', 'actor', 'roles', 'action', 'subject', 'query', 'ip', 'user_agent'] as const;
+        const csv = [columns.join(','), ...page.map((r) => columns.map((c) => csvCell(c === 'at' ? new Date(r.at).toISOString() : (r[c] ?? ''))).join(','))].join('\n');
+        send(ctx.res, 200, 'text/csv', `${csv}\n`, nextCursor ? { 'x-next-cursor': nextCursor } : {});
+      },
+    },
+  };
+  return new Map(Object.entries(routes));
+}
+
+async function health(o: ApiOptions, feed: ChangeFeed) {
   const checkpoints = await o.ledger.query<{ keeper: string; block_number: string; updated_at: string }>(
     'select keeper, block_number, updated_at from checkpoints where chain_id = $1',
-    [o.chainId],
+    [o.deployment.chainId],
   );
   const cp = checkpoints.find((c) => c.keeper === KEEPER);
   const monitor = checkpoints.find((c) => c.keeper === 'monitor');
   const head = await o.client.getBlockNumber({ cacheTime: 0 }).catch(() => undefined);
   const checkpoint = cp ? Number(cp.block_number) : undefined;
   return {
-    chainId: o.chainId,
+    chainId: o.deployment.chainId,
     head: head === undefined ? null : Number(head),
     settlement: { checkpoint: checkpoint ?? null, updatedAt: cp?.updated_at ?? null },
     monitor: { checkpoint: monitor ? Number(monitor.block_number) : null, updatedAt: monitor?.updated_at ?? null },
     lagBlocks: head !== undefined && checkpoint !== undefined ? Number(head) - checkpoint : null,
     rpc: head === undefined ? 'unreachable' : 'ok',
+    streams: feed.streams,
     // Under npm start, how often the supervisor has restarted this process, and how the last one ended.
     process: { pid: process.pid, restarts: Number(process.env.ACCREDEX_SUPERVISED_RESTARTS ?? 0), lastExit: process.env.ACCREDEX_SUPERVISED_LAST_EXIT ?? null },
   };
 }
 
-function tradeQuery(o: ApiOptions, params: URLSearchParams, after?: [string, number]) {
-  const where = ['chain_id = $1'];
-  const values: unknown[] = [o.chainId];
-  for (const [param, column] of Object.entries(TRADE_FILTERS)) {
-    const value = params.get(param);
-    if (value === null) continue;
-    values.push(column === 'investor' || column === 'security' ? normalizeAddress(param, value) : value);
-    where.push(`${column === 'investor' || column === 'security' ? `lower(${column})` : column} = $${values.length}`);
-  }
-  if (after) {
-    values.push(after[0], after[1]);
-    where.push(`(block_number, log_index) > ($${values.length - 1}::bigint, $${values.length}::integer)`);
-  }
-  return { where: where.join(' and '), values };
+const rolesOf = (v: Viewer) => ({ officerRoles: v.officerRoles, investor: v.investor });
+
+const clearCookie = () => `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`;
+
+/** The domains a SIWE message may name: the dashboard's hosts and the API's own (for scripts). */
+function signInDomains(o: ApiOptions): Set<string> {
+  const domains = new Set(o.webOrigins.map((origin) => new URL(origin).host));
+  domains.add(`${o.host}:${o.port}`);
+  return domains;
 }
 
-function normalizeAddress(param: string, value: string) {
-  if (!/^0x[0-9a-fA-F]{40}$/.test(value)) throw new HttpError(400, `${param} must be an address`);
-  return value.toLowerCase();
+/** The investor a route is about: the viewer themself, or (officers only) whoever they name. */
+function ownedSubject(caller: Caller, named: Address | undefined): Address {
+  const v = caller.viewer!;
+  if (named === undefined) return v.address;
+  if (!isOfficer(v) && named.toLowerCase() !== v.address.toLowerCase()) throw new HttpError(403, `${v.address} may see only its own data, not ${named}'s`);
+  return named;
 }
 
-async function trades(o: ApiOptions, params: URLSearchParams) {
-  const limit = params.has('limit') ? Number(params.get('limit')) : 100;
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new HttpError(400, `limit must be 1 to ${MAX_PAGE}`);
-  const status = params.get('status');
-  if (status !== null && !['pending', 'final', 'voided'].includes(status)) throw new HttpError(400, 'status must be pending, final or voided');
-  const cursor = params.get('cursor');
-  const { where, values } = tradeQuery(o, params, cursor ? decodeCursor(cursor) : undefined);
-  values.push(limit + 1);
-  const rows = await o.ledger.query<TradeRow>(
-    `select * from trades where ${where} order by block_number, log_index limit $${values.length}`,
-    values,
-  );
-  const page = rows.slice(0, limit);
-  return { items: page, nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]) : null };
+/** The `/trades` filters a request may add, each read strictly (a bad value is a 400 naming it). */
+const TRADE_FILTERS: Record<string, (p: Params) => string | undefined> = {
+  pool_id: (p) => p.poolId('pool'),
+  security: (p) => p.address('security')?.toLowerCase(),
+  side: (p) => p.oneOf('side', ['buy', 'sell'] as const),
+  status: (p) => p.oneOf('status', ['pending', 'final', 'voided'] as const),
+};
+const TRADE_PARAMS = ['pool', 'investor', 'security', 'side', 'status'] as const;
+
+/**
+ * The `trades` columns a request narrows to, lowercased; an investor's is always narrowed to their own rows. Both the
+ * SQL of a page and the matcher of a stream's live rows come from it.
+ */
+function tradeFilter(ctx: Ctx) {
+  const p = ctx.params;
+  const investor = ownedSubject(ctx.caller, p.address('investor'));
+  const officerWide = isOfficer(ctx.caller.viewer!) && p.get('investor') === undefined;
+  const filters: [column: string, value: string][] = officerWide ? [] : [['investor', investor.toLowerCase()]];
+  for (const [column, read] of Object.entries(TRADE_FILTERS)) {
+    const value = read(p);
+    if (value !== undefined) filters.push([column, value]);
+  }
+  return {
+    /** SQL over `trades`, its values numbered from `$2` (`$1` is the chain id). */
+    where: filters.map(([column], i) => `lower(${column}) = $${i + 2}`),
+    values: filters.map(([, value]) => value),
+    matches: (row: ChangeRow) => filters.every(([column, value]) => String(row[column]).toLowerCase() === value),
+    subject: officerWide ? 'all' : investor.toLowerCase(),
+  };
+}
+
+/** A tape row: the trade without who made it, unless the viewer is that investor or an officer. */
+function tapeRow(row: ChangeRow, scope: Address | 'all' | undefined) {
+  const mine = scope !== undefined && scope !== 'all' && String(row.investor).toLowerCase() === scope.toLowerCase();
+  const base = {
+    id: tapeId(row),
+    pool_id: row.pool_id,
+    side: row.side,
+    security_amount: row.security_amount,
+    stable_amount: row.stable_amount,
+    price: row.price,
+    block_time: row.block_time,
+    status: row.status,
+    change_seq: row.change_seq,
+  };
+  if (scope === 'all' || mine) return { ...base, mine, investor: row.investor, tx_hash: row.tx_hash, log_index: row.log_index, block_number: row.block_number };
+  return { ...base, mine: false };
+}
+
+/** A stable, opaque id for a trade on the tape (its key, without the transaction that would name the sender). */
+const tapeId = (row: ChangeRow) => `t${row.block_number}-${row.log_index}-${String(row.tx_hash).slice(2, 10)}`;
+
+/** The pools a viewer may see quotes of: officers all, investors those they may trade; narrowed to `pool` if given. */
+async function visiblePools(o: ApiOptions, caller: Caller, pool: string | undefined): Promise<string[]> {
+  const v = caller.viewer!;
+  const pools = o.deployment.pools.filter((p) => pool === undefined || p.poolId.toLowerCase() === pool);
+  if (pool !== undefined && pools.length === 0) throw new HttpError(404, `pool ${pool} is not a gated pool of this venue`);
+  if (isOfficer(v)) return pools.map((p) => p.poolId.toLowerCase());
+  if (!v.investor) throw new HttpError(403, `${v.address} is not a registered investor of this venue`);
+  const allowed = await Promise.all(pools.map((p) => mayTrade(o.client, o.deployment.investorRegistry, v.address, p.security)));
+  if (pool !== undefined && !allowed[0]) throw new HttpError(403, `${v.address} may not trade ${pools[0].name}, so its market data is not shown`);
+  return pools.filter((_, i) => allowed[i]).map((p) => p.poolId.toLowerCase());
+}
+
+/** Where a stream resumes: `?cursor=` or Last-Event-ID (an event id of a stream), or undefined for "from now". */
+function streamCursor(ctx: Ctx): bigint | undefined {
+  const given = ctx.params.get('cursor') ?? ctx.req.headers['last-event-id'];
+  if (given === undefined) return undefined;
+  if (typeof given !== 'string' || !/^\d{1,19}$/.test(given)) throw new HttpError(400, 'cursor must be the id of an event from this stream');
+  return BigInt(uintText(given, 'cursor'));
+}
+
+const streamClient = (ctx: Ctx) => (ctx.caller.session ? `session:${ctx.caller.session.id}` : `ip:${clientIp(ctx.req)}`);
+
+interface TradeKeyRow {
+  block_number: string;
+  log_index: number;
+  tx_hash: string;
 }
 
 /**
- * SSE: every change to a trade confirmation, in order: recorded (pending or final), finalized, voided by a reorg,
- * revived. Each event carries the row as it now is (a row that changed twice between two polls is sent once, as it
- * ended); a client keeps the latest per (tx_hash, log_index). The event id
- * is the ledger's change number, so `?cursor=` or a reconnecting EventSource's Last-Event-ID resumes exactly; without
- * either the stream starts at the present. It polls the ledger, so any keeper process may write it.
+ * A `/trades` cursor is the last row's (block, log index, tx hash): a total order, since a rollback can leave a voided
+ * row and a live one at the same (block, log index). Opaque to clients.
  */
-async function stream(o: ApiOptions, params: URLSearchParams, req: IncomingMessage, res: ServerResponse) {
-  const resumeFrom = params.get('cursor') ?? req.headers['last-event-id'];
-  let after: string;
-  if (typeof resumeFrom === 'string') {
-    if (!/^\d+$/.test(resumeFrom)) throw new HttpError(400, 'cursor must be the id of an event from this stream');
-    after = resumeFrom;
-  } else {
-    const [last] = await o.ledger.query<{ seq: string | null }>('select max(change_seq)::text as seq from trades where chain_id = $1', [o.chainId]);
-    after = last?.seq ?? '0';
-  }
-  const { where, values } = tradeQuery(o, params);
-  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-  res.write(': accredex trade confirmations\n\n');
-  let open = true;
-  req.on('close', () => (open = false));
-  while (open) {
-    const rows = await o.ledger.query<TradeRow & { change_seq: string }>(
-      `select * from trades where ${where} and change_seq > $${values.length + 1} order by change_seq limit 500`,
-      [...values, after],
-    );
-    for (const row of rows) {
-      res.write(`id: ${row.change_seq}\nevent: trade\ndata: ${JSON.stringify(row)}\n\n`);
-      after = row.change_seq;
-    }
-    if (rows.length < 500) await new Promise((r) => setTimeout(r, o.streamPollMs ?? 500));
-  }
-}
+const encodeTradeCursor = (row: TradeKeyRow) => Buffer.from(`${row.block_number}:${row.log_index}:${row.tx_hash}`).toString('base64url');
 
-function poolParam(params: URLSearchParams, required: boolean): string | undefined {
-  const pool = params.get('pool');
-  if (pool === null) {
-    if (required) throw new HttpError(400, 'pool is required (a pool id)');
-    return undefined;
+function decodeTradeCursor(cursor: string): [string, number, string] {
+  const [block, index, tx, ...rest] = Buffer.from(cursor, 'base64url').toString().split(':');
+  const bad = () => new HttpError(400, 'cursor is not one this API issued');
+  if (rest.length > 0 || !/^\d{1,19}$/.test(block ?? '') || !/^\d{1,9}$/.test(index ?? '') || !/^0x[0-9a-fA-F]{64}$/.test(tx ?? '')) throw bad();
+  try {
+    uintText(block, 'cursor');
+  } catch {
+    throw bad();
   }
-  if (!/^0x[0-9a-fA-F]{64}$/.test(pool)) throw new HttpError(400, 'pool must be a pool id (32 bytes, hex)');
-  return pool.toLowerCase();
-}
-
-async function latestQuotes(o: ApiOptions, params: URLSearchParams) {
-  const pool = poolParam(params, false);
-  const rows = await o.ledger.query(
-    `select distinct on (pool_id) * from quotes where chain_id = $1 ${pool ? 'and lower(pool_id) = $2' : ''}
-     order by pool_id, block_number desc`,
-    pool ? [o.chainId, pool] : [o.chainId],
-  );
-  return { items: rows };
-}
-
-async function quoteHistory(o: ApiOptions, params: URLSearchParams) {
-  const pool = poolParam(params, true);
-  const limit = params.has('limit') ? Number(params.get('limit')) : 100;
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new HttpError(400, `limit must be 1 to ${MAX_PAGE}`);
-  const rows = await o.ledger.query(
-    'select * from quotes where chain_id = $1 and lower(pool_id) = $2 order by block_number desc limit $3',
-    [o.chainId, pool, limit],
-  );
-  return { items: rows };
-}
-
-async function alerts(o: ApiOptions, params: URLSearchParams) {
-  const limit = params.has('limit') ? Number(params.get('limit')) : 100;
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new HttpError(400, `limit must be 1 to ${MAX_PAGE}`);
-  // Alerts of blocks a reorganization removed are kept, voided; they are shown only when asked for.
-  const where = params.get('voided') === 'include' ? ['chain_id = $1'] : ['chain_id = $1', 'voided_at is null'];
-  const values: unknown[] = [o.chainId];
-  for (const column of ['kind', 'severity'] as const) {
-    const value = params.get(column);
-    if (value !== null) where.push(`${column} = $${values.push(value)}`);
-  }
-  const cursor = params.get('cursor');
-  if (cursor !== null) {
-    if (!/^\d+$/.test(cursor)) throw new HttpError(400, 'cursor is not one this API issued');
-    where.push(`id < $${values.push(cursor)}`);
-  }
-  values.push(limit + 1);
-  const rows = await o.ledger.query<{ id: string }>(`select * from alerts where ${where.join(' and ')} order by id desc limit $${values.length}`, values);
-  const page = rows.slice(0, limit);
-  return { items: page, nextCursor: rows.length > limit ? String(page[page.length - 1].id) : null };
+  return [block, Number(index), tx];
 }
 
 const CONTENT_TYPES: Record<ReportFormat, string> = { json: 'application/json', csv: 'text/csv', html: 'text/html' };
 
-function formatOf(params: URLSearchParams): ReportFormat {
-  const format = params.get('format') ?? 'json';
-  if (format !== 'json' && format !== 'csv' && format !== 'html') throw new HttpError(400, 'format must be json, csv or html');
-  return format;
+function formatOf<F extends ReportFormat>(params: Params, formats: readonly F[]): F {
+  return params.oneOf('format', formats) ?? formats[0];
 }
 
 /** Turns a parse error of the reports module into a 400 that names the problem. */
-async function asBadRequest<T>(fn: () => T | Promise<T>): Promise<T> {
+function asBadRequest<T>(fn: () => T): T {
   try {
-    return await fn();
+    return fn();
   } catch (err) {
+    if (err instanceof HttpError) throw err;
     throw new HttpError(400, (err as Error).message.replace(/--/g, ''));
   }
-}
-
-async function report(o: ApiOptions, params: URLSearchParams, res: ServerResponse) {
-  const format = formatOf(params);
-  const period = await asBadRequest(() => parseQuarter(params.get('quarter') ?? ''));
-  res.writeHead(200, { 'content-type': CONTENT_TYPES[format] });
-  res.end(renderQuarterly(await quarterlyReport(o.ledger, o.chainId, period), format));
-}
-
-async function statement(o: ApiOptions, params: URLSearchParams, res: ServerResponse) {
-  const format = formatOf(params);
-  const period = await asBadRequest(() => parseDays(params.get('from') ?? '', params.get('to') ?? ''));
-  const st = await asBadRequest(() => investorStatement(o.ledger, o.chainId, params.get('investor') ?? '', period));
-  const body = await asBadRequest(() => renderStatement(st, format));
-  res.writeHead(200, { 'content-type': CONTENT_TYPES[format] });
-  res.end(body);
-}
-
-function json(res: ServerResponse, status: number, body: unknown) {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
 }

@@ -180,6 +180,38 @@ export const MIGRATIONS: string[] = [
     select o.chain_id, o.tx_hash, o.log_index, t.change_seq, t.status from webhook_outbox o join trades t using (chain_id, tx_hash, log_index) where o.delivered_at is null;
   drop table webhook_outbox;
   `,
+  // Sign-in (script/keeper/auth): single-use SIWE nonces, sessions (only a hash of each token is stored, so a copy of
+  // the database does not sign anyone in) and the access log of officers' reads of other investors' data.
+  `
+  create table auth_nonces (
+    nonce text primary key,
+    expires_at timestamptz not null
+  );
+  create table sessions (
+    id text primary key,
+    address text not null,
+    chain_id integer not null,
+    created_at timestamptz not null default now(),
+    expires_at timestamptz not null,
+    revoked_at timestamptz,
+    ip text,
+    user_agent text
+  );
+  create index sessions_address on sessions (address);
+  create table access_log (
+    id bigserial primary key,
+    at timestamptz not null default now(),
+    chain_id integer not null,
+    actor text not null,
+    roles text not null,
+    action text not null,
+    subject text not null,
+    query text not null,
+    ip text,
+    user_agent text
+  );
+  create index access_log_at on access_log (chain_id, id);
+  `,
 ];
 
 /** The tables whose rows come from chain logs and carry a block and a status. */

@@ -1,8 +1,11 @@
+import { parseWebhookSecret, signWebhook } from '../../../sdk/webhooks.ts';
 import type { Ledger } from '../ledger/db.ts';
 
 export interface WebhookOptions {
   ledger: Ledger;
   url: string;
+  /** `whsec_<base64 key>`: every attempt is signed with it (Standard Webhooks), so a receiver can refuse forgeries. */
+  secret: string;
   /** Per-attempt timeout. */
   timeoutMs?: number;
   /** Deliveries in flight at once (a receiver that hangs holds one slot, not the queue). */
@@ -36,11 +39,14 @@ async function payloadOf(ledger: Ledger, d: Due): Promise<{ body: Record<string,
 /**
  * Delivers due status changes of trades, at most `concurrency` at once and, for each trade, in the order they
  * happened. 2xx marks a change delivered; anything else (or no answer) waits `retryDelaySeconds` and tries again,
- * across restarts: at least once, so a receiver keys on the `webhook-id` header. What is never sent:
+ * across restarts: at least once, so a receiver keys on the `webhook-id` header. Each attempt is signed
+ * (`webhook-timestamp` is the attempt's time, `webhook-signature` covers id, timestamp and body; see sdk/webhooks.ts),
+ * so a receiver can refuse forged and replayed deliveries. What is never sent:
  *  - a confirmation (pending or final) of a trade that is voided by the time it would go out;
  *  - a retraction (voided) of a trade whose confirmation never went out: there is nothing to retract.
  */
 export async function deliverOnce(o: WebhookOptions): Promise<{ caughtUp: boolean }> {
+  parseWebhookSecret(o.secret); // a bad secret fails the step, loudly, before any delivery is attempted or marked
   const due = await o.ledger.query<Due>(
     `select d.chain_id, d.tx_hash, d.log_index, d.change_seq::text, d.status, d.attempts from webhook_deliveries d
      where d.state = 'queued' and d.next_attempt_at <= now()
@@ -62,12 +68,23 @@ export async function deliverOnce(o: WebhookOptions): Promise<{ caughtUp: boolea
       if (!sent) return mark(d, "state = 'skipped', last_error = 'no confirmation of this trade went out, so there is nothing to retract'");
     }
     let error: string | undefined;
+    // Stable across retries (the change's own key), so a receiver dedupes on it.
     const id = `${d.chain_id}:${d.tx_hash}:${d.log_index}:${d.change_seq}`;
+    const body = JSON.stringify(payload.body);
+    const timestamp = Math.floor(Date.now() / 1000);
+    const signature = signWebhook({ secret: o.secret, id, timestamp, body });
     try {
       const res = await fetch(o.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'webhook-id': id, 'idempotency-key': id, 'x-accredex-event': String(payload.body.type) },
-        body: JSON.stringify(payload.body),
+        headers: {
+          'content-type': 'application/json',
+          'webhook-id': id,
+          'webhook-timestamp': String(timestamp),
+          'webhook-signature': signature,
+          'idempotency-key': id,
+          'x-accredex-event': String(payload.body.type),
+        },
+        body,
         signal: AbortSignal.timeout(o.timeoutMs ?? 10_000),
       });
       if (!res.ok) error = `HTTP ${res.status}`;

@@ -9,8 +9,16 @@ describe('periods', () => {
 
   it('names malformed input', () => {
     expect(() => parseQuarter('2026-Q3')).toThrow(/quarter must look like 2026Q3/);
-    expect(() => parseDays('2026-07-01', 'soon')).toThrow(/--to must be a date/);
+    expect(() => parseDays('2026-07-01', 'soon')).toThrow(/--to must be a calendar date/);
     expect(() => parseDays('2026-07-02', '2026-07-01')).toThrow(/must not be before/);
+  });
+
+  it('refuses days that do not exist and years before 1970, instead of rolling them over', () => {
+    expect(() => parseDays('2026-02-30', '2026-03-31')).toThrow(/--from must be a calendar date like 2026-07-01 \(got "2026-02-30"\)/);
+    expect(() => parseDays('2026-01-01', '2026-13-01')).toThrow(/--to must be a calendar date/);
+    expect(() => parseQuarter('0000Q1')).toThrow(/quarter must be in 1970 or later/);
+    expect(() => parseDays('1900-01-01', '1900-01-02')).toThrow(/--from must be in 1970 or later/);
+    expect(parseDays('2028-02-29', '2028-02-29').from).toBe(Date.UTC(2028, 1, 29) / 1000);
   });
 
   it('includes the whole last day', () => {

@@ -12,23 +12,32 @@ export interface Period {
   to: number;
 }
 
+/** Reports cover the years a venue can have traded in: not before the Unix epoch, not past 9999. */
+const FIRST_YEAR = 1970;
+
 /** "2026Q3" -> 1 July 2026 00:00 UTC to 1 October 2026 00:00 UTC. */
 export function parseQuarter(quarter: string): Period {
   const match = /^(\d{4})Q([1-4])$/.exec(quarter);
   if (!match) throw new Error(`quarter must look like 2026Q3 (got "${quarter}")`);
   const year = Number(match[1]);
+  if (year < FIRST_YEAR) throw new Error(`quarter must be in ${FIRST_YEAR} or later (got "${quarter}")`);
   const q = Number(match[2]);
   return { label: quarter, from: Date.UTC(year, (q - 1) * 3, 1) / 1000, to: Date.UTC(year, q * 3, 1) / 1000 };
 }
 
+/** A calendar day "2026-07-01" as unix seconds at 00:00 UTC; a day that doesn't exist (2026-02-30) is refused. */
+function parseDay(s: string, name: string): number {
+  const ms = /^\d{4}-\d{2}-\d{2}$/.test(s) ? Date.parse(`${s}T00:00:00Z`) : Number.NaN;
+  // Date.parse rolls 2026-02-30 over to 2 March; a real day prints back as itself.
+  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== s) throw new Error(`${name} must be a calendar date like 2026-07-01 (got "${s}")`);
+  if (new Date(ms).getUTCFullYear() < FIRST_YEAR) throw new Error(`${name} must be in ${FIRST_YEAR} or later (got "${s}")`);
+  return ms / 1000;
+}
+
 /** "2026-07-01" .. "2026-09-30" -> that range of whole UTC days. */
 export function parseDays(from: string, to: string): Period {
-  const day = (s: string, name: string) => {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(s) || Number.isNaN(Date.parse(`${s}T00:00:00Z`))) throw new Error(`${name} must be a date like 2026-07-01 (got "${s}")`);
-    return Date.parse(`${s}T00:00:00Z`) / 1000;
-  };
-  const start = day(from, '--from');
-  const end = day(to, '--to') + 86_400;
+  const start = parseDay(from, '--from');
+  const end = parseDay(to, '--to') + 86_400;
   if (end <= start) throw new Error('--to must not be before --from');
   return { label: `${from}..${to}`, from: start, to: end };
 }
@@ -144,7 +153,7 @@ export async function investorStatement(ledger: Pick<Ledger, 'query'>, chainId: 
 export type ReportFormat = 'json' | 'csv' | 'html';
 
 const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
-const csvCell = (s: string | number) => (/[",\n]/.test(String(s)) ? `"${String(s).replace(/"/g, '""')}"` : String(s));
+export const csvCell = (s: string | number) => (/[",\n]/.test(String(s)) ? `"${String(s).replace(/"/g, '""')}"` : String(s));
 
 /** Renders a report as JSON, CSV (one section per table) or a self-contained HTML page. */
 export function renderQuarterly(r: QuarterlyReport, format: ReportFormat): string {

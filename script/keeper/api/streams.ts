@@ -1,0 +1,215 @@
+/**
+ * Server-Sent Events without letting a client slow the keepers. One poller per process reads the ledger's new
+ * changes once and fans them out in memory, so a stream costs no query while it is live; a stream that resumes from
+ * an old cursor catches up with its own paged queries, a few at a time. Each stream's unsent bytes are bounded: a
+ * client that falls behind is dropped and resumes from its cursor (the event id). Streams are capped per session
+ * and in total.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Ledger } from '../ledger/db.ts';
+import { HttpError, startStream } from './http.ts';
+
+export interface ChangeRow {
+  change_seq: string;
+  [column: string]: unknown;
+}
+
+export interface StreamLimits {
+  /** Streams open at once, in all. */
+  total: number;
+  /** Streams open at once per session (or per address, without one). */
+  perClient: number;
+  /** Bytes a stream may have written but not yet sent; past this the client is behind and is dropped. */
+  maxBufferedBytes: number;
+  pollMs: number;
+}
+
+type Listener = (rows: ChangeRow[]) => void;
+
+const PAGE = 500;
+const CATCH_UP_CONCURRENCY = 4;
+const KEEPALIVE_MS = 15_000;
+const MAX_QUEUED_ROWS = 5_000;
+const DRAIN_TIMEOUT_MS = 10_000;
+
+/** Whether the client read what was written within DRAIN_TIMEOUT_MS. */
+function drained(res: ServerResponse): Promise<boolean> {
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      res.off('drain', onDrain);
+      res.off('close', onClose);
+      resolve(ok);
+    };
+    const onDrain = () => done(true);
+    const onClose = () => done(false);
+    const timer = setTimeout(() => done(false), DRAIN_TIMEOUT_MS);
+    res.once('drain', onDrain);
+    res.once('close', onClose);
+  });
+}
+
+/** The newest trade changes of one chain, polled once for every stream of the process. */
+export class ChangeFeed {
+  private last: bigint | undefined;
+  private readonly listeners = new Set<Listener>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly open = new Map<string, number>();
+  private openTotal = 0;
+  private catchUps = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly ledger: Pick<Ledger, 'query'>, private readonly chainId: number, readonly limits: StreamLimits) {}
+
+  /** The change number everything up to which has been fanned out (the first call reads it). */
+  async head(): Promise<bigint> {
+    if (this.last === undefined) {
+      const [row] = await this.ledger.query<{ seq: string | null }>('select max(change_seq)::text as seq from trades where chain_id = $1', [this.chainId]);
+      this.last ??= BigInt(row?.seq ?? '0');
+      this.schedule();
+    }
+    return this.last;
+  }
+
+  get streams() {
+    return { open: this.openTotal, limit: this.limits.total };
+  }
+
+  private schedule() {
+    if (this.timer || this.listeners.size === 0) return;
+    this.timer = setTimeout(() => void this.poll(), this.limits.pollMs);
+    this.timer.unref();
+  }
+
+  private async poll() {
+    try {
+      for (;;) {
+        const rows = await this.ledger.query<ChangeRow>(
+          'select * from trades where chain_id = $1 and change_seq > $2 order by change_seq limit $3',
+          [this.chainId, String(this.last), PAGE],
+        );
+        if (rows.length === 0) break;
+        this.last = BigInt(rows[rows.length - 1].change_seq);
+        for (const listener of this.listeners) listener(rows);
+        if (rows.length < PAGE) break;
+      }
+    } catch {
+      // The ledger was busy or closing; the next poll retries. Streams keep their cursors.
+    } finally {
+      this.timer = undefined;
+      this.schedule();
+    }
+  }
+
+  /** Reserves a stream for `client`, or refuses with 429/503 naming the cap. Returns its release. */
+  reserve(client: string): () => void {
+    if (this.openTotal >= this.limits.total) throw new HttpError(503, `the API serves at most ${this.limits.total} streams at once; try again later`, { 'retry-after': '5' });
+    const mine = this.open.get(client) ?? 0;
+    if (mine >= this.limits.perClient) throw new HttpError(429, `at most ${this.limits.perClient} streams per session; close one first`, { 'retry-after': '5' });
+    this.open.set(client, mine + 1);
+    this.openTotal++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.openTotal--;
+      const left = (this.open.get(client) ?? 1) - 1;
+      if (left === 0) this.open.delete(client);
+      else this.open.set(client, left);
+    };
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    this.schedule();
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Runs `fn` with one of a few catch-up slots, so many resuming clients don't queue up the ledger. */
+  async withCatchUpSlot<T>(fn: () => Promise<T>): Promise<T> {
+    while (this.catchUps >= CATCH_UP_CONCURRENCY) await new Promise<void>((r) => this.waiting.push(r));
+    this.catchUps++;
+    try {
+      return await fn();
+    } finally {
+      this.catchUps--;
+      this.waiting.shift()?.();
+    }
+  }
+}
+
+export interface StreamSpec {
+  /** Which rows this client may receive, and in what shape (undefined: not for this client). */
+  present(row: ChangeRow): unknown;
+  /** SQL (over `trades`) that narrows a catch-up to the rows `present` would keep; `$1` is the chain id. */
+  where: string;
+  values: unknown[];
+  /** Resume after this change number; undefined: from now on. */
+  after: bigint | undefined;
+  /** The client's cap key (its session, or its address). */
+  client: string;
+}
+
+/** Serves one SSE stream of trade changes until the client leaves or falls behind. */
+export async function serveStream(feed: ChangeFeed, ledger: Pick<Ledger, 'query'>, chainId: number, spec: StreamSpec, req: IncomingMessage, res: ServerResponse) {
+  const release = feed.reserve(spec.client);
+  let closed = false;
+  const queue: ChangeRow[] = [];
+  let wake: (() => void) | undefined;
+  const close = () => {
+    closed = true;
+    wake?.();
+  };
+  req.on('close', close);
+  res.on('close', close);
+  const unsubscribe = feed.subscribe((rows) => {
+    // A client still catching up (or not reading) while the feed moves on is dropped once this much is waiting.
+    if (queue.length + rows.length > MAX_QUEUED_ROWS) return void res.destroy();
+    queue.push(...rows);
+    wake?.();
+  });
+  const keepalive = setInterval(() => res.write(': keep-alive\n\n'), KEEPALIVE_MS);
+  keepalive.unref();
+  let sent = spec.after;
+  /** Writes one event; false if the client is too far behind (it is then dropped). */
+  const emit = (row: ChangeRow) => {
+    const seq = BigInt(row.change_seq);
+    if (sent !== undefined && seq <= sent) return true;
+    sent = seq;
+    const shaped = spec.present(row);
+    if (shaped === undefined) return true;
+    res.write(`id: ${row.change_seq}\nevent: trade\ndata: ${JSON.stringify(shaped)}\n\n`);
+    return res.writableLength <= feed.limits.maxBufferedBytes;
+  };
+  try {
+    const head = await feed.head();
+    startStream(res);
+    res.write(': accredex trade changes\n\n');
+    if (sent === undefined) sent = head;
+    // Catch up to the feed's head with our own queries; later changes arrive through the queue.
+    while (!closed && sent < head) {
+      const rows = await feed.withCatchUpSlot(() =>
+        ledger.query<ChangeRow>(
+          `select * from trades where chain_id = $1 and ${spec.where} and change_seq > $${spec.values.length + 2} and change_seq <= $${spec.values.length + 3}
+           order by change_seq limit ${PAGE}`,
+          [chainId, ...spec.values, String(sent), String(head)],
+        ),
+      );
+      if (rows.length === 0) break;
+      for (const row of rows) if (!emit(row)) return res.destroy();
+      if (rows.length < PAGE) break;
+      if (res.writableNeedDrain && !(await drained(res))) return res.destroy();
+    }
+    if ((sent ?? 0n) < head) sent = head;
+    while (!closed) {
+      for (let row = queue.shift(); row; row = queue.shift()) if (!emit(row)) return res.destroy();
+      if (closed) break;
+      await new Promise<void>((r) => (wake = r));
+      wake = undefined;
+    }
+  } finally {
+    clearInterval(keepalive);
+    unsubscribe();
+    release();
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * Sign-In with Ethereum (EIP-4361) for the keepers' API: single-use nonces in the ledger, and a check of every field
+ * of the signed message before its signature, so each refusal names its reason. Signatures are verified by viem's
+ * `verifyMessage`, which accepts an EOA's signature and a contract wallet's (EIP-1271, and ERC-6492 for one not yet
+ * deployed).
+ */
+import { randomBytes } from 'node:crypto';
+import { getAddress, isHex, type Address, type Hex, type PublicClient } from 'viem';
+import { parseSiweMessage } from 'viem/siwe';
+import type { Ledger } from '../ledger/db.ts';
+
+/** A nonce must be used within this long of being issued. */
+export const NONCE_TTL_S = 600;
+/** How far a message's issued-at may be ahead of this server's clock (clocks differ a little). */
+const CLOCK_SKEW_S = 60;
+/** SIWE messages are short; anything longer is not one. */
+const MAX_MESSAGE_BYTES = 4096;
+
+/** Why a sign-in was refused: the API answers 401 with this sentence. */
+export class SignInError extends Error {
+  constructor(readonly reason: string, message: string) {
+    super(message);
+  }
+}
+
+export interface SignInExpectation {
+  /** The authorities (`host:port`) a message may name: the dashboard's origins and the API's own. */
+  domains: ReadonlySet<string>;
+  chainId: number;
+  now?: Date;
+}
+
+/** Issues a fresh single-use nonce (alphanumeric, as EIP-4361 requires), valid for NONCE_TTL_S. */
+export async function issueNonce(ledger: Pick<Ledger, 'query'>): Promise<{ nonce: string; expiresAt: string }> {
+  const nonce = randomBytes(16).toString('hex');
+  const [row] = await ledger.query<{ expires_at: Date | string }>(
+    `insert into auth_nonces (nonce, expires_at) values ($1, now() + make_interval(secs => $2)) returning expires_at`,
+    [nonce, NONCE_TTL_S],
+  );
+  // Expired nonces are never useful: drop them as new ones are issued, so the table stays as small as the traffic.
+  await ledger.query('delete from auth_nonces where expires_at < now()');
+  return { nonce, expiresAt: new Date(row.expires_at).toISOString() };
+}
+
+/**
+ * Checks a signed SIWE message and consumes its nonce; returns the signer. Throws SignInError naming the first
+ * problem: a malformed message, a domain, URI or chain this venue doesn't serve, an issued-at in the future or an
+ * expiry in the past, a nonce that was never issued or was already used (a replay), or a bad signature.
+ */
+export async function verifySignIn(
+  ledger: Pick<Ledger, 'query'>,
+  client: PublicClient,
+  { message, signature }: { message: unknown; signature: unknown },
+  expect: SignInExpectation,
+): Promise<Address> {
+  if (typeof message !== 'string' || message.length === 0 || Buffer.byteLength(message) > MAX_MESSAGE_BYTES) {
+    throw new SignInError('malformed', `message must be the signed EIP-4361 text (at most ${MAX_MESSAGE_BYTES} bytes)`);
+  }
+  if (typeof signature !== 'string' || !isHex(signature) || signature.length < 4) throw new SignInError('malformed', 'signature must be 0x-prefixed hex');
+  const fields = parseSiweMessage(message);
+  if (!fields.address || !fields.domain || !fields.uri || !fields.nonce || fields.version !== '1' || fields.chainId === undefined || !fields.issuedAt) {
+    throw new SignInError('malformed', 'message is not an EIP-4361 message with address, domain, URI, version 1, chain ID, nonce and issued-at');
+  }
+  const now = expect.now ?? new Date();
+  if (!expect.domains.has(fields.domain)) throw new SignInError('domain', `message is for ${fields.domain}, not a site this venue serves`);
+  let uriHost: string;
+  try {
+    uriHost = new URL(fields.uri).host;
+  } catch {
+    throw new SignInError('uri', 'message URI is not a URL');
+  }
+  if (uriHost !== fields.domain) throw new SignInError('uri', `message URI ${fields.uri} is not on its domain ${fields.domain}`);
+  if (fields.chainId !== expect.chainId) throw new SignInError('chain', `message is for chain ${fields.chainId}; this venue is chain ${expect.chainId}`);
+  if (Number.isNaN(fields.issuedAt.getTime()) || fields.issuedAt.getTime() > now.getTime() + CLOCK_SKEW_S * 1000) {
+    throw new SignInError('issued-at', 'message issued-at is in the future');
+  }
+  if (fields.issuedAt.getTime() < now.getTime() - NONCE_TTL_S * 1000) throw new SignInError('issued-at', `message was issued more than ${NONCE_TTL_S / 60} minutes ago`);
+  if (fields.expirationTime && fields.expirationTime.getTime() <= now.getTime()) throw new SignInError('expired', 'message has expired');
+  if (fields.notBefore && fields.notBefore.getTime() > now.getTime()) throw new SignInError('not-before', 'message is not valid yet (not-before)');
+  const address = getAddress(fields.address);
+  // Verify before consuming: a forged signature must not burn a nonce that its rightful signer is about to use.
+  const valid = await client.verifyMessage({ address, message, signature: signature as Hex }).catch(() => false);
+  if (!valid) throw new SignInError('signature', `signature is not ${address}'s (checked as an EOA and through EIP-1271)`);
+  // Single use, atomically: of two requests with the same message only one deletes the row.
+  const used = await ledger.query('delete from auth_nonces where nonce = $1 and expires_at > now() returning nonce', [fields.nonce]);
+  if (used.length === 0) throw new SignInError('nonce', 'nonce was never issued, has expired or was already used: ask POST /auth/nonce for a new one');
+  return address;
+}
