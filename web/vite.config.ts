@@ -11,15 +11,41 @@ import { defineConfig, type Plugin } from 'vite';
 
 const root = resolve(import.meta.dirname, '..');
 
+const runtimeConfig = () => ({
+  rpcUrl: process.env.ACCREDEX_WEB_RPC_URL ?? 'http://127.0.0.1:8545',
+  apiUrl: process.env.ACCREDEX_WEB_API_URL ?? 'http://127.0.0.1:8787',
+  chainId: Number(process.env.ACCREDEX_WEB_CHAIN_ID ?? 31337),
+});
+
+/**
+ * The built dashboard's Content-Security-Policy: its own scripts and styles only, network access only to the chain
+ * and the keepers' API it is configured for, wallet icons as data: images, never framed. (The dev server is left
+ * without it: Vite's hot reload injects inline scripts.)
+ */
+function contentSecurityPolicy(): string {
+  const { rpcUrl, apiUrl } = runtimeConfig();
+  const connect = [...new Set([new URL(rpcUrl).origin, new URL(apiUrl).origin])].join(' ');
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    // Style attributes set by React and the chart library; inline <style> and scripts stay refused.
+    "style-src-attr 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    `connect-src 'self' ${connect}`,
+    "manifest-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
 function runtimeRoutes(): Plugin {
   const handle = (req: IncomingMessage, res: ServerResponse, next: () => void) => {
     const url = (req.url ?? '').split('?')[0];
     if (url === '/config.json') {
-      const config = {
-        rpcUrl: process.env.ACCREDEX_WEB_RPC_URL ?? 'http://127.0.0.1:8545',
-        apiUrl: process.env.ACCREDEX_WEB_API_URL ?? 'http://127.0.0.1:8787',
-        chainId: Number(process.env.ACCREDEX_WEB_CHAIN_ID ?? 31337),
-      };
+      const config = runtimeConfig();
       res.setHeader('content-type', 'application/json');
       res.setHeader('cache-control', 'no-store');
       return res.end(JSON.stringify(config));
@@ -40,7 +66,15 @@ function runtimeRoutes(): Plugin {
   return {
     name: 'accredex-runtime-routes',
     configureServer: (server) => void server.middlewares.use(handle),
-    configurePreviewServer: (server) => void server.middlewares.use(handle),
+    configurePreviewServer: (server) => {
+      server.middlewares.use((_req, res, next) => {
+        res.setHeader('content-security-policy', contentSecurityPolicy());
+        res.setHeader('x-content-type-options', 'nosniff');
+        res.setHeader('referrer-policy', 'no-referrer');
+        next();
+      });
+      server.middlewares.use(handle);
+    },
   };
 }
 
@@ -74,5 +108,5 @@ export default defineConfig({
   esbuild: { jsx: 'automatic' },
   server: { host: '127.0.0.1', port: 5173, strictPort: true, fs: { allow: [root] } },
   preview: { host: '127.0.0.1', port: 5173, strictPort: true },
-  build: { outDir: 'dist', emptyOutDir: true, target: 'es2022', sourcemap: true, chunkSizeWarningLimit: 600 },
+  build: { outDir: 'dist', emptyOutDir: true, target: 'es2022', sourcemap: false, chunkSizeWarningLimit: 600 },
 });

@@ -65,9 +65,17 @@ export interface KeepersOptions {
   deploymentsDir: string;
   host: string;
   apiPort: number;
+  /** The dashboard's origins: the API admits them (CORS, sign-in, the session cookie) and no other. */
+  webOrigins: string[];
   /** Where their JSON log lines go. */
   logFile: string;
   env?: Record<string, string | undefined>;
+}
+
+/** The origins a dashboard served on host:port is reached at (127.0.0.1 is also localhost, and the other way). */
+export function webOriginsOf(host: string, port: number): string[] {
+  const hosts = host === '127.0.0.1' || host === 'localhost' ? ['127.0.0.1', 'localhost'] : [host];
+  return hosts.map((h) => `http://${h}:${port}`);
 }
 
 /** The keepers run as one child process (they share one PGlite ledger); ready once their API answers. */
@@ -78,6 +86,7 @@ export async function startKeepers(o: KeepersOptions): Promise<ChildProcess> {
     ACCREDEX_DEPLOYMENTS_DIR: o.deploymentsDir,
     ACCREDEX_HOST: o.host,
     ACCREDEX_API_PORT: String(o.apiPort),
+    ACCREDEX_WEB_ORIGINS: o.webOrigins.join(','),
     ...o.env,
   }, o.logFile);
   try {

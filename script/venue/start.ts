@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { PreviewServer } from 'vite';
 import type { Deployment } from '../../sdk/manifest.ts';
 import { ANVIL_OPERATOR_KEY, LOCAL_CHAIN_ID, portInUse } from './anvil.ts';
-import { startChain, startKeepers, startWeb } from './children.ts';
+import { startChain, startKeepers, startWeb, webOriginsOf } from './children.ts';
 import { legacyStateProblem, loadVenueConfig } from './config.ts';
 import { pidFile, runningVenue } from './pid.ts';
 import { createSupervisor } from './supervise.ts';
@@ -61,6 +61,7 @@ async function main() {
   const host = config.ACCREDEX_HOST;
   const rpcUrl = `http://${host}:${config.ACCREDEX_RPC_PORT}`;
   const apiUrl = `http://${host}:${config.ACCREDEX_API_PORT}`;
+  const webOrigins = webOriginsOf(host, config.ACCREDEX_WEB_PORT);
   const fresh = !existsSync(join(config.ACCREDEX_DATA_DIR, 'chain'));
   console.log(`Accredex: starting the local venue (${fresh ? 'new chain' : 'resuming its chain from the journal'})`);
 
@@ -88,7 +89,7 @@ async function main() {
       name: 'keepers',
       logFile: join(dataDir, 'keepers.log'),
       graceMs: 10_000,
-      start: (env: Record<string, string>) => startKeepers({ rpcUrl, dataDir, deploymentsDir: config.ACCREDEX_DEPLOYMENTS_DIR, host, apiPort: config.ACCREDEX_API_PORT, logFile: join(dataDir, 'keepers.log'), env }),
+      start: (env: Record<string, string>) => startKeepers({ rpcUrl, dataDir, deploymentsDir: config.ACCREDEX_DEPLOYMENTS_DIR, host, apiPort: config.ACCREDEX_API_PORT, webOrigins, logFile: join(dataDir, 'keepers.log'), env }),
     };
     // The dashboard needs nothing else to start; on a restart (a manifest and a chain) the keepers start alongside the
     // chain too, waiting for it to answer. On a new chain they wait for the deploy, which writes the manifest.

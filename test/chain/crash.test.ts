@@ -10,6 +10,7 @@ import { poolManagerAbi } from '../../sdk/abis/generated.ts';
 import type { Deployment } from '../../sdk/manifest.ts';
 import { seededRandom } from '../../script/venue/fixtures.ts';
 import { deploymentOf, prepareTraffic, startTraffic, testVenue, type Acked, type Venue } from './venue.ts';
+import { signInAs, type ApiSession } from '../utils/api.ts';
 
 const WHOLE_VENUE_KILLS = 20;
 const PART_KILLS = 4;
@@ -46,11 +47,17 @@ async function lost(acked: Map<string, Acked>, from = 0): Promise<string[]> {
 }
 
 interface TradeRow { tx_hash: string; log_index: number; status: string }
+/** The officer's API session: signed in once (sessions survive keeper restarts), again only if it is refused. */
+let officer: ApiSession | undefined;
 async function ledgerTrades(status?: string): Promise<TradeRow[]> {
   const rows: TradeRow[] = [];
   let cursor: string | null = null;
   do {
-    const page = (await fetch(`${venue.apiUrl}/trades?limit=500${status ? `&status=${status}` : ''}${cursor ? `&cursor=${cursor}` : ''}`).then((r) => r.json())) as { items: TradeRow[]; nextCursor: string | null };
+    officer ??= await signInAs(venue.apiUrl, 'officer');
+    const { status: code, body } = await officer.get(`/trades?limit=500${status ? `&status=${status}` : ''}${cursor ? `&cursor=${cursor}` : ''}`);
+    if (code === 401) officer = undefined;
+    if (code !== 200) throw new Error(`/trades answered ${code}: ${JSON.stringify(body)}`);
+    const page = body as { items: TradeRow[]; nextCursor: string | null };
     rows.push(...page.items);
     cursor = page.nextCursor;
   } while (cursor);

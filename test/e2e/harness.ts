@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
 import { freePort, LOCAL_CHAIN_ID } from '../../script/venue/anvil.ts';
-import { startKeepers, startWeb, stopChild } from '../../script/venue/children.ts';
+import { startKeepers, startWeb, stopChild, webOriginsOf } from '../../script/venue/children.ts';
 import { startLocalVenue, type LocalVenue } from '../../script/venue/fixtures.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -38,7 +38,9 @@ export async function startE2E(name: string): Promise<E2E> {
   try {
     const host = '127.0.0.1';
     const apiPort = await freePort();
+    const webPort = await freePort();
     keepers = await startKeepers({
+      webOrigins: webOriginsOf(host, webPort),
       rpcUrl: venue.anvil.rpcUrl,
       dataDir: join(venue.dataDir, 'keepers'),
       deploymentsDir: venue.deploymentsDir,
@@ -48,7 +50,6 @@ export async function startE2E(name: string): Promise<E2E> {
       env: { ACCREDEX_POLL_MS: '200', ACCREDEX_CONFIRMATIONS: '1', ACCREDEX_LOG_LEVEL: 'warn' },
     });
     const apiUrl = `http://${host}:${apiPort}`;
-    const webPort = await freePort();
     web = await startWeb({ host, port: webPort, rpcUrl: venue.anvil.rpcUrl, apiUrl, chainId: LOCAL_CHAIN_ID, deploymentsDir: venue.deploymentsDir });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -91,7 +92,8 @@ const pageErrors = new WeakMap<E2E, string[]>();
  * Opens the dashboard at `route` in a fresh browser context and connects the seeded demo account `label` (the local
  * chain's dev accounts). Replaces `e2e.page`.
  */
-export async function openAs(e2e: E2E, route: string, label: string): Promise<Page> {
+/** Opens `route` as a demo account: connects its wallet and, unless `signIn` is false, signs in to the API. */
+export async function openAs(e2e: E2E, route: string, label: string, { signIn = true } = {}): Promise<Page> {
   await e2e.page?.context().close();
   const context = await e2e.browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
@@ -101,5 +103,9 @@ export async function openAs(e2e: E2E, route: string, label: string): Promise<Pa
   await page.getByRole('button', { name: 'Connect wallet' }).click();
   await page.getByRole('menuitem', { name: new RegExp(`^${label}\\b`) }).click();
   await page.getByTestId('connected-address').waitFor();
+  if (signIn) {
+    await page.getByTestId('sign-in').click();
+    await page.getByTestId('sign-in-banner').waitFor({ state: 'detached' });
+  }
   return page;
 }

@@ -15,6 +15,7 @@ import { approveRouterForLp, LP_ACCOUNT } from '../../script/venue/fixtures.ts';
 import { formatAmount } from '../../web/src/lib/amount.ts';
 import { formatFixed } from '../../web/src/features/market/logic.ts';
 import { openAs, startE2E, type E2E } from './harness.ts';
+import { signInAs } from '../utils/api.ts';
 
 let e2e: E2E;
 const DAY = 86_400;
@@ -103,7 +104,8 @@ describe('market (in Chromium)', () => {
     await swap(acme, 'buy', 250_500_000n); // 250.5 dUSD
     const other = await swap(hsref, 'buy', 500_000_000n);
 
-    const page = await openAs(e2e, 'market', 'alice');
+    // An officer sees every trade with its investor and transaction (an investor sees them anonymized: privacy.test.ts).
+    const page = await openAs(e2e, 'market', 'officer');
     const onChain = await chainTrades(acme);
     expect(onChain).toHaveLength(3);
     for (const t of onChain) await expectRowMatches(t);
@@ -168,7 +170,7 @@ describe('market (in Chromium)', () => {
     const page = e2e.page;
     const hsref = e2e.venue.deployment.pools[1];
     const historyFetches: string[] = [];
-    page.on('request', (r) => void (r.url().includes('/trades?') && historyFetches.push(r.url())));
+    page.on('request', (r) => void (r.url().includes('/tape?') && historyFetches.push(r.url())));
     await page.getByTestId('market-pool').selectOption(hsref.poolId);
     const [t] = await chainTrades(hsref);
     await expectRowMatches(t);
@@ -195,7 +197,10 @@ describe('market (in Chromium)', () => {
     await quarter.fill(current.toLowerCase());
     const href = await page.getByTestId('report-csv').getAttribute('href');
     expect(href).toBe(`${e2e.apiUrl}/reports/quarterly?quarter=${current}&format=csv`);
-    const res = await fetch(href!);
+    // The link opens in the officer's browser, with its session cookie; here the officer's script signs in itself.
+    expect((await fetch(href!)).status).toBe(401);
+    const officer = await signInAs(e2e.apiUrl, 'officer');
+    const res = await fetch(href!, { headers: { authorization: `Bearer ${officer.token}` } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/text\/csv/);
   });
@@ -215,7 +220,7 @@ describe('market (in Chromium)', () => {
     e2e.page = page;
     await page.goto(`${e2e.webUrl}/#/market`);
 
-    for (const what of ['The price chart', 'The quote ladder', 'The trade feed', 'The quarterly report', '24h volume and trade count']) {
+    for (const what of ['The price chart', 'The quote ladder', 'The trade feed', '24h volume and trade count']) {
       await page.getByRole('status').filter({ hasText: `${what} is unavailable` }).waitFor({ timeout: 20_000 });
     }
     await page.getByTestId('keeper-status').filter({ hasText: 'unavailable' }).waitFor();

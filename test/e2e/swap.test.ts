@@ -1,6 +1,7 @@
 /** An investor's day in Chromium: eligibility, the swap form's refusals, the Permit2 flow, a settled trade. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAs, startE2E, type E2E } from './harness.ts';
+import { signInAs } from '../utils/api.ts';
 
 let e2e: E2E;
 
@@ -50,12 +51,12 @@ describe('swap (in Chromium)', () => {
     await page.getByTestId('swap-submit').click();
     await expect.poll(() => page.locator('[data-testid=toast][data-status=confirmed]').count(), { timeout: 20_000 }).toBe(2);
     await e2e.screenshot('swap-confirmed');
-    const alice = e2e.venue.deployment.accounts!.find((a) => a.label === 'alice')!.address;
+    const alice = await signInAs(e2e.apiUrl, 'alice');
     await expect
-      .poll(async () => ((await (await fetch(`${e2e.apiUrl}/trades?investor=${alice}`)).json()) as { items: { side: string; stable_amount: string }[] }).items, { timeout: 20_000 })
+      .poll(async () => (await alice.get('/trades')).body.items, { timeout: 20_000 })
       .toEqual([expect.objectContaining({ side: 'buy', stable_amount: '250000000' })]);
     // The trade confirmation also reaches the market page's feed.
-    const [trade] = ((await (await fetch(`${e2e.apiUrl}/trades?investor=${alice}`)).json()) as { items: { tx_hash: string }[] }).items;
+    const [trade] = (await alice.get('/trades')).body.items as { tx_hash: string }[];
     await page.goto(`${e2e.webUrl}/#/market`);
     await page.locator(`[data-testid=trade-row][data-tx="${trade.tx_hash}"]`).waitFor({ timeout: 20_000 });
   });
@@ -71,9 +72,9 @@ describe('swap (in Chromium)', () => {
     await expect.poll(() => page.locator('[data-testid=toast][data-status=confirmed]').count(), { timeout: 20_000 }).toBe(1);
     await page.getByTestId('swap-submit').click();
     await expect.poll(() => page.locator('[data-testid=toast][data-status=confirmed]').count(), { timeout: 20_000 }).toBe(2);
-    const alice = e2e.venue.deployment.accounts!.find((a) => a.label === 'alice')!.address;
+    const alice = await signInAs(e2e.apiUrl, 'alice');
     await expect
-      .poll(async () => ((await (await fetch(`${e2e.apiUrl}/trades?investor=${alice}&side=sell`)).json()) as { items: { stable_amount: string }[] }).items, { timeout: 20_000 })
+      .poll(async () => (await alice.get('/trades?side=sell')).body.items, { timeout: 20_000 })
       .toEqual([expect.objectContaining({ stable_amount: '100000000' })]);
   });
 });

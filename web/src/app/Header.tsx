@@ -2,6 +2,7 @@ import { ROUTES } from './App.tsx';
 import { useVenue } from './venue.tsx';
 import { WalletButton } from '../wallet/WalletButton.tsx';
 import { switchChain, useWalletStore } from '../wallet/store.ts';
+import { SignInBanner } from '../features/session/SignInBanner.tsx';
 
 export function Header({ route }: { route: string }) {
   const venue = useVenue();
@@ -29,6 +30,7 @@ export function Header({ route }: { route: string }) {
           <button onClick={() => void switchChain(venue)}>Switch network</button>
         </div>
       )}
+      <SignInBanner />
     </>
   );
 }

@@ -1,4 +1,5 @@
 /** Small shared building blocks: panels, labelled fields with inline errors, skeletons, stats. */
+import { isAccessError } from '../lib/api.ts';
 import { useId, type InputHTMLAttributes, type ReactNode } from 'react';
 
 export function Panel({ title, actions, children, className }: { title?: ReactNode; actions?: ReactNode; children: ReactNode; className?: string }) {
@@ -61,7 +62,15 @@ export function Stat({ label, value, tone }: { label: string; value: ReactNode; 
 }
 
 /** Says that a keeper-backed panel has no data source, rather than showing nothing. */
-export function Unavailable({ what }: { what: string }) {
+/** A keeper-backed panel that has nothing to show: the API is down, or (`error` a 401/403) it is not for this viewer. */
+export function Unavailable({ what, error }: { what: string; error?: unknown }) {
+  if (isAccessError(error)) {
+    return (
+      <p className="unavailable" role="status" data-testid="sign-in-needed">
+        {error.status === 401 ? `Sign in to see ${what.replace(/^The /, 'the ')}.` : `${what} is not shown to this account: ${error.message.replace(/^.*?: /, '')}`}
+      </p>
+    );
+  }
   return (
     <p className="unavailable" role="status">
       {what} is unavailable: the keepers' API can't be reached. Trading and positions work without it.

@@ -2,6 +2,7 @@
  * The audit trail: every event the registry ever emitted (newest first, with who, block, time and transaction),
  * read from the chain itself, and the keepers' compliance alerts (which need their API, so they say when it is down).
  */
+import { useViewer } from '../session/queries.ts';
 import { useMemo, useState } from 'react';
 import type { Address } from 'viem';
 import { Panel, Skeleton, Unavailable } from '../../app/ui.tsx';
@@ -83,7 +84,15 @@ export function AuditLogPanel({ events, error }: { events: RegistryEvent[] | und
 
 export function AlertsPanel() {
   const alerts = useAlerts();
+  const { session } = useViewer();
   const [shown, setShown] = useState(ALERTS_PAGE);
+  if (!session) {
+    return (
+      <Panel title="Keeper alerts">
+        <p className="muted" data-testid="alerts-sign-in">Sign in to see the keepers' alerts: officers see all of them, an investor those about them.</p>
+      </Panel>
+    );
+  }
   return (
     <Panel title="Keeper alerts">
       {alerts.isError && <Unavailable what="The keepers' alert feed" />}

@@ -6,6 +6,8 @@ import { useQuery } from '@tanstack/react-query';
 import { parseEventLogs, type Address, type Log, type PublicClient } from 'viem';
 import { gateHookAbi, investorRegistryAbi } from '../../../../sdk/abis/generated.ts';
 import { useBlock, useVenue } from '../../app/venue.tsx';
+import { apiGet } from '../../lib/api.ts';
+import { useViewer } from '../session/queries.ts';
 import {
   DEFAULT_ADMIN_ROLE,
   logRanges,
@@ -243,15 +245,13 @@ export interface KeeperAlert {
 /** The keepers' compliance alerts, newest first; an error means the API is unreachable. */
 export function useAlerts(limit = 50) {
   const { config } = useVenue();
+  const { session } = useViewer();
   return useQuery<KeeperAlert[]>({
-    queryKey: ['keeper-alerts', config.apiUrl, limit],
+    queryKey: ['api:alerts', config.apiUrl, session?.address, limit],
+    enabled: session !== undefined,
     refetchInterval: 5_000,
     retry: false,
     placeholderData: (previous) => previous,
-    queryFn: async ({ signal }) => {
-      const res = await fetch(`${config.apiUrl}/alerts?limit=${limit}`, { signal });
-      if (!res.ok) throw new Error(`The keepers' API answered ${res.status}`);
-      return ((await res.json()) as { items: KeeperAlert[] }).items;
-    },
+    queryFn: async ({ signal }) => ((await apiGet(config.apiUrl, `/alerts?limit=${limit}`, signal)) as { items: KeeperAlert[] }).items,
   });
 }

@@ -30,6 +30,8 @@ import { useApiHealth, useMarketTrades, usePoolSnapshot, useQuoteBoard } from '.
 import { QuoteLadder } from './QuoteLadder.tsx';
 import { ReportPanel } from './ReportPanel.tsx';
 import { TradesFeed } from './TradesFeed.tsx';
+import { isOfficerSession } from '../session/logic.ts';
+import { useViewer } from '../session/queries.ts';
 import './market.css';
 
 const FEED_LENGTH = 50;
@@ -54,6 +56,7 @@ export default function MarketPage() {
   const [pool, setPool] = useState<Pool | undefined>(() => poolFromHash(deployment.pools) ?? deployment.pools[0]);
   const health = useApiHealth();
   const now = useChainNow();
+  const { session } = useViewer();
 
   const choose = (poolId: string) => {
     const next = deployment.pools.find((p) => p.poolId === poolId);
@@ -77,7 +80,8 @@ export default function MarketPage() {
       </div>
       {/* Keyed by pool: every chart, stream and memo starts afresh for another pool. */}
       <PoolMarket key={pool.poolId} pool={pool} apiDown={health.isError} />
-      <ReportPanel apiUrl={config.apiUrl} now={now} unavailable={health.isError} loading={health.isPending} />
+      {/* The quarterly figures name every participant: officers only (the API refuses anyone else too). */}
+      {isOfficerSession(session) && <ReportPanel apiUrl={config.apiUrl} now={now} unavailable={health.isError} loading={health.isPending} />}
     </div>
   );
 }
@@ -170,7 +174,7 @@ function PoolMarket({ pool, apiDown }: { pool: Pool; apiDown: boolean }) {
                 value={tradesDown ? '—' : tradesLoading ? '…' : last ? <span data-testid="last-price">{formatFixed(decimalToUnits(last.price, 6), 6, 4)} {stable.symbol}</span> : 'none yet'}
               />
             </dl>
-            {tradesDown && <Unavailable what="24h volume and trade count" />}
+            {tradesDown && <Unavailable what="24h volume and trade count" error={history.error} />}
             <p className="muted small">
               Value locked is the pool's positions valued at the mid price: the liquidity of each of its {chain.ranges} initialized tick ranges turned into
               token amounts with v4's own math at this block (fees not yet collected are not included).
@@ -207,7 +211,7 @@ function PoolMarket({ pool, apiDown }: { pool: Pool; apiDown: boolean }) {
           }
         >
           {tradesDown ? (
-            <Unavailable what="The price chart" />
+            <Unavailable what="The price chart" error={history.error} />
           ) : tradesLoading ? (
             <Skeleton lines={8} label="Loading the price history" />
           ) : counted.length === 0 ? (
@@ -272,6 +276,7 @@ function PoolMarket({ pool, apiDown }: { pool: Pool; apiDown: boolean }) {
           board={board.data}
           loading={board.isPending}
           unavailable={apiDown || board.isError}
+          error={board.error}
           head={head}
           securitySymbol={security?.symbol ?? 'shares'}
           stableDecimals={stable?.decimals ?? 6}
@@ -281,6 +286,7 @@ function PoolMarket({ pool, apiDown }: { pool: Pool; apiDown: boolean }) {
           trades={feed}
           loading={tradesLoading}
           unavailable={tradesDown}
+          error={history.error}
           stream={stream}
           now={now}
           stableDecimals={stable?.decimals ?? 6}

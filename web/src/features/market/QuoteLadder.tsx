@@ -7,6 +7,8 @@ interface Props {
   board: QuoteBoard | null | undefined;
   loading: boolean;
   unavailable: boolean;
+  /** Why it is unavailable, if the API said (a 401 asks to sign in). */
+  error?: unknown;
   head: bigint | undefined;
   securitySymbol: string;
   /** The board's amounts are raw units of the two tokens. */
@@ -35,7 +37,7 @@ function CrossCheck({ check }: { check: QuoteBoard['crossCheck'] }) {
   return check.ok ? <span className="tag good" title={title}>✓ V4Quoter</span> : <span className="tag bad" title={title}>✗ V4Quoter mismatch</span>;
 }
 
-export function QuoteLadder({ board, loading, unavailable, head, securitySymbol, stableDecimals, securityDecimals }: Props) {
+export function QuoteLadder({ board, loading, unavailable, error, head, securitySymbol, stableDecimals, securityDecimals }: Props) {
   const stale = board && head !== undefined && head - board.blockNumber > STALE_BLOCKS;
   return (
     <Panel
@@ -43,7 +45,7 @@ export function QuoteLadder({ board, loading, unavailable, head, securitySymbol,
       actions={board ? <span className={`tag ${stale ? 'warn' : ''}`} data-testid="ladder-block">block {board.blockNumber.toString()}{stale ? ' (stale)' : ''}</span> : undefined}
     >
       {unavailable ? (
-        <Unavailable what="The quote ladder" />
+        <Unavailable what="The quote ladder" error={error} />
       ) : loading || board === undefined ? (
         <Skeleton lines={5} label="Loading the quote ladder" />
       ) : board === null ? (

@@ -4,11 +4,14 @@ import { Panel, Skeleton, Unavailable } from '../../app/ui.tsx';
 import { formatAmount, shortAddress } from '../../lib/amount.ts';
 import { decimalToUnits, formatFixed, formatTime, type Trade } from './logic.ts';
 import type { StreamState } from './queries.ts';
+import { counterpartyLabel } from '../session/logic.ts';
 
 interface Props {
   trades: Trade[];
   loading: boolean;
   unavailable: boolean;
+  /** Why it is unavailable, if the API said (a 401 asks to sign in). */
+  error?: unknown;
   stream: StreamState;
   now: number | undefined;
   stableDecimals: number;
@@ -25,7 +28,7 @@ const STATUS_TITLE = {
   voided: 'Undone by a chain reorganization: it never happened',
 } as const;
 
-export function TradesFeed({ trades, loading, unavailable, stream, now, stableDecimals, securityDecimals }: Props) {
+export function TradesFeed({ trades, loading, unavailable, error, stream, now, stableDecimals, securityDecimals }: Props) {
   // Rows that arrive after the feed first loaded are highlighted for a moment, so a live trade is noticed. The first
   // time each row is seen is kept across renders (the page re-renders every second with chain time).
   const firstSeen = useRef(new Map<string, number>());
@@ -40,7 +43,7 @@ export function TradesFeed({ trades, loading, unavailable, stream, now, stableDe
       actions={!unavailable && !loading ? <span className={`tag ${stream === 'live' ? 'good' : 'warn'}`} data-testid="stream-state">{stream === 'live' ? '● live' : stream === 'connecting' ? 'connecting…' : 'reconnecting…'}</span> : undefined}
     >
       {unavailable ? (
-        <Unavailable what="The trade feed" />
+        <Unavailable what="The trade feed" error={error} />
       ) : loading ? (
         <Skeleton lines={6} label="Loading recent trades" />
       ) : trades.length === 0 ? (
@@ -68,14 +71,15 @@ export function TradesFeed({ trades, loading, unavailable, stream, now, stableDe
                   data-tx={t.txHash}
                   data-log-index={t.logIndex}
                   data-status={t.status}
-                  title={`tx ${t.txHash}, block ${t.blockNumber}`}
+                  data-mine={t.mine || undefined}
+                  title={t.txHash ? `tx ${t.txHash}, block ${t.blockNumber}` : `block ${t.blockNumber}`}
                 >
                   <td>{now !== undefined ? formatTime(t.blockTime, now) : ''}</td>
                   <td className={t.side === 'buy' ? 'buy' : 'sell'}>{t.side === 'buy' ? 'Buy' : 'Sell'}</td>
                   <td className="num" data-testid="trade-shares">{formatAmount(t.securityAmount, securityDecimals, 4)}</td>
                   <td className="num" data-testid="trade-price">{formatFixed(decimalToUnits(t.price, 6), 6, 4)}</td>
                   <td className="num" data-testid="trade-stable">{formatFixed(t.stableAmount, stableDecimals, 2)}</td>
-                  <td className="mono">{shortAddress(t.investor)}</td>
+                  <td className={t.mine ? undefined : 'mono'} data-testid="trade-investor">{counterpartyLabel(t, shortAddress)}</td>
                   <td>
                     <span className={`tag ${STATUS_TONE[t.status]}`} title={STATUS_TITLE[t.status]}>{t.status}</span>
                   </td>

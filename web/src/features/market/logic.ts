@@ -15,10 +15,13 @@ export type TradeStatus = 'pending' | 'final' | 'voided';
 /** One trade confirmation of the keepers' ledger, typed (amounts in raw units). */
 export interface Trade {
   key: string;
-  txHash: string;
+  /** Only on the viewer's own trades, and for officers: the tape names nobody else's transaction. */
+  txHash?: string;
   logIndex: number;
   poolId: string;
-  investor: string;
+  /** As `txHash`: only the viewer's own (then `mine`) and, for officers, everyone's. */
+  investor?: string;
+  mine: boolean;
   side: 'buy' | 'sell';
   /** Shares, raw (18 decimals). */
   securityAmount: bigint;
@@ -58,10 +61,13 @@ export function decimalOf(v: unknown): string | undefined {
 
 const STATUSES: readonly string[] = ['pending', 'final', 'voided'];
 
-/** A row of `/trades` or of a `trade` stream event, or undefined if it isn't one (a newer API shape, a bad proxy). */
+/**
+ * A row of `/tape` or `/trades`, or of a `trade` stream event, or undefined if it isn't one (a newer API shape, a bad
+ * proxy). Tape rows of other investors carry no transaction and no address.
+ */
 export function parseTradeRow(raw: unknown): Trade | undefined {
   if (!isRecord(raw)) return undefined;
-  const { tx_hash: txHash, pool_id: poolId, investor, side, status } = raw;
+  const { id, tx_hash: txHash, pool_id: poolId, investor, side, status } = raw;
   const logIndex = uintOf(raw.log_index);
   const securityAmount = uintOf(raw.security_amount);
   const stableAmount = uintOf(raw.stable_amount);
@@ -69,16 +75,21 @@ export function parseTradeRow(raw: unknown): Trade | undefined {
   const blockNumber = uintOf(raw.block_number);
   const blockTime = uintOf(raw.block_time);
   const changeSeq = raw.change_seq === undefined ? 0n : uintOf(raw.change_seq);
-  if (typeof txHash !== 'string' || !/^0x[0-9a-fA-F]{64}$/.test(txHash) || typeof poolId !== 'string' || typeof investor !== 'string') return undefined;
+  if (txHash !== undefined && (typeof txHash !== 'string' || !/^0x[0-9a-fA-F]{64}$/.test(txHash))) return undefined;
+  if (typeof poolId !== 'string' || (investor !== undefined && typeof investor !== 'string')) return undefined;
   if ((side !== 'buy' && side !== 'sell') || typeof status !== 'string' || !STATUSES.includes(status)) return undefined;
   if (logIndex === undefined || securityAmount === undefined || stableAmount === undefined || price === undefined) return undefined;
   if (blockNumber === undefined || blockTime === undefined || changeSeq === undefined) return undefined;
+  // The tape's id names a trade without its transaction; a `/trades` row is keyed by its transaction and log.
+  const key = typeof id === 'string' && id.length > 0 ? id : txHash === undefined ? undefined : tradeKey(txHash, Number(logIndex));
+  if (key === undefined) return undefined;
   return {
-    key: tradeKey(txHash, Number(logIndex)),
+    key,
     txHash,
     logIndex: Number(logIndex),
     poolId,
-    investor,
+    investor: investor as string | undefined,
+    mine: raw.mine === true,
     side,
     securityAmount,
     stableAmount,

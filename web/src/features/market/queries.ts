@@ -9,29 +9,13 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Pool } from '../../../../sdk/manifest.ts';
 import { readPoolSnapshot } from '../../../../sdk/v4/state.ts';
 import { useBlock, useVenue } from '../../app/venue.tsx';
+import { apiGet, apiUrlOf } from '../../lib/api.ts';
+import { useViewer } from '../session/queries.ts';
 import { mergeTrades, parseBoardResponse, parseTradePage, parseTradeRow, type QuoteBoard, type Trade } from './logic.ts';
 
 /** The API's page size limit: fewer round trips for the history. */
 const PAGE = 500;
-const TIMEOUT_MS = 5_000;
 const PER_BLOCK_GC_MS = 15_000;
-
-/** GET a JSON route of the keepers' API, with a timeout and a sentence when it fails. */
-export async function apiGet(apiUrl: string, path: string, signal?: AbortSignal): Promise<unknown> {
-  const url = `${apiUrl.replace(/\/+$/, '')}${path}`;
-  const timeout = AbortSignal.timeout(TIMEOUT_MS);
-  let res: Response;
-  try {
-    res = await fetch(url, { signal: signal ? AbortSignal.any([signal, timeout]) : timeout, cache: 'no-store' });
-  } catch {
-    throw new Error("The keepers' API can't be reached");
-  }
-  if (!res.ok) {
-    const body = (await res.json().catch(() => undefined)) as { error?: string } | undefined;
-    throw new Error(`The keepers' API answered ${res.status}${body?.error ? `: ${body.error}` : ''}`);
-  }
-  return res.json();
-}
 
 /**
  * Everything a swap in the pool reads (slot0, active liquidity, every initialized tick), at the newest block. The
@@ -50,14 +34,14 @@ export function usePoolSnapshot(pool: Pool) {
   });
 }
 
-/** Every trade of the pool in the ledger, oldest first, following `nextCursor` to the last page. */
+/** Every trade of the pool on the tape, in change order, following `nextCursor` to the last page. */
 async function fetchAllTrades(apiUrl: string, poolId: string, signal: AbortSignal): Promise<Trade[]> {
   const out: Trade[] = [];
   let cursor: string | null = null;
   do {
     const query = new URLSearchParams({ pool: poolId, limit: String(PAGE) });
     if (cursor) query.set('cursor', cursor);
-    const page = parseTradePage(await apiGet(apiUrl, `/trades?${query}`, signal));
+    const page = parseTradePage(await apiGet(apiUrl, `/tape?${query}`, signal));
     out.push(...page.trades);
     cursor = page.nextCursor;
   } while (cursor);
@@ -67,15 +51,17 @@ async function fetchAllTrades(apiUrl: string, poolId: string, signal: AbortSigna
 export type StreamState = 'connecting' | 'live' | 'reconnecting';
 
 /**
- * The pool's trades, live: the history from `/trades` merged with the `/trades/stream` events, keeping the latest state
+ * The pool's tape, live (anonymized except the viewer's own trades; whole for officers): the history from `/tape`
+ * merged with the `/tape/stream` events, keeping the latest state
  * of each (tx, log index). The history is fetched only once the stream is open (and again each time it reopens), so a
  * change made between the two is in one or the other; merging by change number makes the order they land irrelevant.
  * If the stream can't open, the history is fetched anyway (it may still answer, and its error is what the panels show).
  */
 export function useMarketTrades(pool: Pool) {
   const { config } = useVenue();
+  const viewer = useViewer().session?.address;
   const queryClient = useQueryClient();
-  const key = ['market-trades', config.apiUrl, pool.poolId];
+  const key = ['api:tape', config.apiUrl, pool.poolId, viewer];
   const [stream, setStream] = useState<StreamState>('connecting');
   const history = useQuery({
     queryKey: key,
@@ -90,6 +76,8 @@ export function useMarketTrades(pool: Pool) {
   keyRef.current = key;
 
   useEffect(() => {
+    // Another viewer (or none) sees other rows: nothing streamed for the last one stays.
+    setLive(new Map());
     let source: EventSource | undefined;
     let lastEventId: string | undefined;
     let retry: ReturnType<typeof setTimeout> | undefined;
@@ -99,7 +87,8 @@ export function useMarketTrades(pool: Pool) {
       const query = new URLSearchParams({ pool: pool.poolId });
       // A stream the browser gave up on is reopened by hand: the cursor resumes after the last event it delivered.
       if (lastEventId) query.set('cursor', lastEventId);
-      source = new EventSource(`${config.apiUrl.replace(/\/+$/, '')}/trades/stream?${query}`);
+      // withCredentials: the session cookie goes along (the API admits this origin).
+      source = new EventSource(apiUrlOf(config.apiUrl, `/tape/stream?${query}`), { withCredentials: true });
       source.onopen = () => {
         delay = 1_000;
         // Marks any history fetched before this (re)opening stale: it is fetched again now that the stream is open
@@ -135,7 +124,7 @@ export function useMarketTrades(pool: Pool) {
       clearTimeout(retry);
       source?.close();
     };
-  }, [config.apiUrl, pool.poolId, queryClient]);
+  }, [config.apiUrl, pool.poolId, queryClient, viewer]);
 
   const trades = useMemo(() => mergeTrades(mergeTrades(new Map(), history.data ?? []), [...live.values()]), [history.data, live]);
   return { trades, history, stream };
@@ -144,9 +133,10 @@ export function useMarketTrades(pool: Pool) {
 /** The quote keeper's newest board of the pool (null before its first), looked at each block and every two seconds. */
 export function useQuoteBoard(pool: Pool) {
   const { config } = useVenue();
+  const viewer = useViewer().session?.address;
   const block = useBlock().data?.number;
   return useQuery<QuoteBoard | null>({
-    queryKey: ['market-board', config.apiUrl, pool.poolId, block?.toString()],
+    queryKey: ['api:board', config.apiUrl, pool.poolId, viewer, block?.toString()],
     placeholderData: (previous) => previous,
     gcTime: PER_BLOCK_GC_MS,
     // The keeper writes a block's board shortly after the block: poll too, or a quiet chain would show the last one.
