@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Address, PublicClient } from 'viem';
@@ -444,7 +445,7 @@ function buildRoutes(o: ApiOptions, feed: ChangeFeed, limiter: RateLimiter, rate
         const values: unknown[] = [chainId];
         const rows = await o.ledger.query<AccessLogRow>(
           `select id::text, at, actor, roles, action, subject, query, ip, user_agent from access_log where chain_id = $1 ${cursor ? `and id < $${values.push(cursor)}` : ''}
-           order by id desc limit $${values.push(limit + 1)}`,
+           order by access_log.id desc limit $${values.push(limit + 1)}`,
           values,
         );
         const page = rows.slice(0, limit);
@@ -549,8 +550,11 @@ function tapeRow(row: ChangeRow, scope: Address | 'all' | undefined) {
   return { ...base, mine: false };
 }
 
-/** A stable, opaque id for a trade on the tape (its key, without the transaction that would name the sender). */
-const tapeId = (row: ChangeRow) => `t${row.block_number}-${row.log_index}-${String(row.tx_hash).slice(2, 10)}`;
+/**
+ * A stable id for a trade on the tape that does not carry its transaction hash (which would name the sender): block,
+ * log index and a digest of the hash, which tells apart a voided row and a live one at the same block and log index.
+ */
+const tapeId = (row: ChangeRow) => `t${row.block_number}-${row.log_index}-${createHash('sha256').update(String(row.tx_hash)).digest('hex').slice(0, 12)}`;
 
 /** The pools a viewer may see quotes of: officers all, investors those they may trade; narrowed to `pool` if given. */
 async function visiblePools(o: ApiOptions, caller: Caller, pool: string | undefined): Promise<string[]> {

@@ -1,0 +1,312 @@
+/**
+ * Who may see what, tried as outside clients against a real venue: the keepers' API in this process over a ledger the
+ * settlement keeper filled from real swaps. Every route × {no session, expired session, investor asking for their
+ * own data, investor asking for another's, a wallet registered nowhere, officer}; SIWE refusals (replay, wrong chain,
+ * wrong domain, expired message, someone else's signature); a contract wallet signing in through EIP-1271; the
+ * access log; CORS and CSRF; rate limits; oversized requests.
+ */
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { connect } from 'node:net';
+import { createWalletClient, getAddress, http, type Hex, type LocalAccount } from 'viem';
+import { foundry } from 'viem/chains';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { investorRegistryAbi } from '../../sdk/abis/generated.ts';
+import { signInMessage } from '../../sdk/auth.ts';
+import { startApi, type ApiOptions } from '../../script/keeper/api/server.ts';
+import { createSession } from '../../script/keeper/auth/sessions.ts';
+import { openPgliteLedger, type Ledger } from '../../script/keeper/ledger/db.ts';
+import { syncOnce } from '../../script/keeper/settlement/indexer.ts';
+import { freePort } from '../../script/venue/anvil.ts';
+import { approveRouterForLp, startLocalVenue, type LocalVenue } from '../../script/venue/fixtures.ts';
+import { apiGet, castAccount, signInAs, type ApiSession } from '../utils/api.ts';
+import { swapAs } from '../utils/trade.ts';
+
+let venue: LocalVenue;
+let ledger: Ledger;
+let server: Server;
+let base: string;
+let port: number;
+const WEB = 'http://127.0.0.1:5173';
+const sessions: Partial<Record<'alice' | 'lp' | 'eve' | 'officer', ApiSession>> = {};
+let expiredToken: string;
+let acmePool: string;
+const alice = castAccount('alice');
+const lp = castAccount('lp');
+const bob = castAccount('bob');
+
+async function startTestApi(overrides: Partial<ApiOptions> = {}) {
+  port = await freePort();
+  server = await startApi({
+    ledger, client: venue.client, deployment: venue.deployment, host: '127.0.0.1', port, webOrigins: [WEB], sessionTtlSeconds: 3600, publicTape: false,
+    rates: { signInPerIp: { burst: 1000, perMinute: 1000 }, signInPerAddress: { burst: 1000, perMinute: 1000 } }, streams: { pollMs: 50 }, ...overrides,
+  });
+  base = `http://127.0.0.1:${port}`;
+}
+const stopApi = () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve())));
+
+async function syncToHead() {
+  for (let i = 0; i < 100; i++) if ((await syncOnce({ client: venue.client, ledger, deployment: venue.deployment, confirmations: 1, maxRange: 1000 })).caughtUp) return;
+  throw new Error('the keeper never caught up');
+}
+
+beforeAll(async () => {
+  venue = await startLocalVenue('access');
+  ledger = await openPgliteLedger();
+  const pool = venue.deployment.pools[0];
+  acmePool = pool.poolId;
+  for (const account of [alice, lp]) {
+    await approveRouterForLp(venue.client, venue.anvil.rpcUrl, venue.deployment, pool, account);
+    await swapAs(venue.client, venue.anvil.rpcUrl, venue.deployment, pool, account, true, 100_000_000n);
+  }
+  await syncToHead();
+  await startTestApi();
+  for (const who of ['alice', 'lp', 'eve', 'officer'] as const) sessions[who] = await signInAs(base, who);
+  const expired = await createSession(ledger, { address: alice.address, chainId: venue.deployment.chainId, ttlSeconds: 60 });
+  await ledger.query("update sessions set expires_at = now() - interval '1 second' where id = $1", [expired.session.id]);
+  expiredToken = expired.token;
+}, 240_000);
+
+afterAll(async () => {
+  await stopApi();
+  await ledger?.close();
+  await venue?.stop();
+});
+
+/** GET as `who`: a signed-in cast member, an expired session, or nobody. Streams are read for their status only. */
+async function as(who: keyof typeof sessions | 'nobody' | 'expired', path: string) {
+  const headers: Record<string, string> = {};
+  if (who === 'expired') headers.authorization = `Bearer ${expiredToken}`;
+  else if (who !== 'nobody') headers.authorization = `Bearer ${sessions[who]!.token}`;
+  if (path.includes('/stream')) {
+    const controller = new AbortController();
+    const res = await fetch(base + path, { headers, signal: controller.signal });
+    const body = res.status === 200 ? undefined : await res.json();
+    controller.abort();
+    return { status: res.status, body };
+  }
+  return apiGet(base, path, headers);
+}
+
+describe('access matrix', () => {
+  const quarter = () => {
+    const d = new Date();
+    return `${d.getUTCFullYear()}Q${Math.floor(d.getUTCMonth() / 3) + 1}`;
+  };
+  // [path, investor alice (own data, or market data of a pool she may trade), eve (registered nowhere: her own data
+  // only, which is empty, and no market data), officer]
+  const routes = (): [string, number, number, number][] => [
+    ['/trades', 200, 200, 200],
+    [`/trades?investor=${bob.address}`, 403, 403, 200],
+    ['/trades/stream', 200, 200, 200],
+    [`/trades/stream?investor=${bob.address}`, 403, 403, 200],
+    [`/tape?pool=${acmePool}`, 200, 403, 200],
+    [`/tape/stream?pool=${acmePool}`, 200, 403, 200],
+    ['/quotes/latest', 200, 403, 200],
+    [`/quotes/history?pool=${acmePool}`, 200, 403, 200],
+    ['/alerts', 200, 200, 200],
+    [`/reports/quarterly?quarter=${quarter()}`, 403, 403, 200],
+    ['/reports/statement?from=2026-01-01&to=2026-12-31', 200, 200, 200],
+    [`/reports/statement?investor=${bob.address}&from=2026-01-01&to=2026-12-31`, 403, 403, 200],
+    ['/access-log', 403, 403, 200],
+    ['/auth/session', 200, 200, 200],
+  ];
+
+  it('answers every route with the status its role allows, and a sentence saying why when it refuses', async () => {
+    for (const [path, investor, stranger, officer] of routes()) {
+      const got = {
+        nobody: await as('nobody', path),
+        expired: await as('expired', path),
+        alice: await as('alice', path),
+        eve: await as('eve', path),
+        officer: await as('officer', path),
+      };
+      expect({ path, statuses: Object.fromEntries(Object.entries(got).map(([k, v]) => [k, v.status])) }).toEqual({
+        path,
+        statuses: { nobody: 401, expired: 401, alice: investor, eve: stranger, officer },
+      });
+      expect(got.nobody.body.error).toMatch(/^sign in first/);
+      expect(got.expired.body.error).toMatch(/^the session has expired/);
+      for (const refused of Object.values(got).filter((r) => r.status === 403)) expect(refused.body.error).toMatch(/may see only its own data|not a registered investor|only compliance officers/);
+    }
+    expect((await as('nobody', '/health')).status).toBe(200);
+  });
+
+  it("shows an investor only their own confirmations, and the tape without anyone else's address or transaction", async () => {
+    const mine = (await as('alice', '/trades')).body.items as { investor: string }[];
+    expect(mine.length).toBe(1);
+    expect(mine.every((t) => t.investor.toLowerCase() === alice.address.toLowerCase())).toBe(true);
+    const everyone = (await as('officer', '/trades')).body.items as { investor: string }[];
+    expect(new Set(everyone.map((t) => t.investor.toLowerCase()))).toEqual(new Set([alice.address.toLowerCase(), lp.address.toLowerCase()]));
+
+    const tape = (await as('alice', `/tape?pool=${acmePool}`)).body.items as Record<string, unknown>[];
+    expect(tape).toHaveLength(2);
+    const [own, other] = [tape.find((r) => r.mine), tape.find((r) => !r.mine)];
+    expect(String(own!.investor).toLowerCase()).toBe(alice.address.toLowerCase());
+    expect(Object.keys(other!)).not.toContain('investor');
+    expect(Object.keys(other!)).not.toContain('tx_hash');
+    expect(JSON.stringify(other)).not.toMatch(new RegExp(lp.address.slice(2), 'i'));
+    expect(other).toMatchObject({ side: 'buy', security_amount: expect.any(String), price: expect.any(String), block_time: expect.anything() });
+  });
+
+  it('reads roles from the registry at each request: a freeze takes the market data away at once, the own history stays', async () => {
+    const officerWallet = createWalletClient({ account: castAccount('officer'), chain: foundry, transport: http(venue.anvil.rpcUrl) });
+    const setFrozen = async (frozen: boolean) =>
+      venue.client.waitForTransactionReceipt({
+        hash: await officerWallet.writeContract({ address: venue.deployment.investorRegistry, abi: investorRegistryAbi, functionName: 'setFrozen', args: [alice.address, frozen] }),
+      });
+    await setFrozen(true);
+    try {
+      const refused = await as('alice', `/tape?pool=${acmePool}`);
+      expect(refused).toEqual({ status: 403, body: { error: expect.stringMatching(/may not trade ACME-A\/dUSD/) } });
+      expect((await as('alice', '/quotes/latest')).body.items).toEqual([]);
+      expect((await as('alice', '/trades')).status).toBe(200);
+    } finally {
+      await setFrozen(false);
+    }
+    expect((await as('alice', `/tape?pool=${acmePool}`)).status).toBe(200);
+  });
+
+  it("logs every officer's read of other investors' data (who, what, from where), and no one's read of their own", async () => {
+    const before = (await as('officer', '/access-log?limit=500')).body.items.length as number;
+    await as('officer', `/reports/statement?investor=${alice.address}&from=2026-01-01&to=2026-12-31`);
+    await as('officer', `/trades?investor=${sessions.officer!.address}`); // the officer's own: not logged
+    await as('alice', '/trades');
+    const log = (await as('officer', '/access-log?limit=500')).body.items as { actor: string; roles: string; action: string; subject: string; query: string; ip: string }[];
+    expect(log.length).toBe(before + 1);
+    expect(log[0]).toMatchObject({
+      actor: sessions.officer!.address.toLowerCase(),
+      roles: 'compliance',
+      action: 'GET /reports/statement',
+      subject: alice.address.toLowerCase(),
+      query: expect.stringContaining('from=2026-01-01'),
+      ip: expect.stringMatching(/127\.0\.0\.1/),
+    });
+    const csv = await as('officer', '/access-log?format=csv');
+    expect(csv.status).toBe(200);
+    expect(String(csv.body).split('\n')[0]).toBe('id,at,actor,roles,action,subject,query,ip,user_agent');
+    expect(String(csv.body)).toContain(`GET /reports/statement,${alice.address.toLowerCase()}`);
+  });
+});
+
+describe('sign-in', () => {
+  const verify = (body: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${base}/auth/verify`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) }).then(async (r) => ({ status: r.status, body: await r.json(), cookie: r.headers.get('set-cookie') }));
+  const nonce = async () => ((await fetch(`${base}/auth/nonce`, { method: 'POST' }).then((r) => r.json())) as { nonce: string }).nonce;
+  const signed = async (account: LocalAccount, overrides: { chainId?: number; origin?: string; issuedAt?: Date; nonce?: string; expiry?: Date } = {}) => {
+    let message = signInMessage({ address: account.address, chainId: overrides.chainId ?? 31337, nonce: overrides.nonce ?? (await nonce()), origin: overrides.origin ?? base, issuedAt: overrides.issuedAt });
+    if (overrides.expiry) message += `\nExpiration Time: ${overrides.expiry.toISOString()}`;
+    return { message, signature: await account.signMessage({ message }), transport: 'bearer' };
+  };
+
+  it('refuses a replayed message, another chain, another site, a stale or future message, and a signature by someone else', async () => {
+    const good = await signed(alice);
+    expect((await verify(good)).status).toBe(200);
+    const cases: [string, unknown][] = [
+      ['nonce was never issued, has expired or was already used', good],
+      ['message is for chain 1; this venue is chain 31337', await signed(alice, { chainId: 1 })],
+      ['message is for evil.example, not a site this venue serves', await signed(alice, { origin: 'https://evil.example' })],
+      ['message issued-at is in the future', await signed(alice, { issuedAt: new Date(Date.now() + 3_600_000) })],
+      ['message was issued more than 10 minutes ago', await signed(alice, { issuedAt: new Date(Date.now() - 3_600_000) })],
+      ['message has expired', await signed(alice, { expiry: new Date(Date.now() - 1000) })],
+      ['nonce was never issued', await signed(alice, { nonce: 'abcdef0123456789abcdef0123456789' })],
+      [`signature is not ${alice.address}'s`, { ...(await signed(alice)), signature: (await signed(bob)).signature }],
+    ];
+    for (const [reason, body] of cases) {
+      const res = await verify(body);
+      expect({ status: res.status, error: res.body.error }).toEqual({ status: 401, error: expect.stringContaining(reason) });
+    }
+    // A refused signature did not burn the nonce for its rightful signer.
+    const n = await nonce();
+    const forged = await signed(alice, { nonce: n });
+    expect((await verify({ ...forged, signature: (await bob.signMessage({ message: forged.message })) })).status).toBe(401);
+    expect((await verify(forged)).status).toBe(200);
+  });
+
+  it('signs in a contract wallet (EIP-1271) whose owner key signed', async () => {
+    const artifact = JSON.parse(readFileSync('out/Eip1271Wallet.sol/Eip1271Wallet.json', 'utf8')) as { abi: unknown[]; bytecode: { object: Hex } };
+    const owner = castAccount('carol');
+    const deployer = createWalletClient({ account: owner, chain: foundry, transport: http(venue.anvil.rpcUrl) });
+    const receipt = await venue.client.waitForTransactionReceipt({ hash: await deployer.deployContract({ abi: artifact.abi, bytecode: artifact.bytecode.object, args: [owner.address] }) });
+    const wallet = getAddress(receipt.contractAddress!);
+    const message = signInMessage({ address: wallet, chainId: 31337, nonce: await nonce(), origin: base });
+    const ok = await verify({ message, signature: await owner.signMessage({ message }), transport: 'bearer' });
+    expect(ok).toMatchObject({ status: 200, body: { address: wallet, investor: false, officerRoles: [] } });
+    const session = await apiGet(base, '/auth/session', { authorization: `Bearer ${ok.body.token}` });
+    expect(session.body.address).toBe(wallet);
+    // Signed by a key that does not own the wallet: its isValidSignature says no.
+    const other = signInMessage({ address: wallet, chainId: 31337, nonce: await nonce(), origin: base });
+    expect((await verify({ message: other, signature: await alice.signMessage({ message: other }), transport: 'bearer' })).status).toBe(401);
+  });
+
+  it('gives the dashboard an HttpOnly SameSite=Strict cookie, which survives a keeper restart and ends with sign-out', async () => {
+    const body = { ...(await signed(alice, { origin: WEB })), transport: 'cookie' };
+    const res = await verify(body, { origin: WEB });
+    expect(res.status).toBe(200);
+    expect(res.body.token).toBeUndefined();
+    expect(res.cookie).toMatch(/^accredex_session=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=\/; Max-Age=3600$/);
+    const cookie = res.cookie!.split(';')[0];
+    await stopApi();
+    await startTestApi();
+    expect((await apiGet(base, '/auth/session', { cookie })).body.address).toBe(alice.address);
+    // CSRF: a state change with the cookie must come from the dashboard's origin.
+    const logout = (headers: Record<string, string>) => fetch(`${base}/auth/logout`, { method: 'POST', headers: { cookie, ...headers } });
+    expect((await logout({})).status).toBe(403);
+    expect((await logout({ origin: 'https://evil.example' })).status).toBe(403);
+    expect((await logout({ origin: WEB })).status).toBe(200);
+    expect(await apiGet(base, '/auth/session', { cookie })).toEqual({ status: 401, body: { error: expect.stringMatching(/^the session was signed out/) } });
+  });
+
+  it('admits only the dashboard origin through CORS, with credentials', async () => {
+    const allowed = await fetch(`${base}/health`, { headers: { origin: WEB } });
+    expect(allowed.headers.get('access-control-allow-origin')).toBe(WEB);
+    expect(allowed.headers.get('access-control-allow-credentials')).toBe('true');
+    const other = await fetch(`${base}/health`, { headers: { origin: 'https://evil.example' } });
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    const preflight = await fetch(`${base}/auth/verify`, { method: 'OPTIONS', headers: { origin: WEB, 'access-control-request-method': 'POST' } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-methods')).toBe('POST');
+  });
+});
+
+describe('limits', () => {
+  it('rate-limits sign-in per address and reports per session, with Retry-After', async () => {
+    await stopApi();
+    await startTestApi({ rates: { signInPerIp: { burst: 4, perMinute: 1 }, reports: { burst: 2, perMinute: 1 } } });
+    try {
+      const officer = await signInAs(base, 'officer');
+      const statuses: number[] = [];
+      // The sign-in above took two of the four (nonce, verify).
+      for (let i = 0; i < 3; i++) statuses.push((await fetch(`${base}/auth/nonce`, { method: 'POST' })).status);
+      expect(statuses).toEqual([200, 200, 429]);
+      const limited = await fetch(`${base}/auth/nonce`, { method: 'POST' });
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(((await limited.json()) as { error: string }).error).toMatch(/^too many sign-in requests from this address: at most 1 a minute; retry in \d+ s$/);
+      const report = () => officer.get('/reports/statement?from=2026-01-01&to=2026-01-31');
+      expect([(await report()).status, (await report()).status, (await report()).status]).toEqual([200, 200, 429]);
+    } finally {
+      await stopApi();
+      await startTestApi();
+    }
+  });
+
+  /** The status line a raw request gets (fetch can't send a head this large). */
+  const rawStatus = (head: string) =>
+    new Promise<string>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () => socket.write(head));
+      let data = '';
+      socket.on('data', (d) => (data += d));
+      socket.on('end', () => resolve(data));
+      socket.on('error', reject);
+    });
+
+  it('answers oversized request targets and heads with 414 and 431 and a sentence, not a reset connection', async () => {
+    const long = await apiGet(base, `/trades?pool=${'a'.repeat(10_000)}`);
+    expect(long).toEqual({ status: 414, body: { error: 'the request target must be at most 8192 characters' } });
+    const huge = await rawStatus(`GET /${'x'.repeat(1_000_000)} HTTP/1.1\r\nhost: api\r\n\r\n`);
+    expect(huge).toMatch(/^HTTP\/1\.1 431 /);
+    expect(huge).toContain('the request line and headers must be at most 16384 bytes');
+    const query = await rawStatus(`GET /trades?x=${'y'.repeat(70_000)} HTTP/1.1\r\nhost: api\r\n\r\n`);
+    expect(query).toMatch(/^HTTP\/1\.1 431 /);
+  });
+});
