@@ -107,11 +107,12 @@ interface Route {
  *   GET  /access-log?limit=&cursor=&format=json|csv                     officers
  */
 export async function startApi(o: ApiOptions): Promise<Server & { feed: ChangeFeed }> {
-  const streams: StreamLimits = { total: 200, perClient: 4, maxBufferedBytes: 256 * 1024, pollMs: 500, ...o.streams };
+  const streams: StreamLimits = { total: 200, perClient: 4, maxBufferedBytes: 256 * 1024, drainTimeoutMs: 10_000, pollMs: 500, ...o.streams };
   const feed = new ChangeFeed(o.ledger, o.deployment.chainId, streams);
+  const head = watchHead(o.client);
   const limiter = new RateLimiter();
   const rates = { ...RATES, ...o.rates };
-  const routes = buildRoutes(o, feed, limiter, rates);
+  const routes = buildRoutes(o, feed, head, limiter, rates);
   const server = createServer({ maxHeaderSize: MAX_HEAD }, (req, res) => {
     handle(o, routes, req, res).catch((err: unknown) => {
       if (!(err instanceof HttpError)) o.log?.error({ err: err instanceof Error ? err.message : String(err), url: req.url?.slice(0, 200) }, 'api request failed');
@@ -133,6 +134,7 @@ export async function startApi(o: ApiOptions): Promise<Server & { feed: ChangeFe
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
+    server.once('close', head.stop);
     server.listen(o.port, o.host, () => resolve(Object.assign(server, { feed })));
   });
 }
@@ -234,10 +236,10 @@ function poolOf(o: ApiOptions, params: Params) {
   return pool;
 }
 
-function buildRoutes(o: ApiOptions, feed: ChangeFeed, limiter: RateLimiter, rates: typeof RATES): Map<string, Route> {
+function buildRoutes(o: ApiOptions, feed: ChangeFeed, head: HeadWatch, limiter: RateLimiter, rates: typeof RATES): Map<string, Route> {
   const chainId = o.deployment.chainId;
   const routes: Record<string, Route> = {
-    'GET /health': { access: 'public', params: [], handle: async ({ res }) => json(res, 200, await health(o, feed)) },
+    'GET /health': { access: 'public', params: [], handle: async ({ res }) => json(res, 200, await health(o, feed, head)) },
 
     'POST /auth/nonce': {
       access: 'public',
@@ -460,22 +462,58 @@ function buildRoutes(o: ApiOptions, feed: ChangeFeed, limiter: RateLimiter, rate
   return new Map(Object.entries(routes));
 }
 
-async function health(o: ApiOptions, feed: ChangeFeed) {
+/** How often /health's view of the chain head is refreshed. */
+const HEAD_POLL_MS = 1_000;
+
+interface HeadWatch {
+  /** The newest head read, and when; undefined if the last read failed. */
+  current(): { head: number; ageMs: number } | undefined;
+  state(): 'starting' | 'ok' | 'unreachable';
+  stop(): void;
+}
+
+/**
+ * The chain head, read in the background: /health answers from it, so a chain or RPC busy with other work (a flood of
+ * sign-ins, say) never holds up the health check.
+ */
+function watchHead(client: PublicClient): HeadWatch {
+  let last: { head: number; at: number } | undefined;
+  let tried = false;
+  let stopped = false;
+  const read = async () => {
+    last = await client.getBlockNumber({ cacheTime: 0 }).then((h) => ({ head: Number(h), at: Date.now() }), () => undefined);
+    tried = true;
+    if (!stopped) timer = setTimeout(() => void read(), HEAD_POLL_MS).unref();
+  };
+  let timer = setTimeout(() => void read(), 0).unref();
+  return {
+    current: () => (last ? { head: last.head, ageMs: Date.now() - last.at } : undefined),
+    state: () => (last ? 'ok' : tried ? 'unreachable' : 'starting'),
+    stop: () => {
+      stopped = true;
+      clearTimeout(timer);
+    },
+  };
+}
+
+async function health(o: ApiOptions, feed: ChangeFeed, watch: HeadWatch) {
   const checkpoints = await o.ledger.query<{ keeper: string; block_number: string; updated_at: string }>(
     'select keeper, block_number, updated_at from checkpoints where chain_id = $1',
     [o.deployment.chainId],
   );
   const cp = checkpoints.find((c) => c.keeper === KEEPER);
   const monitor = checkpoints.find((c) => c.keeper === 'monitor');
-  const head = await o.client.getBlockNumber({ cacheTime: 0 }).catch(() => undefined);
+  const head = watch.current()?.head;
   const checkpoint = cp ? Number(cp.block_number) : undefined;
   return {
     chainId: o.deployment.chainId,
-    head: head === undefined ? null : Number(head),
+    head: head ?? null,
+    headAgeMs: watch.current()?.ageMs ?? null,
     settlement: { checkpoint: checkpoint ?? null, updatedAt: cp?.updated_at ?? null },
     monitor: { checkpoint: monitor ? Number(monitor.block_number) : null, updatedAt: monitor?.updated_at ?? null },
-    lagBlocks: head !== undefined && checkpoint !== undefined ? Number(head) - checkpoint : null,
-    rpc: head === undefined ? 'unreachable' : 'ok',
+    // The head is up to a second old: a ledger that got ahead of it is not behind.
+    lagBlocks: head !== undefined && checkpoint !== undefined ? Math.max(0, head - checkpoint) : null,
+    rpc: watch.state(),
     streams: feed.streams,
     // Under npm start, how often the supervisor has restarted this process, and how the last one ended.
     process: { pid: process.pid, restarts: Number(process.env.ACCREDEX_SUPERVISED_RESTARTS ?? 0), lastExit: process.env.ACCREDEX_SUPERVISED_LAST_EXIT ?? null },

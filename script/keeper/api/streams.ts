@@ -21,19 +21,27 @@ export interface StreamLimits {
   perClient: number;
   /** Bytes a stream may have written but not yet sent; past this the client is behind and is dropped. */
   maxBufferedBytes: number;
+  /** How long a client catching up may take to read a page before it is dropped. */
+  drainTimeoutMs: number;
   pollMs: number;
 }
 
 type Listener = (rows: ChangeRow[]) => void;
 
+/** Rows a poll of the live feed reads at once. */
 const PAGE = 500;
-const CATCH_UP_CONCURRENCY = 4;
+/**
+ * Catch-up reads one small page at a time for the whole process, yielding to the event loop between pages: a flood
+ * of clients resuming from old cursors gets its history slowly, while /health, sign-ins and the settlement keeper
+ * run between its pages (a page of 100 rows costs a few milliseconds).
+ */
+const CATCH_UP_PAGE = 100;
+const CATCH_UP_CONCURRENCY = 1;
 const KEEPALIVE_MS = 15_000;
 const MAX_QUEUED_ROWS = 5_000;
-const DRAIN_TIMEOUT_MS = 10_000;
 
-/** Whether the client read what was written within DRAIN_TIMEOUT_MS. */
-function drained(res: ServerResponse): Promise<boolean> {
+/** Whether the client read what was written within `timeoutMs`. */
+function drained(res: ServerResponse, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
     const done = (ok: boolean) => {
       clearTimeout(timer);
@@ -43,7 +51,7 @@ function drained(res: ServerResponse): Promise<boolean> {
     };
     const onDrain = () => done(true);
     const onClose = () => done(false);
-    const timer = setTimeout(() => done(false), DRAIN_TIMEOUT_MS);
+    const timer = setTimeout(() => done(false), timeoutMs);
     res.once('drain', onDrain);
     res.once('close', onClose);
   });
@@ -61,14 +69,22 @@ export class ChangeFeed {
 
   constructor(private readonly ledger: Pick<Ledger, 'query'>, private readonly chainId: number, readonly limits: StreamLimits) {}
 
-  /** The change number everything up to which has been fanned out (the first call reads it). */
+  private first: Promise<void> | undefined;
+
+  /** The change number everything up to which has been fanned out (read once, however many streams ask at once). */
   async head(): Promise<bigint> {
-    if (this.last === undefined) {
-      const [row] = await this.ledger.query<{ seq: string | null }>('select max(change_seq)::text as seq from trades where chain_id = $1', [this.chainId]);
-      this.last ??= BigInt(row?.seq ?? '0');
-      this.schedule();
-    }
-    return this.last;
+    this.first ??= this.ledger
+      .query<{ seq: string | null }>('select max(change_seq)::text as seq from trades where chain_id = $1', [this.chainId])
+      .then(([row]) => {
+        this.last ??= BigInt(row?.seq ?? '0');
+        this.schedule();
+      })
+      .catch((err: unknown) => {
+        this.first = undefined;
+        throw err;
+      });
+    await this.first;
+    return this.last!;
   }
 
   get streams() {
@@ -129,6 +145,9 @@ export class ChangeFeed {
   async withCatchUpSlot<T>(fn: () => Promise<T>): Promise<T> {
     while (this.catchUps >= CATCH_UP_CONCURRENCY) await new Promise<void>((r) => this.waiting.push(r));
     this.catchUps++;
+    // PGlite runs a query synchronously and resolves it as a microtask, so back-to-back catch-up pages would never let
+    // the event loop read a socket: yield first, so /health, sign-ins and the settlement keeper go between pages.
+    await new Promise((r) => setImmediate(r));
     try {
       return await fn();
     } finally {
@@ -171,15 +190,13 @@ export async function serveStream(feed: ChangeFeed, ledger: Pick<Ledger, 'query'
   const keepalive = setInterval(() => res.write(': keep-alive\n\n'), KEEPALIVE_MS);
   keepalive.unref();
   let sent = spec.after;
-  /** Writes one event; false if the client is too far behind (it is then dropped). */
+  /** Writes one event, unless the client has it already or may not see it. */
   const emit = (row: ChangeRow) => {
     const seq = BigInt(row.change_seq);
-    if (sent !== undefined && seq <= sent) return true;
+    if (sent !== undefined && seq <= sent) return;
     sent = seq;
     const shaped = spec.present(row);
-    if (shaped === undefined) return true;
-    res.write(`id: ${row.change_seq}\nevent: trade\ndata: ${JSON.stringify(shaped)}\n\n`);
-    return res.writableLength <= feed.limits.maxBufferedBytes;
+    if (shaped !== undefined) res.write(`id: ${row.change_seq}\nevent: trade\ndata: ${JSON.stringify(shaped)}\n\n`);
   };
   try {
     const head = await feed.head();
@@ -191,18 +208,21 @@ export async function serveStream(feed: ChangeFeed, ledger: Pick<Ledger, 'query'
       const rows = await feed.withCatchUpSlot(() =>
         ledger.query<ChangeRow>(
           `select * from trades where chain_id = $1 and ${spec.where} and change_seq > $${spec.values.length + 2} and change_seq <= $${spec.values.length + 3}
-           order by change_seq limit ${PAGE}`,
+           order by change_seq limit ${CATCH_UP_PAGE}`,
           [chainId, ...spec.values, String(sent), String(head)],
         ),
       );
       if (rows.length === 0) break;
-      for (const row of rows) if (!emit(row)) return res.destroy();
-      if (rows.length < PAGE) break;
-      if (res.writableNeedDrain && !(await drained(res))) return res.destroy();
+      for (const row of rows) emit(row);
+      // At most a page waits unsent: the next is read only once the client has taken this one.
+      if (res.writableNeedDrain && !(await drained(res, feed.limits.drainTimeoutMs))) return res.destroy();
+      if (rows.length < CATCH_UP_PAGE) break;
     }
     if ((sent ?? 0n) < head) sent = head;
     while (!closed) {
-      for (let row = queue.shift(); row; row = queue.shift()) if (!emit(row)) return res.destroy();
+      for (let row = queue.shift(); row; row = queue.shift()) emit(row);
+      // Live, a reader that keeps up has nearly nothing unsent; one that has this much is behind, and resumes later.
+      if (res.writableLength > feed.limits.maxBufferedBytes) return res.destroy();
       if (closed) break;
       await new Promise<void>((r) => (wake = r));
       wake = undefined;

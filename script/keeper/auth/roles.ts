@@ -35,8 +35,21 @@ function rolesOf(client: PublicClient, registry: Address) {
   return ids;
 }
 
+/** Reads in flight, by wallet: requests that arrive together share one read of the registry (never a cached one). */
+const inFlight = new Map<string, Promise<Viewer>>();
+
 /** The viewer a wallet is now: its officer roles and whether it is a registered investor. */
-export async function readViewer(client: PublicClient, registry: Address, address: Address): Promise<Viewer> {
+export function readViewer(client: PublicClient, registry: Address, address: Address): Promise<Viewer> {
+  const key = `${registry}:${address}`.toLowerCase();
+  let read = inFlight.get(key);
+  if (!read) {
+    read = readViewerNow(client, registry, address).finally(() => inFlight.delete(key));
+    inFlight.set(key, read);
+  }
+  return read;
+}
+
+async function readViewerNow(client: PublicClient, registry: Address, address: Address): Promise<Viewer> {
   const ids = await rolesOf(client, registry);
   const roles = Object.entries(ids) as [OfficerRole, Hex][];
   const [held, record] = await Promise.all([
