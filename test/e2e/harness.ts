@@ -90,9 +90,9 @@ const pageErrors = new WeakMap<E2E, string[]>();
 
 /**
  * Opens the dashboard at `route` in a fresh browser context and connects the seeded demo account `label` (the local
- * chain's dev accounts). Replaces `e2e.page`.
+ * chain's dev accounts), then, unless `signIn` is false, signs in to the keepers' API with it (one SIWE signature).
+ * Replaces `e2e.page`.
  */
-/** Opens `route` as a demo account: connects its wallet and, unless `signIn` is false, signs in to the API. */
 export async function openAs(e2e: E2E, route: string, label: string, { signIn = true } = {}): Promise<Page> {
   await e2e.page?.context().close();
   const context = await e2e.browser.newContext({ viewport: { width: 1280, height: 900 } });

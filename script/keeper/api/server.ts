@@ -570,12 +570,15 @@ function tradeFilter(ctx: Ctx) {
   };
 }
 
-/** A tape row: the trade without who made it, unless the viewer is that investor or an officer. */
+/** A tape row: the trade without who made it (no address, no transaction), unless the viewer is that investor or an officer. */
 function tapeRow(row: ChangeRow, scope: Address | 'all' | undefined) {
   const mine = scope !== undefined && scope !== 'all' && String(row.investor).toLowerCase() === scope.toLowerCase();
   const base = {
     id: tapeId(row),
     pool_id: row.pool_id,
+    // Order on the tape; they do not name the trade's sender.
+    block_number: row.block_number,
+    log_index: row.log_index,
     side: row.side,
     security_amount: row.security_amount,
     stable_amount: row.stable_amount,
@@ -584,7 +587,7 @@ function tapeRow(row: ChangeRow, scope: Address | 'all' | undefined) {
     status: row.status,
     change_seq: row.change_seq,
   };
-  if (scope === 'all' || mine) return { ...base, mine, investor: row.investor, tx_hash: row.tx_hash, log_index: row.log_index, block_number: row.block_number };
+  if (scope === 'all' || mine) return { ...base, mine, investor: row.investor, tx_hash: row.tx_hash };
   return { ...base, mine: false };
 }
 

@@ -7,6 +7,7 @@ import type { ReactNode } from 'react';
 import { Panel, Skeleton } from '../../app/ui.tsx';
 import { shortAddress } from '../../lib/amount.ts';
 import { useWalletStore } from '../../wallet/store.ts';
+import { AccessLogPanel } from './AccessLog.tsx';
 import { AlertsPanel, AuditLogPanel } from './AuditLog.tsx';
 import { CsvImport } from './CsvImport.tsx';
 import { InvestorForm } from './InvestorForm.tsx';
@@ -84,6 +85,7 @@ function Desk({ caps }: { caps: Capabilities }) {
       </div>
       <AuditLogPanel events={events.data} error={events.isError ? events.error.message : undefined} />
       <AlertsPanel />
+      <AccessLogPanel />
     </div>
   );
 }
