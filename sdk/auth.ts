@@ -31,6 +31,23 @@ export interface SignedIn {
   token?: string;
 }
 
+/** One row of the API's access log (`GET /access-log`): an officer's read of other investors' data. */
+export interface AccessLogEntry {
+  id: string;
+  /** When, as an ISO timestamp. */
+  at: string;
+  /** The officer's address, lowercased, and the registry roles it held. */
+  actor: string;
+  roles: string;
+  /** The route read, e.g. `GET /trades`, and its query string. */
+  action: string;
+  query: string;
+  /** Whose data: an investor's address (lowercased), or `all`. */
+  subject: string;
+  ip: string | null;
+  user_agent: string | null;
+}
+
 /** The EIP-4361 message the API expects. */
 export function signInMessage(p: { address: Address; chainId: number; nonce: string; origin: string; issuedAt?: Date }): string {
   const url = new URL(p.origin);

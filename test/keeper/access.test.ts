@@ -255,6 +255,9 @@ describe('sign-in', () => {
     expect((await logout({ origin: 'https://evil.example' })).status).toBe(403);
     expect((await logout({ origin: WEB })).status).toBe(200);
     expect(await apiGet(base, '/auth/session', { cookie })).toEqual({ status: 401, body: { error: expect.stringMatching(/^the session was signed out/) } });
+    // A stale cookie never locks its browser out of signing in again, or of /health.
+    expect((await fetch(`${base}/auth/nonce`, { method: 'POST', headers: { cookie, origin: WEB } })).status).toBe(200);
+    expect((await apiGet(base, '/health', { cookie })).status).toBe(200);
   });
 
   it('admits only the dashboard origin through CORS, with credentials', async () => {

@@ -3,7 +3,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import type { Address, PublicClient } from 'viem';
 import type { Deployment } from '../../../sdk/manifest.ts';
-import { logAccess, type AccessLogRow } from '../auth/access-log.ts';
+import type { AccessLogEntry } from '../../../sdk/auth.ts';
+import { logAccess } from '../auth/access-log.ts';
 import { isOfficer, mayTrade, readViewer, type Viewer } from '../auth/roles.ts';
 import { createSession, lookupSession, revokeSession, type Session } from '../auth/sessions.ts';
 import { issueNonce, SignInError, verifySignIn } from '../auth/siwe.ts';
@@ -164,7 +165,11 @@ async function handle(o: ApiOptions, routes: Map<string, Route>, req: IncomingMe
   }
   const route = routes.get(`${req.method} ${url.pathname}`);
   if (!route) throw new HttpError(405, `${url.pathname} takes ${methods.join(' or ')}`, { allow: methods.join(', ') });
-  const { caller, viaCookie } = await authenticate(o, req);
+  // A stale session on a public route (signing in again, /health) is no session: it must not lock anyone out.
+  const { caller, viaCookie } = await authenticate(o, req).catch((err: unknown) => {
+    if (route.access === 'public' && err instanceof HttpError && err.status === 401) return { caller: {} as Caller, viaCookie: false };
+    throw err;
+  });
   // CSRF: a browser sends the cookie with any request, so a state change from a page must come from the dashboard's
   // own origin, and one carrying the cookie must say where it comes from. Bearer tokens are never sent implicitly.
   if (req.method === 'POST' && origin !== undefined && !allowedOrigin) throw new HttpError(403, `requests from ${String(origin).slice(0, 100)} are not accepted: it is not the dashboard's origin`);
@@ -445,7 +450,7 @@ function buildRoutes(o: ApiOptions, feed: ChangeFeed, head: HeadWatch, limiter: 
         const limit = ctx.params.limit(format === 'csv' ? MAX_PAGE : 100, MAX_PAGE);
         const cursor = ctx.params.uint('cursor');
         const values: unknown[] = [chainId];
-        const rows = await o.ledger.query<AccessLogRow>(
+        const rows = await o.ledger.query<AccessLogEntry>(
           `select id::text, at, actor, roles, action, subject, query, ip, user_agent from access_log where chain_id = $1 ${cursor ? `and id < $${values.push(cursor)}` : ''}
            order by access_log.id desc limit $${values.push(limit + 1)}`,
           values,

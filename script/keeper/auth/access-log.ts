@@ -23,15 +23,3 @@ export async function logAccess(ledger: Pick<Ledger, 'query'>, chainId: number, 
     [chainId, e.viewer.address.toLowerCase(), e.viewer.officerRoles.join(','), e.action, e.subject, e.query.slice(0, 2048), e.ip ?? null, e.userAgent?.slice(0, 256) ?? null],
   );
 }
-
-export interface AccessLogRow {
-  id: string;
-  at: string;
-  actor: string;
-  roles: string;
-  action: string;
-  subject: string;
-  query: string;
-  ip: string | null;
-  user_agent: string | null;
-}

@@ -9,17 +9,8 @@ import { useVenue } from '../../app/venue.tsx';
 import { apiGet, apiUrlOf } from '../../lib/api.ts';
 import { shortAddress } from '../../lib/amount.ts';
 import { useViewer } from '../session/queries.ts';
+import type { AccessLogEntry } from '../../../../sdk/auth.ts';
 
-interface AccessEntry {
-  id: string;
-  at: string;
-  actor: string;
-  roles: string;
-  action: string;
-  subject: string;
-  query: string;
-  ip: string | null;
-}
 
 /** The log stores addresses lowercased; they are shown checksummed, as everywhere else. */
 const checksum = (a: string) => (isAddress(a, { strict: false }) ? getAddress(a) : a);
@@ -32,7 +23,7 @@ export function AccessLogPanel() {
     enabled: session !== undefined,
     refetchInterval: 10_000,
     retry: false,
-    queryFn: async ({ signal }) => ((await apiGet(config.apiUrl, '/access-log?limit=50', signal)) as { items: AccessEntry[] }).items,
+    queryFn: async ({ signal }) => ((await apiGet(config.apiUrl, '/access-log?limit=50', signal)) as { items: AccessLogEntry[] }).items,
   });
   if (!session) {
     return (
