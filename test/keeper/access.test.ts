@@ -6,7 +6,7 @@
  * access log; CORS and CSRF; rate limits; oversized requests.
  */
 import { readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { get as httpGet, type Server } from 'node:http';
 import { connect } from 'node:net';
 import { createWalletClient, getAddress, http, type Hex, type LocalAccount } from 'viem';
 import { foundry } from 'viem/chains';
@@ -39,7 +39,7 @@ async function startTestApi(overrides: Partial<ApiOptions> = {}) {
   port = await freePort();
   server = await startApi({
     ledger, client: venue.client, deployment: venue.deployment, host: '127.0.0.1', port, webOrigins: [WEB], sessionTtlSeconds: 3600, publicTape: false,
-    rates: { signInPerIp: { burst: 1000, perMinute: 1000 }, signInPerAddress: { burst: 1000, perMinute: 1000 } }, streams: { pollMs: 50 }, ...overrides,
+    rates: { signInPerIp: { burst: 1000, perMinute: 1000 }, signInPerAddress: { burst: 1000, perMinute: 1000 } }, streams: { pollMs: 50, recheckMs: 200 }, ...overrides,
   });
   base = `http://127.0.0.1:${port}`;
 }
@@ -73,6 +73,28 @@ afterAll(async () => {
   await venue?.stop();
 });
 
+/** The officer freezes or unfreezes alice on chain. */
+async function setFrozen(frozen: boolean) {
+  const officerWallet = createWalletClient({ account: castAccount('officer'), chain: foundry, transport: http(venue.anvil.rpcUrl) });
+  await venue.client.waitForTransactionReceipt({
+    hash: await officerWallet.writeContract({ address: venue.deployment.investorRegistry, abi: investorRegistryAbi, functionName: 'setFrozen', args: [alice.address, frozen] }),
+  });
+}
+
+/** Whether a stream ends (the server closed it) within `ms`; reading what arrives meanwhile. */
+async function endsWithin(reader: ReadableStreamDefaultReader<Uint8Array>, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  let pending: Promise<{ done: boolean }> | undefined;
+  while (Date.now() < deadline) {
+    pending ??= reader.read().then((r) => ({ done: r.done }), () => ({ done: true }));
+    const next = await Promise.race([pending, new Promise<undefined>((r) => setTimeout(r, deadline - Date.now()))]);
+    if (next === undefined) break;
+    pending = undefined;
+    if (next.done) return true;
+  }
+  return false;
+}
+
 /** GET as `who`: a signed-in cast member, an expired session, or nobody. Streams are read for their status only. */
 async function as(who: keyof typeof sessions | 'nobody' | 'expired', path: string) {
   const headers: Record<string, string> = {};
@@ -98,7 +120,7 @@ describe('access matrix', () => {
   const routes = (): [string, number, number, number][] => [
     ['/trades', 200, 200, 200],
     [`/trades?investor=${bob.address}`, 403, 403, 200],
-    ['/trades/stream', 200, 200, 200],
+    ['/trades/stream', 200, 403, 200], // streams hold server resources: registered wallets only
     [`/trades/stream?investor=${bob.address}`, 403, 403, 200],
     [`/tape?pool=${acmePool}`, 200, 403, 200],
     [`/tape/stream?pool=${acmePool}`, 200, 403, 200],
@@ -143,18 +165,14 @@ describe('access matrix', () => {
     expect(tape).toHaveLength(2);
     const [own, other] = [tape.find((r) => r.mine), tape.find((r) => !r.mine)];
     expect(String(own!.investor).toLowerCase()).toBe(alice.address.toLowerCase());
-    expect(Object.keys(other!)).not.toContain('investor');
-    expect(Object.keys(other!)).not.toContain('tx_hash');
+    // Not even the block and log index: the gate's event there names the investor to anyone reading the chain.
+    for (const key of ['investor', 'tx_hash', 'block_number', 'log_index']) expect(Object.keys(other!)).not.toContain(key);
+    expect(other!.id).toMatch(/^t[0-9a-f]{24}$/);
     expect(JSON.stringify(other)).not.toMatch(new RegExp(lp.address.slice(2), 'i'));
     expect(other).toMatchObject({ side: 'buy', security_amount: expect.any(String), price: expect.any(String), block_time: expect.anything() });
   });
 
   it('reads roles from the registry at each request: a freeze takes the market data away at once, the own history stays', async () => {
-    const officerWallet = createWalletClient({ account: castAccount('officer'), chain: foundry, transport: http(venue.anvil.rpcUrl) });
-    const setFrozen = async (frozen: boolean) =>
-      venue.client.waitForTransactionReceipt({
-        hash: await officerWallet.writeContract({ address: venue.deployment.investorRegistry, abi: investorRegistryAbi, functionName: 'setFrozen', args: [alice.address, frozen] }),
-      });
     await setFrozen(true);
     try {
       const refused = await as('alice', `/tape?pool=${acmePool}`);
@@ -165,6 +183,26 @@ describe('access matrix', () => {
       await setFrozen(false);
     }
     expect((await as('alice', `/tape?pool=${acmePool}`)).status).toBe(200);
+  });
+
+  it('closes a stream once its session is signed out, or once its viewer may no longer see it', async () => {
+    const s = await signInAs(base, 'alice');
+    const headers = { authorization: `Bearer ${s.token}` };
+    const tape = await fetch(`${base}/tape/stream?pool=${acmePool}`, { headers });
+    expect(tape.status).toBe(200);
+    const reader = tape.body!.getReader();
+    expect(await endsWithin(reader, 1_000)).toBe(false); // open while nothing changes
+    await setFrozen(true);
+    try {
+      expect(await endsWithin(reader, 5_000)).toBe(true);
+    } finally {
+      await setFrozen(false);
+    }
+    const own = await fetch(`${base}/trades/stream`, { headers });
+    const ownReader = own.body!.getReader();
+    expect(await endsWithin(ownReader, 1_000)).toBe(false);
+    expect((await fetch(`${base}/auth/logout`, { method: 'POST', headers })).status).toBe(200);
+    expect(await endsWithin(ownReader, 5_000)).toBe(true);
   });
 
   it("logs every officer's read of other investors' data (who, what, from where), and no one's read of their own", async () => {
@@ -211,6 +249,16 @@ describe('sign-in', () => {
       ['message has expired', await signed(alice, { expiry: new Date(Date.now() - 1000) })],
       ['nonce was never issued', await signed(alice, { nonce: 'abcdef0123456789abcdef0123456789' })],
       [`signature is not ${alice.address}'s`, { ...(await signed(alice)), signature: (await signed(bob)).signature }],
+      ['message is not in the EIP-4361 format', await (async () => {
+        const m = await signed(alice);
+        const message = m.message.replace('\nURI:', '\nPlease ignore the domain above.\nURI:');
+        return { ...m, message, signature: await alice.signMessage({ message }) };
+      })()],
+      ['message expiration time is not a date', await (async () => {
+        const m = await signed(alice);
+        const message = `${m.message}\nExpiration Time: soon`;
+        return { ...m, message, signature: await alice.signMessage({ message }) };
+      })()],
     ];
     for (const [reason, body] of cases) {
       const res = await verify(body);
@@ -221,6 +269,23 @@ describe('sign-in', () => {
     const forged = await signed(alice, { nonce: n });
     expect((await verify({ ...forged, signature: (await bob.signMessage({ message: forged.message })) })).status).toBe(401);
     expect((await verify(forged)).status).toBe(200);
+  });
+
+  it("charges the sign-in limit only to a well-formed message's own wallet: junk in another's name locks nobody out", async () => {
+    await stopApi();
+    await startTestApi({ rates: { signInPerIp: { burst: 1000, perMinute: 1000 }, signInPerAddress: { burst: 2, perMinute: 1 } } });
+    try {
+      const officer = castAccount('officer');
+      for (let i = 0; i < 10; i++) expect((await verify({ message: `0x${officer.address.slice(2)} wants in`, signature: '0x00', transport: 'bearer' })).status).toBe(401);
+      // The officer's own sign-ins still go through, and they are what the limit counts.
+      expect((await verify(await signed(officer))).status).toBe(200);
+      expect((await verify(await signed(officer))).status).toBe(200);
+      const third = await verify(await signed(officer));
+      expect(third).toMatchObject({ status: 429, body: { error: expect.stringMatching(/^too many sign-ins for 0x14dC/) } });
+    } finally {
+      await stopApi();
+      await startTestApi();
+    }
   });
 
   it('signs in a contract wallet (EIP-1271) whose owner key signed', async () => {
@@ -244,17 +309,29 @@ describe('sign-in', () => {
     const res = await verify(body, { origin: WEB });
     expect(res.status).toBe(200);
     expect(res.body.token).toBeUndefined();
-    expect(res.cookie).toMatch(/^accredex_session=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=\/; Max-Age=3600$/);
+    expect(res.cookie).toMatch(/^accredex_session=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=\/; Max-Age=(3599|3600)$/);
     const cookie = res.cookie!.split(';')[0];
     await stopApi();
     await startTestApi();
-    expect((await apiGet(base, '/auth/session', { cookie })).body.address).toBe(alice.address);
+    expect((await apiGet(base, '/auth/session', { cookie, origin: WEB })).body.address).toBe(alice.address);
     // CSRF: a state change with the cookie must come from the dashboard's origin.
     const logout = (headers: Record<string, string>) => fetch(`${base}/auth/logout`, { method: 'POST', headers: { cookie, ...headers } });
     expect((await logout({})).status).toBe(403);
     expect((await logout({ origin: 'https://evil.example' })).status).toBe(403);
     expect((await logout({ origin: WEB })).status).toBe(200);
-    expect(await apiGet(base, '/auth/session', { cookie })).toEqual({ status: 401, body: { error: expect.stringMatching(/^the session was signed out/) } });
+    expect(await apiGet(base, '/auth/session', { cookie, origin: WEB })).toEqual({ status: 401, body: { error: expect.stringMatching(/^the session was signed out/) } });
+    // A cookie sent by an embedded GET (an image on another localhost port: no Origin, not a navigation) is refused,
+    // so no page can make an officer's browser "read" someone's data into the access log; a link the user opens is not.
+    const fresh = (await verify({ ...(await signed(alice, { origin: WEB })), transport: 'cookie' }, { origin: WEB })).cookie!.split(';')[0];
+    expect(await apiGet(base, '/trades', { cookie: fresh })).toEqual({ status: 403, body: { error: "a request with the session cookie must come from the dashboard's own pages" } });
+    // (fetch may not set Sec-Fetch-* headers, as a browser would: node:http does.)
+    const navigated = await new Promise<number>((resolve, reject) =>
+      httpGet(`${base}/trades`, { headers: { cookie: fresh, 'sec-fetch-mode': 'navigate' } }, (r) => (r.resume(), resolve(r.statusCode ?? 0))).on('error', reject),
+    );
+    expect(navigated).toBe(200);
+    expect((await apiGet(base, '/trades', { cookie: fresh, origin: WEB })).status).toBe(200);
+    // Two session cookies: one was planted (session fixation); neither is used.
+    expect((await apiGet(base, '/auth/session', { cookie: `${fresh}; ${cookie}`, origin: WEB })).status).toBe(401);
     // A stale cookie never locks its browser out of signing in again, or of /health.
     expect((await fetch(`${base}/auth/nonce`, { method: 'POST', headers: { cookie, origin: WEB } })).status).toBe(200);
     expect((await apiGet(base, '/health', { cookie })).status).toBe(200);

@@ -7,7 +7,9 @@
 import type { Server } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { connect, type Socket } from 'node:net';
-import { createPublicClient, http } from 'viem';
+import { createPublicClient, createWalletClient, http } from 'viem';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { investorRegistryAbi } from '../../sdk/abis/generated.ts';
 import { foundry } from 'viem/chains';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi } from '../../script/keeper/api/server.ts';
@@ -22,7 +24,7 @@ import { swapAs } from '../utils/trade.ts';
 
 const STREAMS = 200;
 const PER_SESSION = 4;
-/** History each of the 200 streams resumes through (≈ 1.5 MB each): they connect, catch up, then hang, live. */
+/** The pool's tape each of the 200 streams resumes through (≈ 0.6 MB each): they connect, catch up, then hang, live. */
 const HISTORY_ROWS = 2_000;
 /** History past what a socket's kernel buffers hold (≈ 15 MB), for the client that must be dropped. */
 const LONG_HISTORY_ROWS = 20_000;
@@ -77,7 +79,7 @@ afterAll(async () => {
 });
 
 /** Opens a stream on a raw socket that never reads; resolves with the status line the server sent first. */
-function openSlowStream(token: string, path = '/trades/stream?cursor=0'): Promise<{ socket: Socket; status: number }> {
+function openSlowStream(token: string, path = `/tape/stream?pool=${venue.deployment.pools[0].poolId}&cursor=0`): Promise<{ socket: Socket; status: number }> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1', () => socket.write(`GET ${path} HTTP/1.1\r\nhost: api\r\nauthorization: Bearer ${token}\r\n\r\n`));
     socket.once('data', (chunk) => {
@@ -91,8 +93,17 @@ function openSlowStream(token: string, path = '/trades/stream?cursor=0'): Promis
 
 describe('slow readers', () => {
   it('keep memory bounded, /health fast and the ledger in step with the chain; caps hold; laggards are dropped', async () => {
-    const officer = castAccount('officer').address;
-    const tokens = await Promise.all(Array.from({ length: STREAMS / PER_SESSION }, () => createSession(ledger, { address: officer, chainId: venue.deployment.chainId, ttlSeconds: 3600 }).then((s) => s.token)));
+    // Fifty registered investors (streams are capped per wallet), onboarded by the officer in one roster upload.
+    const wallets = Array.from({ length: STREAMS / PER_SESSION }, () => privateKeyToAccount(generatePrivateKey()).address);
+    const officer = createWalletClient({ account: castAccount('officer'), chain: foundry, transport: http(venue.anvil.rpcUrl) });
+    const expiry = Math.floor(Date.now() / 1000) + 365 * 86_400;
+    await venue.client.waitForTransactionReceipt({
+      hash: await officer.writeContract({
+        address: venue.deployment.investorRegistry, abi: investorRegistryAbi, functionName: 'upsertInvestors',
+        args: [wallets.map((investor) => ({ investor, accreditationExpiry: expiry, frozen: false }))],
+      }),
+    });
+    const tokens = await Promise.all(wallets.map((address) => createSession(ledger, { address, chainId: venue.deployment.chainId, ttlSeconds: 3600 }).then((s) => s.token)));
     global.gc?.();
     const rssBefore = process.memoryUsage().rss;
 
@@ -156,7 +167,7 @@ describe('slow readers', () => {
   it('drops a client that stops reading, which then resumes from its last event id', async () => {
     await seedHistory(HISTORY_ROWS + 1, LONG_HISTORY_ROWS);
     const { token } = await createSession(ledger, { address: castAccount('officer').address, chainId: venue.deployment.chainId, ttlSeconds: 3600 });
-    const { socket, status } = await openSlowStream(token);
+    const { socket, status } = await openSlowStream(token, '/trades/stream?cursor=0');
     sockets.push(socket);
     expect(status).toBe(200);
     // More than its kernel buffers hold is owed to it, and it reads nothing: dropped after the drain timeout (10 s).

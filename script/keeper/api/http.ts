@@ -53,14 +53,14 @@ export async function readJsonBody(req: IncomingMessage, maxBytes: number): Prom
 /** The client's address as the socket sees it (the API is meant to sit behind no proxy, or a trusted one). */
 export const clientIp = (req: IncomingMessage) => req.socket.remoteAddress ?? 'unknown';
 
-/** Cookies of a request, by name (the first of a repeated name). */
-export function cookies(req: IncomingMessage): Map<string, string> {
-  const out = new Map<string, string>();
+/** Cookies of a request, by name: every value of a name, in order (a repeated name is worth noticing). */
+export function cookies(req: IncomingMessage): Map<string, string[]> {
+  const out = new Map<string, string[]>();
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const eq = part.indexOf('=');
     if (eq <= 0) continue;
     const name = part.slice(0, eq).trim();
-    if (!out.has(name)) out.set(name, part.slice(eq + 1).trim());
+    out.set(name, [...(out.get(name) ?? []), part.slice(eq + 1).trim()]);
   }
   return out;
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Address, PublicClient } from 'viem';
@@ -62,6 +62,8 @@ const MAX_BODY = 8192;
 interface Caller {
   session?: Session;
   viewer?: Viewer;
+  /** The token the request carried (a stream checks it again while it runs). */
+  token?: string;
 }
 
 interface Ctx {
@@ -73,9 +75,15 @@ interface Ctx {
   caller: Caller;
   /** Records an officer's read of `subject`'s data (an address, or `all`). No-op for a viewer's own data. */
   audit(subject: string): Promise<void>;
+  /** Whether the caller would still be let in as they were (session live, same roles): streams ask it as they run. */
+  stillAllowed(): Promise<boolean>;
 }
 
-type Access = 'public' | 'signed-in' | 'participant' | 'officer';
+/**
+ * public: anyone. signed-in: any session (its own data). participant: an investor who may trade the pool, or an
+ * officer. tape: as participant, or anyone with ACCREDEX_PUBLIC_TAPE. officer: registry roles only.
+ */
+type Access = 'public' | 'signed-in' | 'participant' | 'tape' | 'officer';
 
 interface Route {
   access: Access;
@@ -108,12 +116,13 @@ interface Route {
  *   GET  /access-log?limit=&cursor=&format=json|csv                     officers
  */
 export async function startApi(o: ApiOptions): Promise<Server & { feed: ChangeFeed }> {
-  const streams: StreamLimits = { total: 200, perClient: 4, maxBufferedBytes: 256 * 1024, drainTimeoutMs: 10_000, pollMs: 500, ...o.streams };
+  const tapeKey = await apiSecret(o.ledger, 'tape-id');
+  const streams: StreamLimits = { total: 200, perClient: 4, maxBufferedBytes: 256 * 1024, drainTimeoutMs: 10_000, recheckMs: 5_000, pollMs: 500, ...o.streams };
   const feed = new ChangeFeed(o.ledger, o.deployment.chainId, streams);
   const head = watchHead(o.client);
   const limiter = new RateLimiter();
   const rates = { ...RATES, ...o.rates };
-  const routes = buildRoutes(o, feed, head, limiter, rates);
+  const routes = buildRoutes(o, feed, head, limiter, rates, (row) => tapeId(tapeKey, row));
   const server = createServer({ maxHeaderSize: MAX_HEAD }, (req, res) => {
     handle(o, routes, req, res).catch((err: unknown) => {
       if (!(err instanceof HttpError)) o.log?.error({ err: err instanceof Error ? err.message : String(err), url: req.url?.slice(0, 200) }, 'api request failed');
@@ -174,6 +183,12 @@ async function handle(o: ApiOptions, routes: Map<string, Route>, req: IncomingMe
   // own origin, and one carrying the cookie must say where it comes from. Bearer tokens are never sent implicitly.
   if (req.method === 'POST' && origin !== undefined && !allowedOrigin) throw new HttpError(403, `requests from ${String(origin).slice(0, 100)} are not accepted: it is not the dashboard's origin`);
   if (req.method === 'POST' && viaCookie && origin === undefined) throw new HttpError(403, 'a request with the session cookie must carry an Origin header (CSRF check)');
+  // SameSite=Strict still lets a same-site page (another port of localhost, a sibling subdomain) embed a GET that
+  // carries the cookie (an image, a script tag): such a GET would log an officer's "read" they never made. A GET with
+  // the cookie must come from the dashboard (its fetches carry Origin) or be the user opening a link (navigation).
+  if (req.method === 'GET' && viaCookie && !allowedOrigin && req.headers['sec-fetch-mode'] !== 'navigate') {
+    throw new HttpError(403, "a request with the session cookie must come from the dashboard's own pages");
+  }
   const params = new Params(url.searchParams, route.params);
   await authorize(o, route.access, caller, params);
   const audit = async (subject: string) => {
@@ -183,7 +198,14 @@ async function handle(o: ApiOptions, routes: Map<string, Route>, req: IncomingMe
       viewer: v, action: `${req.method} ${url.pathname}`, subject, query: url.search, ip: clientIp(req), userAgent: req.headers['user-agent'],
     });
   };
-  await route.handle({ o, req, res, url, params, caller, audit });
+  const stillAllowed = async () => {
+    if (!caller.token) return true;
+    const now = await authenticate(o, req).catch(() => undefined);
+    const [before, after] = [caller.viewer, now?.caller.viewer];
+    if (!after || !before || isOfficer(after) !== isOfficer(before) || after.investor !== before.investor) return false;
+    return authorize(o, route.access, now!.caller, params).then(() => true, () => false);
+  };
+  await route.handle({ o, req, res, url, params, caller, audit, stillAllowed });
 }
 
 /** The session a request names (bearer token first, then the cookie) and who it is now. */
@@ -196,7 +218,10 @@ async function authenticate(o: ApiOptions, req: IncomingMessage): Promise<{ call
     if (!match) throw new HttpError(401, 'the Authorization header must be "Bearer <token>"');
     token = match[1];
   } else {
-    token = cookies(req).get(SESSION_COOKIE);
+    const jar = cookies(req);
+    // Two cookies of our name: one was planted (by a sibling subdomain, say) to sign the browser in as someone else.
+    if ((jar.get(SESSION_COOKIE)?.length ?? 0) > 1) throw new HttpError(401, `the request carries more than one ${SESSION_COOKIE} cookie: sign in again`, { 'set-cookie': clearCookie() });
+    token = jar.get(SESSION_COOKIE)?.[0];
     viaCookie = token !== undefined;
   }
   if (token === undefined) return { caller: {}, viaCookie };
@@ -205,21 +230,21 @@ async function authenticate(o: ApiOptions, req: IncomingMessage): Promise<{ call
     const why = { unknown: 'is not one this API issued', expired: 'has expired', revoked: 'was signed out' }[found];
     throw new HttpError(401, `the session ${why}: sign in again (POST /auth/nonce, then /auth/verify)`, viaCookie ? { 'set-cookie': clearCookie() } : {});
   }
-  return { caller: { session: found, viewer: await readViewer(o.client, o.deployment.investorRegistry, found.address) }, viaCookie };
+  return { caller: { session: found, viewer: await readViewer(o.client, o.deployment.investorRegistry, found.address), token }, viaCookie };
 }
 
 async function authorize(o: ApiOptions, access: Access, caller: Caller, params: Params) {
   if (access === 'public') return;
   const v = caller.viewer;
   if (!v) {
-    if (access === 'participant' && o.publicTape) return;
+    if (access === 'tape' && o.publicTape) return;
     throw new HttpError(401, 'sign in first: this route needs a session (POST /auth/nonce, then /auth/verify)');
   }
   if (access === 'signed-in' || isOfficer(v)) return;
   if (access === 'officer') throw new HttpError(403, 'only compliance officers, pausers and admins may read this');
-  if (access === 'participant' && o.publicTape) return;
+  if (access === 'tape' && o.publicTape) return;
   if (!v.investor) throw new HttpError(403, `${v.address} is not a registered investor of this venue`);
-  if (access === 'participant') {
+  if (access === 'participant' || access === 'tape') {
     const pool = poolOf(o, params);
     if (!(await mayTrade(o.client, o.deployment.investorRegistry, v.address, pool.security))) {
       throw new HttpError(403, `${v.address} may not trade ${pool.name}, so its market data is not shown`);
@@ -241,7 +266,7 @@ function poolOf(o: ApiOptions, params: Params) {
   return pool;
 }
 
-function buildRoutes(o: ApiOptions, feed: ChangeFeed, head: HeadWatch, limiter: RateLimiter, rates: typeof RATES): Map<string, Route> {
+function buildRoutes(o: ApiOptions, feed: ChangeFeed, head: HeadWatch, limiter: RateLimiter, rates: typeof RATES, idOf: (row: ChangeRow) => string): Map<string, Route> {
   const chainId = o.deployment.chainId;
   const routes: Record<string, Route> = {
     'GET /health': { access: 'public', params: [], handle: async ({ res }) => json(res, 200, await health(o, feed, head)) },
@@ -262,20 +287,29 @@ function buildRoutes(o: ApiOptions, feed: ChangeFeed, head: HeadWatch, limiter: 
         const body = await readJsonBody(req, MAX_BODY);
         const transport = body.transport ?? (req.headers.origin ? 'cookie' : 'bearer');
         if (transport !== 'cookie' && transport !== 'bearer') throw new HttpError(400, 'transport must be "cookie" or "bearer"');
-        const claimed = typeof body.message === 'string' ? /0x[0-9a-fA-F]{40}/.exec(body.message)?.[0]?.toLowerCase() : undefined;
-        if (claimed) limiter.take(`signin:${claimed}`, rates.signInPerAddress, `sign-ins for ${claimed}`);
-        let address: Address;
+        let signed: { address: Address; expiresAt?: Date };
         try {
-          address = await verifySignIn(o.ledger, o.client, { message: body.message, signature: body.signature }, { domains: signInDomains(o), chainId });
+          signed = await verifySignIn(o.ledger, o.client, { message: body.message, signature: body.signature }, {
+            domains: signInDomains(o),
+            chainId,
+            // Checked once the message is known to be well-formed and for us, before its signature: only the wallet
+            // the message names is charged, so nobody can lock another wallet out by sending junk in its name.
+            beforeSignature: (address) => limiter.take(`signin:${address.toLowerCase()}`, rates.signInPerAddress, `sign-ins for ${address}`),
+          });
         } catch (err) {
           if (err instanceof SignInError) throw new HttpError(401, `sign-in refused: ${err.message}`);
           throw err;
         }
-        const { token, session } = await createSession(o.ledger, { address, chainId, ttlSeconds: o.sessionTtlSeconds, ip: clientIp(req), userAgent: req.headers['user-agent'] });
+        // A session never outlives the message it was signed in with.
+        const untilExpiry = signed.expiresAt ? Math.floor((signed.expiresAt.getTime() - Date.now()) / 1000) : Infinity;
+        const ttlSeconds = Math.max(1, Math.min(o.sessionTtlSeconds, untilExpiry));
+        const address = signed.address;
+        const { token, session } = await createSession(o.ledger, { address, chainId, ttlSeconds, ip: clientIp(req), userAgent: req.headers['user-agent'] });
         const viewer = await readViewer(o.client, o.deployment.investorRegistry, address);
         const answer = { address, expiresAt: session.expiresAt.toISOString(), ...rolesOf(viewer) };
         if (transport === 'bearer') return json(res, 200, { ...answer, token });
-        json(res, 200, answer, { 'set-cookie': `${SESSION_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${o.sessionTtlSeconds}` });
+        const maxAge = Math.max(1, Math.floor((session.expiresAt.getTime() - Date.now()) / 1000));
+        json(res, 200, answer, { 'set-cookie': `${SESSION_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${maxAge}${secureCookies(o) ? '; Secure' : ''}` });
       },
     },
     'POST /auth/logout': {
@@ -283,6 +317,7 @@ function buildRoutes(o: ApiOptions, feed: ChangeFeed, head: HeadWatch, limiter: 
       params: [],
       async handle({ res, caller }) {
         await revokeSession(o.ledger, caller.session!.id);
+        feed.closeAll(`session:${caller.session!.id}`);
         json(res, 200, { signedOut: true }, { 'set-cookie': clearCookie() });
       },
     },
@@ -322,13 +357,13 @@ function buildRoutes(o: ApiOptions, feed: ChangeFeed, head: HeadWatch, limiter: 
         const after = streamCursor(ctx);
         await ctx.audit(filter.subject);
         await serveStream(feed, o.ledger, chainId, {
-          where: filter.where.join(' and ') || 'true', values: filter.values, after, client: streamClient(ctx),
+          where: filter.where.join(' and ') || 'true', values: filter.values, after, ...streamOwner(ctx), stillAllowed: ctx.stillAllowed,
           present: (row) => (filter.matches(row) ? row : undefined),
         }, ctx.req, ctx.res);
       },
     },
     'GET /tape': {
-      access: 'participant',
+      access: 'tape',
       params: ['pool', 'limit', 'cursor'],
       async handle(ctx) {
         const pool = poolOf(o, ctx.params);
@@ -346,11 +381,11 @@ function buildRoutes(o: ApiOptions, feed: ChangeFeed, head: HeadWatch, limiter: 
           values,
         );
         const page = rows.slice(0, limit);
-        json(ctx.res, 200, { items: page.map((r) => tapeRow(r, scope)), nextCursor: rows.length > limit ? page[page.length - 1].change_seq : null });
+        json(ctx.res, 200, { items: page.map((r) => tapeRow(r, scope, idOf)), nextCursor: rows.length > limit ? page[page.length - 1].change_seq : null });
       },
     },
     'GET /tape/stream': {
-      access: 'participant',
+      access: 'tape',
       params: ['pool', 'cursor'],
       async handle(ctx) {
         const pool = poolOf(o, ctx.params);
@@ -359,8 +394,8 @@ function buildRoutes(o: ApiOptions, feed: ChangeFeed, head: HeadWatch, limiter: 
         if (scope === 'all') await ctx.audit('all');
         const id = pool.poolId.toLowerCase();
         await serveStream(feed, o.ledger, chainId, {
-          where: 'lower(pool_id) = $2', values: [id], after, client: streamClient(ctx),
-          present: (row) => (String(row.pool_id).toLowerCase() === id ? tapeRow(row, scope) : undefined),
+          where: 'lower(pool_id) = $2', values: [id], after, ...streamOwner(ctx), stillAllowed: ctx.stillAllowed,
+          present: (row) => (String(row.pool_id).toLowerCase() === id ? tapeRow(row, scope, idOf) : undefined),
         }, ctx.req, ctx.res);
       },
     },
@@ -423,7 +458,7 @@ function buildRoutes(o: ApiOptions, feed: ChangeFeed, head: HeadWatch, limiter: 
       access: 'officer',
       params: ['quarter', 'format'],
       async handle(ctx) {
-        limiter.take(`report:${ctx.caller.session!.id}`, rates.reports, 'reports for this session');
+        limiter.take(`report:${ctx.caller.viewer!.address.toLowerCase()}`, rates.reports, 'reports for this wallet');
         const format = formatOf(ctx.params, ['json', 'csv', 'html']);
         const period = asBadRequest(() => parseQuarter(ctx.params.required('quarter', ctx.params.get('quarter'), 'e.g. 2026Q3')));
         await ctx.audit('all');
@@ -434,7 +469,7 @@ function buildRoutes(o: ApiOptions, feed: ChangeFeed, head: HeadWatch, limiter: 
       access: 'signed-in',
       params: ['investor', 'from', 'to', 'format'],
       async handle(ctx) {
-        limiter.take(`report:${ctx.caller.session!.id}`, rates.reports, 'reports for this session');
+        limiter.take(`report:${ctx.caller.viewer!.address.toLowerCase()}`, rates.reports, 'reports for this wallet');
         const format = formatOf(ctx.params, ['json', 'csv']);
         const investor = ownedSubject(ctx.caller, ctx.params.address('investor'));
         const period = asBadRequest(() => parseDays(ctx.params.required('from', ctx.params.get('from'), 'a date like 2026-07-01'), ctx.params.required('to', ctx.params.get('to'), 'a date like 2026-09-30')));
@@ -529,6 +564,9 @@ const rolesOf = (v: Viewer) => ({ officerRoles: v.officerRoles, investor: v.inve
 
 const clearCookie = () => `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`;
 
+/** Over HTTPS (every dashboard origin https) the cookie is Secure: it never travels in the clear. */
+const secureCookies = (o: ApiOptions) => o.webOrigins.length > 0 && o.webOrigins.every((origin) => origin.startsWith('https://'));
+
 /** The domains a SIWE message may name: the dashboard's hosts and the API's own (for scripts). */
 function signInDomains(o: ApiOptions): Set<string> {
   const domains = new Set(o.webOrigins.map((origin) => new URL(origin).host));
@@ -575,15 +613,15 @@ function tradeFilter(ctx: Ctx) {
   };
 }
 
-/** A tape row: the trade without who made it (no address, no transaction), unless the viewer is that investor or an officer. */
-function tapeRow(row: ChangeRow, scope: Address | 'all' | undefined) {
+/**
+ * A tape row: the trade without who made it, unless the viewer is that investor or an officer. Nor does it carry the
+ * block and log index: with them, the gate's own event in that block names the investor to anyone who reads the chain.
+ */
+function tapeRow(row: ChangeRow, scope: Address | 'all' | undefined, idOf: (row: ChangeRow) => string) {
   const mine = scope !== undefined && scope !== 'all' && String(row.investor).toLowerCase() === scope.toLowerCase();
   const base = {
-    id: tapeId(row),
+    id: idOf(row),
     pool_id: row.pool_id,
-    // Order on the tape; they do not name the trade's sender.
-    block_number: row.block_number,
-    log_index: row.log_index,
     side: row.side,
     security_amount: row.security_amount,
     stable_amount: row.stable_amount,
@@ -592,15 +630,22 @@ function tapeRow(row: ChangeRow, scope: Address | 'all' | undefined) {
     status: row.status,
     change_seq: row.change_seq,
   };
-  if (scope === 'all' || mine) return { ...base, mine, investor: row.investor, tx_hash: row.tx_hash };
+  if (scope === 'all' || mine) return { ...base, mine, investor: row.investor, tx_hash: row.tx_hash, block_number: row.block_number, log_index: row.log_index };
   return { ...base, mine: false };
 }
 
 /**
- * A stable id for a trade on the tape that does not carry its transaction hash (which would name the sender): block,
- * log index and a digest of the hash, which tells apart a voided row and a live one at the same block and log index.
+ * A stable id for a trade on the tape that says nothing of it: an HMAC of its transaction and log index under a key
+ * only the API holds (kept in the ledger, so ids survive a restart and a client's merged view stays whole).
  */
-const tapeId = (row: ChangeRow) => `t${row.block_number}-${row.log_index}-${createHash('sha256').update(String(row.tx_hash)).digest('hex').slice(0, 12)}`;
+const tapeId = (key: string, row: ChangeRow) => `t${createHmac('sha256', key).update(`${row.tx_hash}:${row.log_index}`).digest('hex').slice(0, 24)}`;
+
+/** A random secret of the API's, made once and kept in the ledger. */
+async function apiSecret(ledger: Ledger, name: string): Promise<string> {
+  await ledger.query('insert into api_secrets (name, value) values ($1, $2) on conflict (name) do nothing', [name, randomBytes(32).toString('hex')]);
+  const [row] = await ledger.query<{ value: string }>('select value from api_secrets where name = $1', [name]);
+  return row.value;
+}
 
 /** The pools a viewer may see quotes of: officers all, investors those they may trade; narrowed to `pool` if given. */
 async function visiblePools(o: ApiOptions, caller: Caller, pool: string | undefined): Promise<string[]> {
@@ -622,7 +667,14 @@ function streamCursor(ctx: Ctx): bigint | undefined {
   return BigInt(uintText(given, 'cursor'));
 }
 
-const streamClient = (ctx: Ctx) => (ctx.caller.session ? `session:${ctx.caller.session.id}` : `ip:${clientIp(ctx.req)}`);
+/** Who a stream counts against: its session (closed at once on sign-out) and its wallet (whatever its sessions). */
+function streamOwner(ctx: Ctx): { session?: string; client: string } {
+  const { session, viewer } = ctx.caller;
+  if (!session || !viewer) return { client: `ip:${clientIp(ctx.req)}` };
+  // Streams hold server resources: only wallets the registry knows (investors, officers) may hold them.
+  if (!viewer.investor && !isOfficer(viewer)) throw new HttpError(403, `${viewer.address} is not a registered investor of this venue, so it may not open streams (its own trades: GET /trades)`);
+  return { session: `session:${session.id}`, client: `wallet:${viewer.address.toLowerCase()}` };
+}
 
 interface TradeKeyRow {
   block_number: string;

@@ -23,6 +23,8 @@ export interface StreamLimits {
   maxBufferedBytes: number;
   /** How long a client catching up may take to read a page before it is dropped. */
   drainTimeoutMs: number;
+  /** How often a stream checks that its session and the viewer's roles still allow it. */
+  recheckMs: number;
   pollMs: number;
 }
 
@@ -63,6 +65,7 @@ export class ChangeFeed {
   private readonly listeners = new Set<Listener>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly open = new Map<string, number>();
+  private readonly bySession = new Map<string, Set<() => void>>();
   private openTotal = 0;
   private catchUps = 0;
   private readonly waiting: (() => void)[] = [];
@@ -135,6 +138,23 @@ export class ChangeFeed {
     };
   }
 
+  /** Closes every stream of a session (it signed out). */
+  closeAll(session: string) {
+    for (const close of this.bySession.get(session) ?? []) close();
+  }
+
+  /** Registers `close` as a stream of `session`; returns its removal. */
+  track(session: string | undefined, close: () => void): () => void {
+    if (session === undefined) return () => {};
+    const set = this.bySession.get(session) ?? new Set();
+    set.add(close);
+    this.bySession.set(session, set);
+    return () => {
+      set.delete(close);
+      if (set.size === 0) this.bySession.delete(session);
+    };
+  }
+
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener);
     this.schedule();
@@ -165,8 +185,13 @@ export interface StreamSpec {
   values: unknown[];
   /** Resume after this change number; undefined: from now on. */
   after: bigint | undefined;
-  /** The client's cap key (its session, or its address). */
+  /** The client's cap key (its wallet, or its IP address without a session). */
   client: string;
+  /** The session it runs under, if any: closed at once when that session signs out. */
+  session?: string;
+  /** Asked every `recheckMs`: a stream whose session ended, or whose viewer's roles changed, is closed (the client
+   * reconnects and is answered as it now is). */
+  stillAllowed(): Promise<boolean>;
 }
 
 /** Serves one SSE stream of trade changes until the client leaves or falls behind. */
@@ -189,6 +214,9 @@ export async function serveStream(feed: ChangeFeed, ledger: Pick<Ledger, 'query'
   });
   const keepalive = setInterval(() => res.write(': keep-alive\n\n'), KEEPALIVE_MS);
   keepalive.unref();
+  const untrack = feed.track(spec.session, () => res.destroy());
+  const recheck = setInterval(() => void spec.stillAllowed().then((ok) => ok || res.destroy(), () => undefined), feed.limits.recheckMs);
+  recheck.unref();
   let sent = spec.after;
   /** Writes one event, unless the client has it already or may not see it. */
   const emit = (row: ChangeRow) => {
@@ -229,6 +257,8 @@ export async function serveStream(feed: ChangeFeed, ledger: Pick<Ledger, 'query'
     }
   } finally {
     clearInterval(keepalive);
+    clearInterval(recheck);
+    untrack();
     unsubscribe();
     release();
   }

@@ -21,6 +21,8 @@ export async function createSession(
   ledger: Pick<Ledger, 'query'>,
   { address, chainId, ttlSeconds, ip, userAgent }: { address: Address; chainId: number; ttlSeconds: number; ip?: string; userAgent?: string },
 ): Promise<{ token: string; session: Session }> {
+  // Sessions long over (a day past their end) are forgotten as new ones start, so the table stays as small as the users.
+  await ledger.query("delete from sessions where expires_at < now() - interval '1 day'");
   const token = randomBytes(32).toString('base64url');
   const [row] = await ledger.query<{ expires_at: Date | string }>(
     `insert into sessions (id, address, chain_id, expires_at, ip, user_agent) values ($1, $2, $3, now() + make_interval(secs => $4), $5, $6)

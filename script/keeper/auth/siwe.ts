@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { getAddress, isHex, type Address, type Hex, type PublicClient } from 'viem';
-import { parseSiweMessage } from 'viem/siwe';
+import { createSiweMessage, parseSiweMessage, type SiweMessage } from 'viem/siwe';
 import type { Ledger } from '../ledger/db.ts';
 
 /** A nonce must be used within this long of being issued. */
@@ -28,6 +28,8 @@ export interface SignInExpectation {
   domains: ReadonlySet<string>;
   chainId: number;
   now?: Date;
+  /** Called with the signer the message names, once it is well-formed, for this venue and fresh; may throw (a limit). */
+  beforeSignature?: (address: Address) => void;
 }
 
 /** Issues a fresh single-use nonce (alphanumeric, as EIP-4361 requires), valid for NONCE_TTL_S. */
@@ -52,7 +54,7 @@ export async function verifySignIn(
   client: PublicClient,
   { message, signature }: { message: unknown; signature: unknown },
   expect: SignInExpectation,
-): Promise<Address> {
+): Promise<{ address: Address; expiresAt?: Date }> {
   if (typeof message !== 'string' || message.length === 0 || Buffer.byteLength(message) > MAX_MESSAGE_BYTES) {
     throw new SignInError('malformed', `message must be the signed EIP-4361 text (at most ${MAX_MESSAGE_BYTES} bytes)`);
   }
@@ -60,6 +62,14 @@ export async function verifySignIn(
   const fields = parseSiweMessage(message);
   if (!fields.address || !fields.domain || !fields.uri || !fields.nonce || fields.version !== '1' || fields.chainId === undefined || !fields.issuedAt) {
     throw new SignInError('malformed', 'message is not an EIP-4361 message with address, domain, URI, version 1, chain ID, nonce and issued-at');
+  }
+  for (const [name, date] of [['issued-at', fields.issuedAt], ['expiration time', fields.expirationTime], ['not-before', fields.notBefore]] as const) {
+    if (date !== undefined && Number.isNaN(date.getTime())) throw new SignInError('malformed', `message ${name} is not a date`);
+  }
+  // The parser is lenient (text may hide between its lines, where a wallet would show it): the message must be
+  // exactly what its own fields make, so what the wallet showed is what is checked here.
+  if (canonical({ ...fields, version: '1' } as SiweMessage) !== withMillis(message)) {
+    throw new SignInError('malformed', 'message is not in the EIP-4361 format (extra or reordered text)');
   }
   const now = expect.now ?? new Date();
   if (!expect.domains.has(fields.domain)) throw new SignInError('domain', `message is for ${fields.domain}, not a site this venue serves`);
@@ -70,6 +80,7 @@ export async function verifySignIn(
     throw new SignInError('uri', 'message URI is not a URL');
   }
   if (uriHost !== fields.domain) throw new SignInError('uri', `message URI ${fields.uri} is not on its domain ${fields.domain}`);
+  if (fields.scheme !== undefined && `${fields.scheme}:` !== new URL(fields.uri).protocol) throw new SignInError('uri', `message scheme ${fields.scheme} is not its URI's`);
   if (fields.chainId !== expect.chainId) throw new SignInError('chain', `message is for chain ${fields.chainId}; this venue is chain ${expect.chainId}`);
   if (Number.isNaN(fields.issuedAt.getTime()) || fields.issuedAt.getTime() > now.getTime() + CLOCK_SKEW_S * 1000) {
     throw new SignInError('issued-at', 'message issued-at is in the future');
@@ -78,11 +89,29 @@ export async function verifySignIn(
   if (fields.expirationTime && fields.expirationTime.getTime() <= now.getTime()) throw new SignInError('expired', 'message has expired');
   if (fields.notBefore && fields.notBefore.getTime() > now.getTime()) throw new SignInError('not-before', 'message is not valid yet (not-before)');
   const address = getAddress(fields.address);
+  // A nonce we never issued (or already consumed) is refused before any signature work.
+  const [known] = await ledger.query('select 1 from auth_nonces where nonce = $1 and expires_at > now()', [fields.nonce]);
+  if (!known) throw new SignInError('nonce', NONCE_REFUSED);
+  expect.beforeSignature?.(address);
   // Verify before consuming: a forged signature must not burn a nonce that its rightful signer is about to use.
   const valid = await client.verifyMessage({ address, message, signature: signature as Hex }).catch(() => false);
   if (!valid) throw new SignInError('signature', `signature is not ${address}'s (checked as an EOA and through EIP-1271)`);
   // Single use, atomically: of two requests with the same message only one deletes the row.
   const used = await ledger.query('delete from auth_nonces where nonce = $1 and expires_at > now() returning nonce', [fields.nonce]);
-  if (used.length === 0) throw new SignInError('nonce', 'nonce was never issued, has expired or was already used: ask POST /auth/nonce for a new one');
-  return address;
+  if (used.length === 0) throw new SignInError('nonce', NONCE_REFUSED);
+  return { address, expiresAt: fields.expirationTime };
+}
+
+const NONCE_REFUSED = 'nonce was never issued, has expired or was already used: ask POST /auth/nonce for a new one';
+
+/** Timestamps as `toISOString` writes them (other SIWE libraries may leave out the milliseconds). */
+const withMillis = (message: string) => message.replace(/(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d{1,3})?Z/g, (_, base: string, ms?: string) => `${base}${(ms ?? '.').padEnd(4, '0')}Z`);
+
+/** The EIP-4361 text of a parsed message's own fields. */
+function canonical(fields: SiweMessage): string {
+  try {
+    return createSiweMessage(fields);
+  } catch {
+    return '';
+  }
 }

@@ -211,6 +211,10 @@ export const MIGRATIONS: string[] = [
     user_agent text
   );
   create index access_log_at on access_log (chain_id, id);
+  create table api_secrets (
+    name text primary key,
+    value text not null
+  );
   `,
 ];
 

@@ -1,6 +1,7 @@
 /**
- * The keepers' API from the dashboard: every request carries the session cookie (`credentials: 'include'`; the API
- * admits only this dashboard's origin), has a timeout, and fails with a sentence. A 401 or 403 is an ApiError with
+ * The keepers' API from the dashboard: a request carries the session cookie only when asked to (`session`: the
+ * connected wallet is signed in), so a cookie left by another account, or by a wallet no longer connected, is never
+ * used to show anything. Each request has a timeout and fails with a sentence. A 401 or 403 is an ApiError with
  * its status, so a panel can ask the user to sign in instead of calling the API down.
  */
 const TIMEOUT_MS = 5_000;
@@ -16,11 +17,11 @@ export const isAccessError = (err: unknown): err is ApiError => err instanceof A
 
 export const apiUrlOf = (apiUrl: string, path: string) => `${apiUrl.replace(/\/+$/, '')}${path}`;
 
-async function request(apiUrl: string, path: string, init: RequestInit & { signal?: AbortSignal }): Promise<unknown> {
+async function request(apiUrl: string, path: string, init: RequestInit & { signal?: AbortSignal; session: boolean }): Promise<unknown> {
   const timeout = AbortSignal.timeout(TIMEOUT_MS);
   let res: Response;
   try {
-    res = await fetch(apiUrlOf(apiUrl, path), { ...init, credentials: 'include', cache: 'no-store', signal: init.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
+    res = await fetch(apiUrlOf(apiUrl, path), { ...init, credentials: init.session ? 'include' : 'omit', cache: 'no-store', signal: init.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
   } catch {
     throw new Error("The keepers' API can't be reached");
   }
@@ -31,9 +32,10 @@ async function request(apiUrl: string, path: string, init: RequestInit & { signa
   return res.json();
 }
 
-/** GET a JSON route of the keepers' API. */
-export const apiGet = (apiUrl: string, path: string, signal?: AbortSignal) => request(apiUrl, path, { signal });
+/** GET a JSON route of the keepers' API, with the session cookie if `session`. */
+export const apiGet = (apiUrl: string, path: string, { signal, session = false }: { signal?: AbortSignal; session?: boolean } = {}) =>
+  request(apiUrl, path, { signal, session });
 
-/** POST to the keepers' API (the browser adds the Origin header the API checks against CSRF). */
+/** POST to the keepers' API with the session cookie (the browser adds the Origin header the API checks, CSRF). */
 export const apiPost = (apiUrl: string, path: string, body?: unknown) =>
-  request(apiUrl, path, { method: 'POST', headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  request(apiUrl, path, { method: 'POST', session: true, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });

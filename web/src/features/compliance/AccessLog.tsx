@@ -23,7 +23,7 @@ export function AccessLogPanel() {
     enabled: session !== undefined,
     refetchInterval: 10_000,
     retry: false,
-    queryFn: async ({ signal }) => ((await apiGet(config.apiUrl, '/access-log?limit=50', signal)) as { items: AccessLogEntry[] }).items,
+    queryFn: async ({ signal }) => ((await apiGet(config.apiUrl, '/access-log?limit=50', { signal, session: true })) as { items: AccessLogEntry[] }).items,
   });
   if (!session) {
     return (

@@ -252,6 +252,6 @@ export function useAlerts(limit = 50) {
     refetchInterval: 5_000,
     retry: false,
     placeholderData: (previous) => previous,
-    queryFn: async ({ signal }) => ((await apiGet(config.apiUrl, `/alerts?limit=${limit}`, signal)) as { items: KeeperAlert[] }).items,
+    queryFn: async ({ signal }) => ((await apiGet(config.apiUrl, `/alerts?limit=${limit}`, { signal, session: true })) as { items: KeeperAlert[] }).items,
   });
 }

@@ -72,7 +72,7 @@ export function TradesFeed({ trades, loading, unavailable, error, stream, now, s
                   data-log-index={t.logIndex}
                   data-status={t.status}
                   data-mine={t.mine || undefined}
-                  title={t.txHash ? `tx ${t.txHash}, block ${t.blockNumber}` : `block ${t.blockNumber}`}
+                  title={t.txHash ? `tx ${t.txHash}, block ${t.blockNumber}` : undefined}
                 >
                   <td>{now !== undefined ? formatTime(t.blockTime, now) : ''}</td>
                   <td className={t.side === 'buy' ? 'buy' : 'sell'}>{t.side === 'buy' ? 'Buy' : 'Sell'}</td>

@@ -5,6 +5,7 @@ import { compress, getAmount0Delta, getAmount1Delta, getSqrtPriceAtTick, positio
 import { simulateSwap, type PoolSnapshot } from '../../../../sdk/v4/swap.ts';
 import {
   candles,
+  chainOrder,
   decimalToUnits,
   depthCurve,
   formatCompact,
@@ -39,6 +40,21 @@ function row(n: number, over: Record<string, unknown> = {}) {
 const trade = (n: number, over: Record<string, unknown> = {}) => parseTradeRow(row(n, over))!;
 
 describe('trade rows', () => {
+  it("parses another investor's tape row (an id; no transaction, block, log or address) and orders it by time", () => {
+    const anonymous = (n: number, over: Record<string, unknown> = {}) => {
+      const { tx_hash: _t, log_index: _l, block_number: _b, investor: _i, ...rest } = row(n, over);
+      return parseTradeRow({ ...rest, id: `tanon${n}`, mine: false })!;
+    };
+    const other = anonymous(2);
+    expect(other).toMatchObject({ key: 'tanon2', txHash: undefined, blockNumber: undefined, logIndex: undefined, investor: undefined, mine: false, blockTime: 1_000_120 });
+    const own = parseTradeRow({ ...row(1), id: 'town1', mine: true })!;
+    expect(own).toMatchObject({ key: 'town1', mine: true, blockNumber: 101n });
+    expect(chainOrder([anonymous(3), other, own]).map((t) => t.key)).toEqual(['town1', 'tanon2', 'tanon3']);
+    // A row naming its transaction must place it.
+    const { block_number: _b, ...unplaced } = row(4);
+    expect(parseTradeRow(unplaced)).toBeUndefined();
+  });
+
   it('parses the API row, strings or numbers, and refuses what is not a trade', () => {
     const t = trade(1);
     expect(t).toMatchObject({ side: 'buy', securityAmount: 2n * 10n ** 18n, stableAmount: 50_000_000n, blockNumber: 101n, blockTime: 1_000_060, changeSeq: 1n });

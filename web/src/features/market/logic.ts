@@ -15,9 +15,9 @@ export type TradeStatus = 'pending' | 'final' | 'voided';
 /** One trade confirmation of the keepers' ledger, typed (amounts in raw units). */
 export interface Trade {
   key: string;
-  /** Only on the viewer's own trades, and for officers: the tape names nobody else's transaction. */
+  /** Only on the viewer's own trades, and for officers: the tape names nobody else's transaction, block or log. */
   txHash?: string;
-  logIndex: number;
+  logIndex?: number;
   poolId: string;
   /** As `txHash`: only the viewer's own (then `mine`) and, for officers, everyone's. */
   investor?: string;
@@ -29,7 +29,7 @@ export interface Trade {
   stableAmount: bigint;
   /** dUSD per share as the ledger wrote it (a decimal string, six decimals). */
   price: string;
-  blockNumber: bigint;
+  blockNumber?: bigint;
   /** Unix seconds (chain time). */
   blockTime: number;
   status: TradeStatus;
@@ -78,15 +78,16 @@ export function parseTradeRow(raw: unknown): Trade | undefined {
   if (txHash !== undefined && (typeof txHash !== 'string' || !/^0x[0-9a-fA-F]{64}$/.test(txHash))) return undefined;
   if (typeof poolId !== 'string' || (investor !== undefined && typeof investor !== 'string')) return undefined;
   if ((side !== 'buy' && side !== 'sell') || typeof status !== 'string' || !STATUSES.includes(status)) return undefined;
-  if (logIndex === undefined || securityAmount === undefined || stableAmount === undefined || price === undefined) return undefined;
-  if (blockNumber === undefined || blockTime === undefined || changeSeq === undefined) return undefined;
+  if (securityAmount === undefined || stableAmount === undefined || price === undefined || blockTime === undefined || changeSeq === undefined) return undefined;
+  // A row that names its transaction places it: block and log index too.
+  if (txHash !== undefined && (logIndex === undefined || blockNumber === undefined)) return undefined;
   // The tape's id names a trade without its transaction; a `/trades` row is keyed by its transaction and log.
   const key = typeof id === 'string' && id.length > 0 ? id : txHash === undefined ? undefined : tradeKey(txHash, Number(logIndex));
   if (key === undefined) return undefined;
   return {
     key,
     txHash,
-    logIndex: Number(logIndex),
+    logIndex: logIndex === undefined ? undefined : Number(logIndex),
     poolId,
     investor: investor as string | undefined,
     mine: raw.mine === true,
@@ -189,9 +190,18 @@ export function mergeTrades(known: ReadonlyMap<string, Trade>, rows: readonly Tr
   return next ?? known;
 }
 
-/** Chain order: block, then log index. */
+/** Chain order: block and log index where the row has them (officers, the viewer's own), else time then change number. */
 export function chainOrder(trades: Iterable<Trade>): Trade[] {
-  return [...trades].sort((a, b) => (a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1));
+  return [...trades].sort(compareTrades);
+}
+
+function compareTrades(a: Trade, b: Trade): number {
+  if (a.blockNumber !== undefined && b.blockNumber !== undefined) {
+    if (a.blockNumber !== b.blockNumber) return a.blockNumber < b.blockNumber ? -1 : 1;
+    return (a.logIndex ?? 0) - (b.logIndex ?? 0);
+  }
+  if (a.blockTime !== b.blockTime) return a.blockTime - b.blockTime;
+  return a.changeSeq < b.changeSeq ? -1 : a.changeSeq > b.changeSeq ? 1 : 0;
 }
 
 /** A voided trade was undone by a reorg: it never happened and counts nowhere (but the feed shows it, marked). */

@@ -35,13 +35,13 @@ export function usePoolSnapshot(pool: Pool) {
 }
 
 /** Every trade of the pool on the tape, in change order, following `nextCursor` to the last page. */
-async function fetchAllTrades(apiUrl: string, poolId: string, signal: AbortSignal): Promise<Trade[]> {
+async function fetchAllTrades(apiUrl: string, poolId: string, session: boolean, signal: AbortSignal): Promise<Trade[]> {
   const out: Trade[] = [];
   let cursor: string | null = null;
   do {
     const query = new URLSearchParams({ pool: poolId, limit: String(PAGE) });
     if (cursor) query.set('cursor', cursor);
-    const page = parseTradePage(await apiGet(apiUrl, `/tape?${query}`, signal));
+    const page = parseTradePage(await apiGet(apiUrl, `/tape?${query}`, { signal, session }));
     out.push(...page.trades);
     cursor = page.nextCursor;
   } while (cursor);
@@ -67,7 +67,7 @@ export function useMarketTrades(pool: Pool) {
     queryKey: key,
     enabled: stream !== 'connecting',
     staleTime: Infinity,
-    queryFn: ({ signal }) => fetchAllTrades(config.apiUrl, pool.poolId, signal),
+    queryFn: ({ signal }) => fetchAllTrades(config.apiUrl, pool.poolId, viewer !== undefined, signal),
     // When the API is down, look again now and then, so the panels come back on their own.
     refetchInterval: (q) => (q.state.status === 'error' ? 5_000 : false),
   });
@@ -87,8 +87,8 @@ export function useMarketTrades(pool: Pool) {
       const query = new URLSearchParams({ pool: pool.poolId });
       // A stream the browser gave up on is reopened by hand: the cursor resumes after the last event it delivered.
       if (lastEventId) query.set('cursor', lastEventId);
-      // withCredentials: the session cookie goes along (the API admits this origin).
-      source = new EventSource(apiUrlOf(config.apiUrl, `/tape/stream?${query}`), { withCredentials: true });
+      // The session cookie goes along only for a signed-in wallet (the API admits this origin).
+      source = new EventSource(apiUrlOf(config.apiUrl, `/tape/stream?${query}`), { withCredentials: viewer !== undefined });
       source.onopen = () => {
         delay = 1_000;
         // Marks any history fetched before this (re)opening stale: it is fetched again now that the stream is open
@@ -142,7 +142,7 @@ export function useQuoteBoard(pool: Pool) {
     // The keeper writes a block's board shortly after the block: poll too, or a quiet chain would show the last one.
     refetchInterval: 2_000,
     retry: false,
-    queryFn: async ({ signal }) => parseBoardResponse(await apiGet(config.apiUrl, `/quotes/latest?pool=${pool.poolId}`, signal)),
+    queryFn: async ({ signal }) => parseBoardResponse(await apiGet(config.apiUrl, `/quotes/latest?pool=${pool.poolId}`, { signal, session: viewer !== undefined })),
   });
 }
 
@@ -159,7 +159,7 @@ export function useApiHealth() {
     refetchInterval: 5_000,
     retry: false,
     queryFn: async ({ signal }): Promise<ApiHealth> => {
-      const body = (await apiGet(config.apiUrl, '/health', signal)) as Partial<Record<keyof ApiHealth, unknown>> | null;
+      const body = (await apiGet(config.apiUrl, '/health', { signal })) as Partial<Record<keyof ApiHealth, unknown>> | null;
       const num = (v: unknown) => (typeof v === 'number' ? v : null);
       return { head: num(body?.head), lagBlocks: num(body?.lagBlocks) };
     },

@@ -21,7 +21,7 @@ export function useSession() {
     retry: false,
     queryFn: async ({ signal }) => {
       try {
-        return parseSession(await apiGet(config.apiUrl, '/auth/session', signal)) ?? null;
+        return parseSession(await apiGet(config.apiUrl, '/auth/session', { signal, session: true })) ?? null;
       } catch (err) {
         if (err instanceof ApiError && err.status === 401) return null;
         throw err;
