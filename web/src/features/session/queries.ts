@@ -5,7 +5,6 @@
  */
 import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
-import { signIn } from '../../../../sdk/auth.ts';
 import { useVenue } from '../../app/venue.tsx';
 import { apiGet, apiPost, ApiError } from '../../lib/api.ts';
 import { useWalletStore } from '../../wallet/store.ts';
@@ -50,6 +49,8 @@ export function useSignIn() {
     mutationFn: async () => {
       const { client, address } = useWalletStore.getState();
       if (!client || !address) throw new Error('Connect a wallet first.');
+      // The EIP-4361 code is loaded on the first sign-in, not with the first page.
+      const { signIn } = await import('../../../../sdk/auth.ts');
       const signed = await signIn({
         apiUrl: config.apiUrl,
         address,
