@@ -90,8 +90,8 @@ const pageErrors = new WeakMap<E2E, string[]>();
 
 /**
  * Opens the dashboard at `route` in a fresh browser context and connects the seeded demo account `label` (the local
- * chain's dev accounts), then, unless `signIn` is false, signs in to the keepers' API with it (one SIWE signature).
- * Replaces `e2e.page`.
+ * chain's dev accounts); unless `signIn` is false, waits until the dashboard has signed it in to the keepers' API
+ * (one SIWE signature, made by itself after the connection). Replaces `e2e.page`.
  */
 export async function openAs(e2e: E2E, route: string, label: string, { signIn = true } = {}): Promise<Page> {
   await e2e.page?.context().close();
@@ -103,9 +103,7 @@ export async function openAs(e2e: E2E, route: string, label: string, { signIn = 
   await page.getByRole('button', { name: 'Connect wallet' }).click();
   await page.getByRole('menuitem', { name: new RegExp(`^${label}\\b`) }).click();
   await page.getByTestId('connected-address').waitFor();
-  if (signIn) {
-    await page.getByTestId('sign-in').click();
-    await page.getByTestId('sign-in-banner').waitFor({ state: 'detached' });
-  }
+  // The dashboard signs a wallet in by itself right after it connects (a demo account signs at once).
+  if (signIn) await page.getByTestId('session-address').waitFor({ timeout: 20_000 });
   return page;
 }

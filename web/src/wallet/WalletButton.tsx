@@ -3,6 +3,20 @@ import { useState } from 'react';
 import { shortAddress } from '../lib/amount.ts';
 import { useVenue } from '../app/venue.tsx';
 import { connectDev, connectInjected, disconnect, useWalletStore } from './store.ts';
+import { isOfficerSession } from '../features/session/logic.ts';
+import { useViewer } from '../features/session/queries.ts';
+
+/** Whether the keepers' API knows this wallet (signed in), and as what. */
+function SessionChip() {
+  const { session } = useViewer();
+  if (!session) return null;
+  const role = isOfficerSession(session) ? 'officer' : session.investor ? 'investor' : 'not on the roster';
+  return (
+    <span className="chip good" data-testid="session-address" title={`Signed in to the keepers' API until ${new Date(session.expiresAt).toLocaleString()}`}>
+      Signed in · {role}
+    </span>
+  );
+}
 
 export function WalletButton() {
   const venue = useVenue();
@@ -14,6 +28,7 @@ export function WalletButton() {
         <span className="wallet-address" title={address} data-testid="connected-address">
           {connection.kind === 'dev' ? `${connection.label} · ` : ''}{shortAddress(address)}
         </span>
+        <SessionChip />
         <button onClick={disconnect}>Disconnect</button>
       </div>
     );
