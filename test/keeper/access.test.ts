@@ -220,6 +220,10 @@ describe('access matrix', () => {
       query: expect.stringContaining('from=2026-01-01'),
       ip: expect.stringMatching(/127\.0\.0\.1/),
     });
+    // The HTML report renders with its own inline styles and nothing else; every other answer allows nothing.
+    const html = await fetch(`${base}/reports/quarterly?quarter=2026Q4&format=html`, { headers: { authorization: `Bearer ${sessions.officer!.token}` } });
+    expect(html.headers.get('content-security-policy')).toBe("default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
+    expect((await fetch(`${base}/health`)).headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
     const csv = await as('officer', '/access-log?format=csv');
     expect(csv.status).toBe(200);
     expect(String(csv.body).split('\n')[0]).toBe('id,at,actor,roles,action,subject,query,ip,user_agent');

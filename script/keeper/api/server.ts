@@ -462,7 +462,9 @@ function buildRoutes(o: ApiOptions, feed: ChangeFeed, head: HeadWatch, limiter: 
         const format = formatOf(ctx.params, ['json', 'csv', 'html']);
         const period = asBadRequest(() => parseQuarter(ctx.params.required('quarter', ctx.params.get('quarter'), 'e.g. 2026Q3')));
         await ctx.audit('all');
-        send(ctx.res, 200, CONTENT_TYPES[format], renderQuarterly(await quarterlyReport(o.ledger, chainId, period), format));
+        // The HTML report is one self-contained page: its own inline styles, nothing else.
+        const csp: Record<string, string> = format === 'html' ? { 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'" } : {};
+        send(ctx.res, 200, CONTENT_TYPES[format], renderQuarterly(await quarterlyReport(o.ledger, chainId, period), format), csp);
       },
     },
     'GET /reports/statement': {
