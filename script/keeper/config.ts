@@ -43,13 +43,7 @@ export const keeperConfigSchema = z.object({
     .transform((list, ctx) => {
       const origins = list.split(',').map((s) => s.trim()).filter(Boolean);
       for (const origin of origins) {
-        let parsed: URL | undefined;
-        try {
-          parsed = new URL(origin);
-        } catch {
-          parsed = undefined;
-        }
-        if (!parsed || parsed.origin !== origin) ctx.addIssue({ code: 'custom', message: `"${origin}" is not an origin like http://127.0.0.1:5173 (scheme, host, port; no path)` });
+        if (!URL.canParse(origin) || new URL(origin).origin !== origin) ctx.addIssue({ code: 'custom', message: `"${origin}" is not an origin like http://127.0.0.1:5173 (scheme, host, port; no path)` });
       }
       return origins;
     }),

@@ -4,18 +4,17 @@
  * a new swap arrives live over SSE, and with the keepers' API unreachable the keeper panels say so while the
  * chain-derived ones keep working.
  */
-import { createWalletClient, encodeFunctionData, erc20Abi, http, type Hex } from 'viem';
-import { foundry } from 'viem/chains';
+import { erc20Abi, type Hex } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { poolManagerAbi, universalRouterAbi } from '../../sdk/abis/generated.ts';
-import { poolKeyOf, type Pool } from '../../sdk/manifest.ts';
-import { encodeSwapExactInSingle } from '../../sdk/periphery.ts';
+import { poolManagerAbi } from '../../sdk/abis/generated.ts';
+import type { Pool } from '../../sdk/manifest.ts';
 import { freePort } from '../../script/venue/anvil.ts';
 import { approveRouterForLp, LP_ACCOUNT } from '../../script/venue/fixtures.ts';
 import { formatAmount } from '../../web/src/lib/amount.ts';
 import { formatFixed } from '../../web/src/features/market/logic.ts';
 import { openAs, startE2E, type E2E } from './harness.ts';
 import { signInAs } from '../utils/api.ts';
+import { swapAs } from '../utils/trade.ts';
 
 let e2e: E2E;
 const DAY = 86_400;
@@ -33,18 +32,9 @@ afterAll(async () => {
 /** The LP swaps `amount` (raw units of what it pays) in `pool` through UniversalRouter, as any investor would. */
 async function swap(pool: Pool, side: 'buy' | 'sell', amount: bigint): Promise<Hex> {
   const { client, anvil, deployment } = e2e.venue;
-  const lp = createWalletClient({ account: LP_ACCOUNT, chain: foundry, transport: http(anvil.rpcUrl) });
-  const securityIs0 = pool.currency0 === pool.security;
-  const { commands, inputs } = encodeSwapExactInSingle({
-    poolKey: poolKeyOf(pool), zeroForOne: side === 'buy' ? !securityIs0 : securityIs0, amountIn: amount, amountOutMinimum: 0n,
-  });
-  const hash = await lp.sendTransaction({
-    to: deployment.universalRouter,
-    data: encodeFunctionData({ abi: universalRouterAbi, functionName: 'execute', args: [commands, inputs, 2n ** 40n] }),
-  });
-  const receipt = await client.waitForTransactionReceipt({ hash });
+  const receipt = await swapAs(client, anvil.rpcUrl, deployment, pool, LP_ACCOUNT, side === 'buy', amount);
   expect(receipt.status).toBe('success');
-  return hash;
+  return receipt.transactionHash;
 }
 
 interface ChainTrade {

@@ -2,13 +2,12 @@
  * The settlement keeper against a real anvil and the real venue: trade confirmations that name the investor and
  * match the chain, liquidity and registry audit events, idempotent re-indexing, finality, and reorgs.
  */
-import { createPublicClient, createTestClient, createWalletClient, custom, encodeFunctionData, erc20Abi, http, maxUint160, maxUint256, parseEventLogs, type PublicClient } from 'viem';
+import { createPublicClient, createTestClient, createWalletClient, custom, erc20Abi, http, maxUint160, maxUint256, parseEventLogs, type PublicClient } from 'viem';
 import { mnemonicToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { permit2Abi, poolManagerAbi, universalRouterAbi } from '../../sdk/abis/generated.ts';
-import { poolKeyOf, type Deployment } from '../../sdk/manifest.ts';
-import { encodeSwapExactInSingle } from '../../sdk/periphery.ts';
+import { permit2Abi, poolManagerAbi } from '../../sdk/abis/generated.ts';
+import type { Deployment } from '../../sdk/manifest.ts';
 import { ANVIL_MNEMONIC, freePort, type Anvil } from '../../script/venue/anvil.ts';
 import { startLocalVenue, type LocalVenue } from '../../script/venue/fixtures.ts';
 import { openPgliteLedger, type Ledger } from '../../script/keeper/ledger/db.ts';
@@ -19,6 +18,7 @@ import { createServer, type Server } from 'node:http';
 import { deliverOnce } from '../../script/keeper/notify/webhook.ts';
 import { generateWebhookSecret, verifyWebhook } from '../../sdk/webhooks.ts';
 import { signInAs, type ApiSession } from '../utils/api.ts';
+import { swapAs, swapCalldata as poolSwapCalldata } from '../utils/trade.ts';
 
 const alice = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 1 });
 let anvil: Anvil;
@@ -34,18 +34,9 @@ async function syncToHead() {
 }
 
 /** UniversalRouter calldata for alice's exact-input swap in the first pool: a buy spends stablecoin, a sell shares. */
-function swapCalldata(buy: boolean, amount: bigint) {
-  const pool = deployment.pools[0];
-  const usdIs0 = pool.currency0 === deployment.stablecoin;
-  const { commands, inputs } = encodeSwapExactInSingle({ poolKey: poolKeyOf(pool), zeroForOne: buy ? usdIs0 : !usdIs0, amountIn: amount, amountOutMinimum: 0n });
-  return encodeFunctionData({ abi: universalRouterAbi, functionName: 'execute', args: [commands, inputs, 2n ** 40n] });
-}
+const swapCalldata = (buy: boolean, amount: bigint) => poolSwapCalldata(deployment, deployment.pools[0], buy, amount);
 
-async function swap(buy: boolean, amount: bigint) {
-  const wallet = createWalletClient({ account: alice, chain: foundry, transport: http(anvil.rpcUrl) });
-  const hash = await wallet.sendTransaction({ to: deployment.universalRouter, data: swapCalldata(buy, amount) });
-  return client.waitForTransactionReceipt({ hash });
-}
+const swap = (buy: boolean, amount: bigint) => swapAs(client, anvil.rpcUrl, deployment, deployment.pools[0], alice, buy, amount);
 
 const liveTrades = () =>
   ledger.query<{ tx_hash: string; investor: string; side: string; security_amount: string; stable_amount: string; status: string; router: string; price: string }>(

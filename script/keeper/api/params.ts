@@ -75,8 +75,11 @@ export class Params {
   }
 }
 
+/** Whether `v` is a non-negative integer in plain digits that fits PostgreSQL's bigint. */
+export const isBigintText = (v: string) => /^(0|[1-9]\d{0,18})$/.test(v) && BigInt(v) <= MAX_BIGINT;
+
 export function uintText(v: string, name: string): string {
-  if (!/^(0|[1-9]\d{0,18})$/.test(v) || BigInt(v) > MAX_BIGINT) throw new HttpError(400, `${name} must be a whole number from 0 to ${MAX_BIGINT}`);
+  if (!isBigintText(v)) throw new HttpError(400, `${name} must be a whole number from 0 to ${MAX_BIGINT}`);
   return v;
 }
 

@@ -2,7 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Address, PublicClient } from 'viem';
-import type { Deployment } from '../../../sdk/manifest.ts';
+import type { Deployment, Pool } from '../../../sdk/manifest.ts';
 import type { AccessLogEntry } from '../../../sdk/auth.ts';
 import { logAccess } from '../auth/access-log.ts';
 import { isOfficer, mayTrade, readViewer, type Viewer } from '../auth/roles.ts';
@@ -21,7 +21,7 @@ import {
   type ReportFormat,
 } from '../reports/reports.ts';
 import { clientIp, cookies, HttpError, json, readJsonBody, send } from './http.ts';
-import { Params, uintText } from './params.ts';
+import { isBigintText, Params, uintText } from './params.ts';
 import { RateLimiter, type Rate } from './ratelimit.ts';
 import { ChangeFeed, serveStream, type ChangeRow, type StreamLimits } from './streams.ts';
 
@@ -62,8 +62,6 @@ const MAX_BODY = 8192;
 interface Caller {
   session?: Session;
   viewer?: Viewer;
-  /** The token the request carried (a stream checks it again while it runs). */
-  token?: string;
 }
 
 interface Ctx {
@@ -199,7 +197,7 @@ async function handle(o: ApiOptions, routes: Map<string, Route>, req: IncomingMe
     });
   };
   const stillAllowed = async () => {
-    if (!caller.token) return true;
+    if (!caller.session) return true;
     const now = await authenticate(o, req).catch(() => undefined);
     const [before, after] = [caller.viewer, now?.caller.viewer];
     if (!after || !before || isOfficer(after) !== isOfficer(before) || after.investor !== before.investor) return false;
@@ -230,7 +228,7 @@ async function authenticate(o: ApiOptions, req: IncomingMessage): Promise<{ call
     const why = { unknown: 'is not one this API issued', expired: 'has expired', revoked: 'was signed out' }[found];
     throw new HttpError(401, `the session ${why}: sign in again (POST /auth/nonce, then /auth/verify)`, viaCookie ? { 'set-cookie': clearCookie() } : {});
   }
-  return { caller: { session: found, viewer: await readViewer(o.client, o.deployment.investorRegistry, found.address), token }, viaCookie };
+  return { caller: { session: found, viewer: await readViewer(o.client, o.deployment.investorRegistry, found.address) }, viaCookie };
 }
 
 async function authorize(o: ApiOptions, access: Access, caller: Caller, params: Params) {
@@ -243,12 +241,15 @@ async function authorize(o: ApiOptions, access: Access, caller: Caller, params: 
   if (access === 'signed-in' || isOfficer(v)) return;
   if (access === 'officer') throw new HttpError(403, 'only compliance officers, pausers and admins may read this');
   if (access === 'tape' && o.publicTape) return;
-  if (!v.investor) throw new HttpError(403, `${v.address} is not a registered investor of this venue`);
-  if (access === 'participant' || access === 'tape') {
-    const pool = poolOf(o, params);
-    if (!(await mayTrade(o.client, o.deployment.investorRegistry, v.address, pool.security))) {
-      throw new HttpError(403, `${v.address} may not trade ${pool.name}, so its market data is not shown`);
-    }
+  if (!v.investor) throw notAnInvestor(v);
+  if (access === 'participant' || access === 'tape') await requireMayTrade(o, v, poolOf(o, params));
+}
+
+const notAnInvestor = (v: Viewer) => new HttpError(403, `${v.address} is not a registered investor of this venue`);
+
+async function requireMayTrade(o: ApiOptions, v: Viewer, pool: Pool) {
+  if (!(await mayTrade(o.client, o.deployment.investorRegistry, v.address, pool.security))) {
+    throw new HttpError(403, `${v.address} may not trade ${pool.name}, so its market data is not shown`);
   }
 }
 
@@ -308,8 +309,7 @@ function buildRoutes(o: ApiOptions, feed: ChangeFeed, head: HeadWatch, limiter: 
         const viewer = await readViewer(o.client, o.deployment.investorRegistry, address);
         const answer = { address, expiresAt: session.expiresAt.toISOString(), ...rolesOf(viewer) };
         if (transport === 'bearer') return json(res, 200, { ...answer, token });
-        const maxAge = Math.max(1, Math.floor((session.expiresAt.getTime() - Date.now()) / 1000));
-        json(res, 200, answer, { 'set-cookie': `${SESSION_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${maxAge}${secureCookies(o) ? '; Secure' : ''}` });
+        json(res, 200, answer, { 'set-cookie': `${SESSION_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${ttlSeconds}${secureCookies(o) ? '; Secure' : ''}` });
       },
     },
     'POST /auth/logout': {
@@ -317,7 +317,7 @@ function buildRoutes(o: ApiOptions, feed: ChangeFeed, head: HeadWatch, limiter: 
       params: [],
       async handle({ res, caller }) {
         await revokeSession(o.ledger, caller.session!.id);
-        feed.closeAll(`session:${caller.session!.id}`);
+        feed.closeAll(caller.session!.id);
         json(res, 200, { signedOut: true }, { 'set-cookie': clearCookie() });
       },
     },
@@ -404,7 +404,7 @@ function buildRoutes(o: ApiOptions, feed: ChangeFeed, head: HeadWatch, limiter: 
       access: 'signed-in',
       params: ['pool'],
       async handle(ctx) {
-        const pools = await visiblePools(o, ctx.caller, ctx.params.poolId('pool'));
+        const pools = await visiblePools(o, ctx.caller, ctx.params);
         if (pools.length === 0) return json(ctx.res, 200, { items: [] });
         const rows = await o.ledger.query(
           `select distinct on (pool_id) * from quotes where chain_id = $1 and lower(pool_id) = any($2::text[]) order by pool_id, block_number desc`,
@@ -545,12 +545,13 @@ async function health(o: ApiOptions, feed: ChangeFeed, watch: HeadWatch) {
   );
   const cp = checkpoints.find((c) => c.keeper === KEEPER);
   const monitor = checkpoints.find((c) => c.keeper === 'monitor');
-  const head = watch.current()?.head;
+  const now = watch.current();
+  const head = now?.head;
   const checkpoint = cp ? Number(cp.block_number) : undefined;
   return {
     chainId: o.deployment.chainId,
     head: head ?? null,
-    headAgeMs: watch.current()?.ageMs ?? null,
+    headAgeMs: now?.ageMs ?? null,
     settlement: { checkpoint: checkpoint ?? null, updatedAt: cp?.updated_at ?? null },
     monitor: { checkpoint: monitor ? Number(monitor.block_number) : null, updatedAt: monitor?.updated_at ?? null },
     // The head is up to a second old: a ledger that got ahead of it is not behind.
@@ -649,24 +650,30 @@ async function apiSecret(ledger: Ledger, name: string): Promise<string> {
   return row.value;
 }
 
-/** The pools a viewer may see quotes of: officers all, investors those they may trade; narrowed to `pool` if given. */
-async function visiblePools(o: ApiOptions, caller: Caller, pool: string | undefined): Promise<string[]> {
+/**
+ * The pools a viewer may see quotes of: officers all, investors those they may trade. With `pool`, just that one,
+ * refused (403) if the viewer may not see it.
+ */
+async function visiblePools(o: ApiOptions, caller: Caller, params: Params): Promise<string[]> {
   const v = caller.viewer!;
-  const pools = o.deployment.pools.filter((p) => pool === undefined || p.poolId.toLowerCase() === pool);
-  if (pool !== undefined && pools.length === 0) throw new HttpError(404, `pool ${pool} is not a gated pool of this venue`);
-  if (isOfficer(v)) return pools.map((p) => p.poolId.toLowerCase());
-  if (!v.investor) throw new HttpError(403, `${v.address} is not a registered investor of this venue`);
-  const allowed = await Promise.all(pools.map((p) => mayTrade(o.client, o.deployment.investorRegistry, v.address, p.security)));
-  if (pool !== undefined && !allowed[0]) throw new HttpError(403, `${v.address} may not trade ${pools[0].name}, so its market data is not shown`);
-  return pools.filter((_, i) => allowed[i]).map((p) => p.poolId.toLowerCase());
+  const named = params.get('pool') === undefined ? undefined : poolOf(o, params);
+  const ids = (pools: Pool[]) => pools.map((p) => p.poolId.toLowerCase());
+  if (isOfficer(v)) return ids(named ? [named] : o.deployment.pools);
+  if (!v.investor) throw notAnInvestor(v);
+  if (named) {
+    await requireMayTrade(o, v, named);
+    return ids([named]);
+  }
+  const allowed = await Promise.all(o.deployment.pools.map((p) => mayTrade(o.client, o.deployment.investorRegistry, v.address, p.security)));
+  return ids(o.deployment.pools.filter((_, i) => allowed[i]));
 }
 
 /** Where a stream resumes: `?cursor=` or Last-Event-ID (an event id of a stream), or undefined for "from now". */
 function streamCursor(ctx: Ctx): bigint | undefined {
   const given = ctx.params.get('cursor') ?? ctx.req.headers['last-event-id'];
   if (given === undefined) return undefined;
-  if (typeof given !== 'string' || !/^\d{1,19}$/.test(given)) throw new HttpError(400, 'cursor must be the id of an event from this stream');
-  return BigInt(uintText(given, 'cursor'));
+  if (typeof given !== 'string' || !isBigintText(given)) throw new HttpError(400, 'cursor must be the id of an event from this stream');
+  return BigInt(given);
 }
 
 /** Who a stream counts against: its session (closed at once on sign-out) and its wallet (whatever its sessions). */
@@ -675,7 +682,7 @@ function streamOwner(ctx: Ctx): { session?: string; client: string } {
   if (!session || !viewer) return { client: `ip:${clientIp(ctx.req)}` };
   // Streams hold server resources: only wallets the registry knows (investors, officers) may hold them.
   if (!viewer.investor && !isOfficer(viewer)) throw new HttpError(403, `${viewer.address} is not a registered investor of this venue, so it may not open streams (its own trades: GET /trades)`);
-  return { session: `session:${session.id}`, client: `wallet:${viewer.address.toLowerCase()}` };
+  return { session: session.id, client: `wallet:${viewer.address.toLowerCase()}` };
 }
 
 interface TradeKeyRow {
@@ -693,12 +700,7 @@ const encodeTradeCursor = (row: TradeKeyRow) => Buffer.from(`${row.block_number}
 function decodeTradeCursor(cursor: string): [string, number, string] {
   const [block, index, tx, ...rest] = Buffer.from(cursor, 'base64url').toString().split(':');
   const bad = () => new HttpError(400, 'cursor is not one this API issued');
-  if (rest.length > 0 || !/^\d{1,19}$/.test(block ?? '') || !/^\d{1,9}$/.test(index ?? '') || !/^0x[0-9a-fA-F]{64}$/.test(tx ?? '')) throw bad();
-  try {
-    uintText(block, 'cursor');
-  } catch {
-    throw bad();
-  }
+  if (rest.length > 0 || !isBigintText(block ?? '') || !/^\d{1,9}$/.test(index ?? '') || !/^0x[0-9a-fA-F]{64}$/.test(tx ?? '')) throw bad();
   return [block, Number(index), tx];
 }
 

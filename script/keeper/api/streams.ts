@@ -1,9 +1,9 @@
 /**
  * Server-Sent Events without letting a client slow the keepers. One poller per process reads the ledger's new
  * changes once and fans them out in memory, so a stream costs no query while it is live; a stream that resumes from
- * an old cursor catches up with its own paged queries, a few at a time. Each stream's unsent bytes are bounded: a
- * client that falls behind is dropped and resumes from its cursor (the event id). Streams are capped per session
- * and in total.
+ * an old cursor catches up with its own paged queries, one page at a time for the whole process. Each stream's unsent
+ * bytes are bounded: a client that falls behind is dropped and resumes from its cursor (the event id). Streams are
+ * capped per wallet and in total.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Ledger } from '../ledger/db.ts';
@@ -17,7 +17,7 @@ export interface ChangeRow {
 export interface StreamLimits {
   /** Streams open at once, in all. */
   total: number;
-  /** Streams open at once per session (or per address, without one). */
+  /** Streams open at once per client (a wallet, or an IP address without a session). */
   perClient: number;
   /** Bytes a stream may have written but not yet sent; past this the client is behind and is dropped. */
   maxBufferedBytes: number;
@@ -38,7 +38,6 @@ const PAGE = 500;
  * run between its pages (a page of 100 rows costs a few milliseconds).
  */
 const CATCH_UP_PAGE = 100;
-const CATCH_UP_CONCURRENCY = 1;
 const KEEPALIVE_MS = 15_000;
 const MAX_QUEUED_ROWS = 5_000;
 
@@ -67,8 +66,8 @@ export class ChangeFeed {
   private readonly open = new Map<string, number>();
   private readonly bySession = new Map<string, Set<() => void>>();
   private openTotal = 0;
-  private catchUps = 0;
-  private readonly waiting: (() => void)[] = [];
+  /** The catch-up page last queued: the next runs after it. */
+  private catchUpTail: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly ledger: Pick<Ledger, 'query'>, private readonly chainId: number, readonly limits: StreamLimits) {}
 
@@ -120,17 +119,26 @@ export class ChangeFeed {
     }
   }
 
-  /** Reserves a stream for `client`, or refuses with 429/503 naming the cap. Returns its release. */
-  reserve(client: string): () => void {
+  /**
+   * Reserves a stream for `client`, or refuses with 429/503 naming the cap; a stream of a session also registers how
+   * to close it when that session signs out. Returns its release.
+   */
+  reserve(client: string, session?: { id: string; close: () => void }): () => void {
     if (this.openTotal >= this.limits.total) throw new HttpError(503, `the API serves at most ${this.limits.total} streams at once; try again later`, { 'retry-after': '5' });
     const mine = this.open.get(client) ?? 0;
     if (mine >= this.limits.perClient) throw new HttpError(429, `at most ${this.limits.perClient} streams per session; close one first`, { 'retry-after': '5' });
     this.open.set(client, mine + 1);
     this.openTotal++;
+    let ofSession: Set<() => void> | undefined;
+    if (session) {
+      ofSession = this.bySession.get(session.id) ?? new Set();
+      this.bySession.set(session.id, ofSession.add(session.close));
+    }
     let released = false;
     return () => {
       if (released) return;
       released = true;
+      if (session && ofSession?.delete(session.close) && ofSession.size === 0) this.bySession.delete(session.id);
       this.openTotal--;
       const left = (this.open.get(client) ?? 1) - 1;
       if (left === 0) this.open.delete(client);
@@ -143,37 +151,19 @@ export class ChangeFeed {
     for (const close of this.bySession.get(session) ?? []) close();
   }
 
-  /** Registers `close` as a stream of `session`; returns its removal. */
-  track(session: string | undefined, close: () => void): () => void {
-    if (session === undefined) return () => {};
-    const set = this.bySession.get(session) ?? new Set();
-    set.add(close);
-    this.bySession.set(session, set);
-    return () => {
-      set.delete(close);
-      if (set.size === 0) this.bySession.delete(session);
-    };
-  }
-
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener);
     this.schedule();
     return () => this.listeners.delete(listener);
   }
 
-  /** Runs `fn` with one of a few catch-up slots, so many resuming clients don't queue up the ledger. */
-  async withCatchUpSlot<T>(fn: () => Promise<T>): Promise<T> {
-    while (this.catchUps >= CATCH_UP_CONCURRENCY) await new Promise<void>((r) => this.waiting.push(r));
-    this.catchUps++;
+  /** Runs `fn` after every catch-up page queued before it, so many resuming clients don't queue up the ledger. */
+  withCatchUpSlot<T>(fn: () => Promise<T>): Promise<T> {
     // PGlite runs a query synchronously and resolves it as a microtask, so back-to-back catch-up pages would never let
     // the event loop read a socket: yield first, so /health, sign-ins and the settlement keeper go between pages.
-    await new Promise((r) => setImmediate(r));
-    try {
-      return await fn();
-    } finally {
-      this.catchUps--;
-      this.waiting.shift()?.();
-    }
+    const run = this.catchUpTail.then(() => new Promise((r) => setImmediate(r))).then(fn);
+    this.catchUpTail = run.catch(() => undefined);
+    return run;
   }
 }
 
@@ -196,7 +186,7 @@ export interface StreamSpec {
 
 /** Serves one SSE stream of trade changes until the client leaves or falls behind. */
 export async function serveStream(feed: ChangeFeed, ledger: Pick<Ledger, 'query'>, chainId: number, spec: StreamSpec, req: IncomingMessage, res: ServerResponse) {
-  const release = feed.reserve(spec.client);
+  const release = feed.reserve(spec.client, spec.session === undefined ? undefined : { id: spec.session, close: () => res.destroy() });
   let closed = false;
   const queue: ChangeRow[] = [];
   let wake: (() => void) | undefined;
@@ -214,23 +204,21 @@ export async function serveStream(feed: ChangeFeed, ledger: Pick<Ledger, 'query'
   });
   const keepalive = setInterval(() => res.write(': keep-alive\n\n'), KEEPALIVE_MS);
   keepalive.unref();
-  const untrack = feed.track(spec.session, () => res.destroy());
   const recheck = setInterval(() => void spec.stillAllowed().then((ok) => ok || res.destroy(), () => undefined), feed.limits.recheckMs);
   recheck.unref();
-  let sent = spec.after;
-  /** Writes one event, unless the client has it already or may not see it. */
-  const emit = (row: ChangeRow) => {
-    const seq = BigInt(row.change_seq);
-    if (sent !== undefined && seq <= sent) return;
-    sent = seq;
-    const shaped = spec.present(row);
-    if (shaped !== undefined) res.write(`id: ${row.change_seq}\nevent: trade\ndata: ${JSON.stringify(shaped)}\n\n`);
-  };
   try {
     const head = await feed.head();
+    let sent = spec.after ?? head;
+    /** Writes one event, unless the client has it already or may not see it. */
+    const emit = (row: ChangeRow) => {
+      const seq = BigInt(row.change_seq);
+      if (seq <= sent) return;
+      sent = seq;
+      const shaped = spec.present(row);
+      if (shaped !== undefined) res.write(`id: ${row.change_seq}\nevent: trade\ndata: ${JSON.stringify(shaped)}\n\n`);
+    };
     startStream(res);
     res.write(': accredex trade changes\n\n');
-    if (sent === undefined) sent = head;
     // Catch up to the feed's head with our own queries; later changes arrive through the queue.
     while (!closed && sent < head) {
       const rows = await feed.withCatchUpSlot(() =>
@@ -246,7 +234,7 @@ export async function serveStream(feed: ChangeFeed, ledger: Pick<Ledger, 'query'
       if (res.writableNeedDrain && !(await drained(res, feed.limits.drainTimeoutMs))) return res.destroy();
       if (rows.length < CATCH_UP_PAGE) break;
     }
-    if ((sent ?? 0n) < head) sent = head;
+    if (sent < head) sent = head;
     while (!closed) {
       for (let row = queue.shift(); row; row = queue.shift()) emit(row);
       // Live, a reader that keeps up has nearly nothing unsent; one that has this much is behind, and resumes later.
@@ -258,7 +246,6 @@ export async function serveStream(feed: ChangeFeed, ledger: Pick<Ledger, 'query'
   } finally {
     clearInterval(keepalive);
     clearInterval(recheck);
-    untrack();
     unsubscribe();
     release();
   }

@@ -15,7 +15,7 @@ export interface Session {
 const hashOf = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /** A token is 43 base64url characters (32 bytes); anything else is not one we issued. */
-export const isTokenShaped = (token: string) => /^[A-Za-z0-9_-]{43}$/.test(token);
+const isTokenShaped = (token: string) => /^[A-Za-z0-9_-]{43}$/.test(token);
 
 export async function createSession(
   ledger: Pick<Ledger, 'query'>,
@@ -24,12 +24,13 @@ export async function createSession(
   // Sessions long over (a day past their end) are forgotten as new ones start, so the table stays as small as the users.
   await ledger.query("delete from sessions where expires_at < now() - interval '1 day'");
   const token = randomBytes(32).toString('base64url');
+  const id = hashOf(token);
   const [row] = await ledger.query<{ expires_at: Date | string }>(
     `insert into sessions (id, address, chain_id, expires_at, ip, user_agent) values ($1, $2, $3, now() + make_interval(secs => $4), $5, $6)
      returning expires_at`,
-    [hashOf(token), address, chainId, ttlSeconds, ip ?? null, userAgent?.slice(0, 256) ?? null],
+    [id, address, chainId, ttlSeconds, ip ?? null, userAgent?.slice(0, 256) ?? null],
   );
-  return { token, session: { id: hashOf(token), address, expiresAt: new Date(row.expires_at) } };
+  return { token, session: { id, address, expiresAt: new Date(row.expires_at) } };
 }
 
 /** The live session a token names, or why there is none ('unknown', 'expired', 'revoked'). */

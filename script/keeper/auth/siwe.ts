@@ -73,18 +73,12 @@ export async function verifySignIn(
   }
   const now = expect.now ?? new Date();
   if (!expect.domains.has(fields.domain)) throw new SignInError('domain', `message is for ${fields.domain}, not a site this venue serves`);
-  let uriHost: string;
-  try {
-    uriHost = new URL(fields.uri).host;
-  } catch {
-    throw new SignInError('uri', 'message URI is not a URL');
-  }
-  if (uriHost !== fields.domain) throw new SignInError('uri', `message URI ${fields.uri} is not on its domain ${fields.domain}`);
-  if (fields.scheme !== undefined && `${fields.scheme}:` !== new URL(fields.uri).protocol) throw new SignInError('uri', `message scheme ${fields.scheme} is not its URI's`);
+  if (!URL.canParse(fields.uri)) throw new SignInError('uri', 'message URI is not a URL');
+  const uri = new URL(fields.uri);
+  if (uri.host !== fields.domain) throw new SignInError('uri', `message URI ${fields.uri} is not on its domain ${fields.domain}`);
+  if (fields.scheme !== undefined && `${fields.scheme}:` !== uri.protocol) throw new SignInError('uri', `message scheme ${fields.scheme} is not its URI's`);
   if (fields.chainId !== expect.chainId) throw new SignInError('chain', `message is for chain ${fields.chainId}; this venue is chain ${expect.chainId}`);
-  if (Number.isNaN(fields.issuedAt.getTime()) || fields.issuedAt.getTime() > now.getTime() + CLOCK_SKEW_S * 1000) {
-    throw new SignInError('issued-at', 'message issued-at is in the future');
-  }
+  if (fields.issuedAt.getTime() > now.getTime() + CLOCK_SKEW_S * 1000) throw new SignInError('issued-at', 'message issued-at is in the future');
   if (fields.issuedAt.getTime() < now.getTime() - NONCE_TTL_S * 1000) throw new SignInError('issued-at', `message was issued more than ${NONCE_TTL_S / 60} minutes ago`);
   if (fields.expirationTime && fields.expirationTime.getTime() <= now.getTime()) throw new SignInError('expired', 'message has expired');
   if (fields.notBefore && fields.notBefore.getTime() > now.getTime()) throw new SignInError('not-before', 'message is not valid yet (not-before)');

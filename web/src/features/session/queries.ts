@@ -39,7 +39,8 @@ export function useViewer() {
 
 /** Forgets every private answer: after sign-out, a switch of account, or an expired session. */
 function dropPrivate(queryClient: QueryClient) {
-  queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== 'api-session' && String(q.queryKey[0]).startsWith('api:') });
+  // Private queries are keyed 'api:…' (the session's own key, 'api-session', is not one of them).
+  queryClient.removeQueries({ predicate: (q) => String(q.queryKey[0]).startsWith('api:') });
 }
 
 export function useSignIn() {
