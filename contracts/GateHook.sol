@@ -20,7 +20,8 @@ import {PoolConfig, PoolConfigLibrary} from "./libraries/PoolConfig.sol";
 import {Clearance} from "./libraries/Clearance.sol";
 
 /// @title GateHook
-/// @notice Admits only accredited, post-lockup investors to the swaps, adds and donations of authorized pools, and
+/// @notice Admits only eligible investors to the swaps, adds and donations of authorized pools (buyers, LPs and
+/// donors need full eligibility; sellers a seller's standing, so an exit-only investor can sell), and
 /// binds every position to its depositor so that its shares leave only as a transfer the token would allow.
 /// @dev Kept thin on purpose: every line here is paid by every trade. It holds no tokens and never touches fees;
 /// its one delta is a depositor's exit, whose principal in the security it takes straight to the depositor's wallet
@@ -182,8 +183,8 @@ contract GateHook is BaseHook, IGateHook {
     }
 
     /// @inheritdoc IGateHook
-    function isCleared(address holder) external view returns (bool) {
-        return Clearance.isCleared(msg.sender, holder);
+    function clearance(address holder) external view returns (uint256) {
+        return Clearance.keyOf(msg.sender, holder);
     }
 
     // ------------------------------------------------------------------ hook callbacks
@@ -198,13 +199,15 @@ contract GateHook is BaseHook, IGateHook {
         return this.beforeInitialize.selector;
     }
 
-    function _beforeSwap(address sender, PoolKey calldata key, SwapParams calldata, bytes calldata)
+    function _beforeSwap(address sender, PoolKey calldata key, SwapParams calldata params, bytes calldata)
         internal
         override
         returns (bytes4, BeforeSwapDelta, uint24)
     {
         PoolId poolId = key.toId();
-        (bool quote, address investor) = _admit(poolId, sender, true);
+        // A swap buys the security when the security is the currency it pays out.
+        bool securityIs0 = Currency.unwrap(key.currency0) == _pools[poolId].security();
+        (bool quote, address investor) = _admit(poolId, sender, true, securityIs0 != params.zeroForOne);
         if (!quote) emit InvestorSwap(poolId, investor);
         return (this.beforeSwap.selector, BeforeSwapDeltaLibrary.ZERO_DELTA, 0);
     }
@@ -216,7 +219,7 @@ contract GateHook is BaseHook, IGateHook {
         bytes calldata
     ) internal override returns (bytes4) {
         PoolId poolId = key.toId();
-        (, address investor) = _admit(poolId, sender, false);
+        (, address investor) = _admit(poolId, sender, false, true);
         // The first deposit binds the position to its investor; nobody else ever adds to it, so every share under
         // it is that investor's (minting the NFT to another owner, or approving an operator, changes nothing).
         bytes32 positionKey = _positionKey(sender, params);
@@ -257,7 +260,7 @@ contract GateHook is BaseHook, IGateHook {
         returns (bytes4)
     {
         PoolId poolId = key.toId();
-        (, address investor) = _admit(poolId, sender, false);
+        (, address investor) = _admit(poolId, sender, false, true);
         // A donation of the security is a transfer to whoever holds liquidity in range, lapsed or off the roster
         // included (their exit accepts it): only the quote currency may be donated.
         uint256 shares = Currency.unwrap(key.currency0) == _pools[poolId].security() ? amount0 : amount1;
@@ -268,19 +271,24 @@ contract GateHook is BaseHook, IGateHook {
 
     // ------------------------------------------------------------------ the gate
 
-    /// @dev Pool not paused, then the resolved end user eligible for the pool's security. A registry that reverts
-    /// makes the whole call revert: the gate fails closed. An admitted investor is cleared for the rest of the
-    /// transaction, so the security token settles with the PoolManager without a second registry call.
+    /// @dev Pool not paused, then the resolved end user eligible for the pool's security: as a buyer (`buying`), or
+    /// as a seller. A registry that reverts makes the whole call revert: the gate fails closed. An admitted investor
+    /// is cleared for the rest of the transaction, with its holder key, so the security token settles with the
+    /// PoolManager without a second registry call.
     /// `isSwap`: only a swap may come from the quoter unchecked, since only the quoter's swaps never settle.
-    function _admit(PoolId poolId, address sender, bool isSwap) private returns (bool quote, address investor) {
+    function _admit(PoolId poolId, address sender, bool isSwap, bool buying)
+        private
+        returns (bool quote, address investor)
+    {
         PoolConfig config = _pools[poolId];
         if (config.isPaused()) revert PoolIsPaused(poolId);
         RouterKind kind = _kindOf(config, sender);
         if (kind == RouterKind.Quoter && isSwap) return (true, sender);
         investor = kind == RouterKind.Forwarder ? IMsgSender(sender).msgSender() : sender;
-        (Eligibility status, uint40 until) = registry.eligibility(investor, config.security());
+        (Eligibility status, uint40 until, uint256 holderKey) =
+            registry.tradeStatus(investor, config.security(), buying);
         if (status != Eligibility.Ok) revert InvestorNotEligible(investor, config.security(), status, until);
-        Clearance.clear(config.security(), investor);
+        Clearance.clear(config.security(), investor, holderKey);
     }
 
     /// @dev Pays an exit's principal in the security to `to` now, as the hook's delta. Left as the caller's credit, it
@@ -315,10 +323,10 @@ contract GateHook is BaseHook, IGateHook {
     function _admitRemover(address securityToken, address depositor, address remover) private view {
         // Every position with liquidity has a depositor; a zero one would read as a free sender, so refuse it.
         if (depositor == address(0)) revert DepositorRestricted(depositor, Eligibility.NotRegistered, 0);
-        (Eligibility depositorStatus, uint40 depositorUntil,,) =
+        (Eligibility depositorStatus, uint40 depositorUntil,,,,) =
             registry.transferStatus(securityToken, depositor, address(0));
         if (depositorStatus != Eligibility.Ok) revert DepositorRestricted(depositor, depositorStatus, depositorUntil);
-        (Eligibility status, uint40 until) = registry.eligibility(remover, securityToken);
+        (Eligibility status, uint40 until,) = registry.tradeStatus(remover, securityToken, true);
         if (status != Eligibility.Ok) revert InvestorNotEligible(remover, securityToken, status, until);
     }
 
@@ -339,8 +347,12 @@ contract GateHook is BaseHook, IGateHook {
     /// @dev Canonical routers are compared against immutables and their trust read from the pool's config word, so
     /// the common path costs no extra SLOAD; only other routers hit the mapping.
     function _kindOf(PoolConfig config, address sender) private view returns (RouterKind) {
-        if (sender == universalRouter) return config.trusts(UNIVERSAL_ROUTER) ? RouterKind.Forwarder : RouterKind.Untrusted;
-        if (sender == positionManager) return config.trusts(POSITION_MANAGER) ? RouterKind.Forwarder : RouterKind.Untrusted;
+        if (sender == universalRouter) {
+            return config.trusts(UNIVERSAL_ROUTER) ? RouterKind.Forwarder : RouterKind.Untrusted;
+        }
+        if (sender == positionManager) {
+            return config.trusts(POSITION_MANAGER) ? RouterKind.Forwarder : RouterKind.Untrusted;
+        }
         if (sender == v4Quoter) return config.trusts(V4_QUOTER) ? RouterKind.Quoter : RouterKind.Untrusted;
         return _otherRouters[sender];
     }

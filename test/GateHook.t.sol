@@ -345,7 +345,7 @@ contract GateHookTest is GateTestBase {
     /// @dev If the registry misbehaves the gate fails closed: the registry's revert aborts the swap.
     function test_swap_revertsWhen_registryReverts() public {
         bytes memory boom = abi.encodeWithSignature("Error(string)", "registry down");
-        vm.mockCallRevert(address(registry), abi.encodeWithSelector(IInvestorRegistry.eligibility.selector), boom);
+        vm.mockCallRevert(address(registry), abi.encodeWithSelector(IInvestorRegistry.tradeStatus.selector), boom);
         _expectHookRevert(IHooks.beforeSwap.selector, boom);
         _buy(alice, 100e6);
     }
@@ -473,7 +473,7 @@ contract GateHookTest is GateTestBase {
     function test_removeLiquidity_succeedsWhen_depositorRemovedFromRoster() public {
         uint256 tokenId = _mintFullRange(lp, key, 1e16);
         vm.prank(officer);
-        registry.removeInvestor(lp);
+        registry.unlinkWallet(lp);
         uint256 sharesBefore = security.balanceOf(lp);
         _burn(lp, tokenId, key);
         assertGt(security.balanceOf(lp), sharesBefore);

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: BUSL-1.1
 pragma solidity 0.8.26;
 
-import {Test} from "forge-std/Test.sol";
+import {Test} from "./utils/Test.sol";
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {IAccessControlDefaultAdminRules} from
     "@openzeppelin/contracts/access/extensions/IAccessControlDefaultAdminRules.sol";
 import {InvestorRegistry} from "../contracts/InvestorRegistry.sol";
 import {IInvestorRegistry} from "../contracts/interfaces/IInvestorRegistry.sol";
-import {Eligibility} from "../contracts/libraries/Eligibility.sol";
+import {Eligibility, InvestorClass} from "../contracts/libraries/Eligibility.sol";
 import {InvestorRecord, InvestorRecordLibrary} from "../contracts/libraries/InvestorRecord.sol";
 
 contract InvestorRegistryTest is Test {
@@ -126,7 +126,7 @@ contract InvestorRegistryTest is Test {
         _upsert(venue, NOW + 1 days, false);
     }
 
-    // ================================================================== setFrozen / removeInvestor
+    // ================================================================== setFrozen / unlinkWallet
 
     function test_setFrozen_togglesAndEmits() public {
         _upsert(investor, NOW + 1 days, false);
@@ -156,15 +156,15 @@ contract InvestorRegistryTest is Test {
         registry.setFrozen(investor, true);
     }
 
-    function test_removeInvestor_deregistersButKeepsOverrides() public {
+    function test_unlinkWallet_deregistersButKeepsOverrides() public {
         _listSecurity(NOW + 100 days);
         _upsert(investor, NOW + 1 days, false);
         vm.prank(officer);
         registry.setLockupOverride(security, investor, NOW);
         vm.expectEmit(address(registry));
-        emit IInvestorRegistry.InvestorRemoved(investor, officer);
+        emit IInvestorRegistry.WalletUnlinked(uint160(investor), investor, officer);
         vm.prank(officer);
-        registry.removeInvestor(investor);
+        registry.unlinkWallet(investor);
         IInvestorRegistry.InvestorView memory v = registry.investor(investor);
         assertFalse(v.registered);
         assertEq(v.lockupOverrides, 1);
@@ -175,11 +175,11 @@ contract InvestorRegistryTest is Test {
     }
 
     /// @dev Threat: remove a frozen investor, then add them back unfrozen.
-    function test_threat_removeInvestor_keepsTheFreeze() public {
+    function test_threat_unlinkWallet_keepsTheFreeze() public {
         _upsert(investor, NOW + 10 days, false);
         vm.startPrank(officer);
         registry.setFrozen(investor, true);
-        registry.removeInvestor(investor);
+        registry.unlinkWallet(investor);
         vm.stopPrank();
         IInvestorRegistry.InvestorView memory v = registry.investor(investor);
         assertFalse(v.registered);
@@ -198,10 +198,10 @@ contract InvestorRegistryTest is Test {
         _assertEligibility(investor, Eligibility.Frozen, 0);
     }
 
-    function test_removeInvestor_revertsWhen_investorNotRegistered() public {
+    function test_unlinkWallet_revertsWhen_investorNotRegistered() public {
         vm.expectRevert(abi.encodeWithSelector(IInvestorRegistry.InvestorNotRegistered.selector, investor));
         vm.prank(officer);
-        registry.removeInvestor(investor);
+        registry.unlinkWallet(investor);
     }
 
     // ================================================================== venues
@@ -211,7 +211,7 @@ contract InvestorRegistryTest is Test {
         emit IInvestorRegistry.VenueSet(venue, true, admin);
         _setVenue(venue, true);
         assertTrue(registry.investor(venue).venue);
-        (Eligibility s,,,) = registry.transferStatus(security, venue, venue);
+        (Eligibility s,,,,,) = registry.transferStatus(security, venue, venue);
         assertEq(uint8(s), uint8(Eligibility.Ok));
         _setVenue(venue, false);
         assertFalse(registry.investor(venue).venue);
@@ -274,18 +274,18 @@ contract InvestorRegistryTest is Test {
         (bool listed, uint40 defaultEnd) = registry.security(security);
         assertFalse(listed);
         assertEq(defaultEnd, NOW + 100 days);
-        (Eligibility fromStatus, uint40 until,,) = registry.transferStatus(security, investor, stranger);
+        (Eligibility fromStatus, uint40 until,,,,) = registry.transferStatus(security, investor, stranger);
         assertEq(uint8(fromStatus), uint8(Eligibility.LockupActive));
         assertEq(until, NOW + 100 days);
 
         // Officers still edit lockups while it is delisted, and the edits bind transfers.
         vm.prank(officer);
         registry.setLockupOverride(security, investor, NOW - 1);
-        (fromStatus,,,) = registry.transferStatus(security, investor, stranger);
+        (fromStatus,,,,,) = registry.transferStatus(security, investor, stranger);
         assertEq(uint8(fromStatus), uint8(Eligibility.Ok));
         vm.prank(officer);
         registry.clearLockupOverride(security, investor);
-        (fromStatus,,,) = registry.transferStatus(security, investor, stranger);
+        (fromStatus,,,,,) = registry.transferStatus(security, investor, stranger);
         assertEq(uint8(fromStatus), uint8(Eligibility.LockupActive));
 
         // Listed again, with the lockup the officer gives.
@@ -414,22 +414,22 @@ contract InvestorRegistryTest is Test {
     function test_transferStatus_senderNeedsNoAccreditationButNoLockup() public {
         _listSecurity(NOW + 10 days);
         _upsert(investor, NOW - 1, false); // lapsed accreditation
-        (Eligibility from, uint40 until,,) = registry.transferStatus(security, investor, address(0));
+        (Eligibility from, uint40 until,,,,) = registry.transferStatus(security, investor, address(0));
         assertEq(uint8(from), uint8(Eligibility.LockupActive));
         assertEq(until, NOW + 10 days);
         vm.warp(NOW + 10 days);
-        (from,,,) = registry.transferStatus(security, investor, address(0));
+        (from,,,,,) = registry.transferStatus(security, investor, address(0));
         assertEq(uint8(from), uint8(Eligibility.Ok));
     }
 
     function test_transferStatus_recipientNeedsAccreditationButNoLockupCheck() public {
         _listSecurity(NOW + 10 days);
         _upsert(investor, NOW + 1 days, false);
-        (,, Eligibility to,) = registry.transferStatus(security, address(0), investor);
+        (,, Eligibility to,,,) = registry.transferStatus(security, address(0), investor);
         assertEq(uint8(to), uint8(Eligibility.Ok));
         _upsert(investor, NOW - 1, false);
         uint40 until;
-        (,, to, until) = registry.transferStatus(security, address(0), investor);
+        (,, to, until,,) = registry.transferStatus(security, address(0), investor);
         assertEq(uint8(to), uint8(Eligibility.AccreditationExpired));
         assertEq(until, NOW - 1);
     }
@@ -437,11 +437,9 @@ contract InvestorRegistryTest is Test {
     function test_transferStatus_frozenBlocksBothSides() public {
         _listSecurity(0);
         _upsert(investor, NOW + 1 days, true);
-        (Eligibility from,, Eligibility to,) = registry.transferStatus(security, investor, investor);
+        (Eligibility from,, Eligibility to,,,) = registry.transferStatus(security, investor, investor);
         assertEq(uint8(from), uint8(Eligibility.Frozen));
         assertEq(uint8(to), uint8(Eligibility.Frozen));
-        (Eligibility h,) = registry.holderStatus(investor);
-        assertEq(uint8(h), uint8(Eligibility.Frozen));
     }
 
     // ================================================================== roles
@@ -489,18 +487,35 @@ contract InvestorRegistryTest is Test {
 
     // ================================================================== the packed record
 
-    function test_fuzz_investorRecord_roundTrips(uint40 expiry, bool frozen, uint16 overrides, uint16 newCount) public pure {
-        InvestorRecord r = InvestorRecordLibrary.pack(expiry, frozen, overrides);
-        assertTrue(r.registered());
-        assertFalse(r.isVenue());
-        assertEq(r.accreditationExpiry(), expiry);
-        assertEq(r.frozen(), frozen);
-        assertEq(r.lockupOverrides(), overrides);
-        InvestorRecord r2 = r.withFrozen(!frozen).withLockupOverrides(newCount);
-        assertEq(r2.frozen(), !frozen);
-        assertEq(r2.lockupOverrides(), newCount);
-        assertEq(r2.accreditationExpiry(), expiry);
-        assertTrue(r2.registered());
+    function test_fuzz_investorRecord_roundTrips(
+        uint40 expiry,
+        uint8 classes,
+        uint16 jurisdiction,
+        uint160 id,
+        bool frozen,
+        uint16 overrides
+    ) public pure {
+        InvestorRecord person = InvestorRecordLibrary.identity(expiry, classes, jurisdiction).withFrozen(frozen);
+        InvestorRecord wallet =
+            InvestorRecord.wrap(0).withLockupOverrides(overrides).withIdentity(id).withRegistered(true);
+        wallet = wallet.withProfileOf(person);
+        assertTrue(wallet.registered());
+        assertFalse(wallet.isVenue());
+        assertEq(wallet.accreditationExpiry(), expiry);
+        assertEq(wallet.classes(), classes & InvestorClass.ALL);
+        assertEq(wallet.jurisdiction(), jurisdiction);
+        assertEq(wallet.frozen(), frozen);
+        assertEq(wallet.lockupOverrides(), overrides);
+        assertEq(wallet.identityId(), id);
+        // New details keep the status; a new status keeps the details; the wallet's own bits survive both.
+        InvestorRecord edited = person.withDetails(expiry / 2, ~classes, ~jurisdiction).withExitOnly(true);
+        wallet = wallet.withProfileOf(edited);
+        assertEq(wallet.frozen(), frozen);
+        assertTrue(wallet.exitOnly());
+        assertEq(wallet.accreditationExpiry(), expiry / 2);
+        assertEq(wallet.jurisdiction(), ~jurisdiction);
+        assertEq(wallet.identityId(), id);
+        assertEq(wallet.lockupOverrides(), overrides);
     }
 
     // ================================================================== helpers

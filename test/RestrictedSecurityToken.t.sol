@@ -131,7 +131,7 @@ contract RestrictedSecurityTokenTest is GateTestBase {
         address from = cast[fromIndex % 6];
         address to = cast[toIndex % 6];
         amount = uint96(bound(amount, 0, security.balanceOf(from)));
-        (Eligibility f, uint40 fu, Eligibility t, uint40 tu) = registry.transferStatus(address(security), from, to);
+        (Eligibility f, uint40 fu, Eligibility t, uint40 tu,,) = registry.transferStatus(address(security), from, to);
         if (amount == 0) {
             // nothing moves, nothing is checked
         } else if (f != Eligibility.Ok) {
@@ -147,7 +147,7 @@ contract RestrictedSecurityTokenTest is GateTestBase {
 
     /// @dev The gate's clearance spares the settlement a second registry call...
     function test_clearance_settlementSkipsTheRegistry() public {
-        vm.expectCall(address(registry), abi.encodeWithSelector(registry.eligibility.selector), 1);
+        vm.expectCall(address(registry), abi.encodeWithSelector(registry.tradeStatus.selector), 1);
         vm.expectCall(address(registry), abi.encodeWithSelector(registry.transferStatus.selector), 0);
         _swapExactIn(alice, key, !_securityIs0(key), 100e6);
     }
@@ -156,7 +156,7 @@ contract RestrictedSecurityTokenTest is GateTestBase {
     function test_clearance_endsWithTheTransaction() public {
         _swapExactIn(alice, key, !_securityIs0(key), 100e6);
         vm.prank(address(security));
-        assertFalse(hook.isCleared(alice));
+        assertEq(hook.clearance(alice), 0);
     }
 
     /// @dev A clearance is per (token, holder).
@@ -282,8 +282,11 @@ contract ClearanceHarness {
         external
         returns (bool same, bool otherHolder, bool otherTokenCleared)
     {
-        Clearance.clear(token, holder);
-        return (Clearance.isCleared(token, holder), Clearance.isCleared(token, other), Clearance.isCleared(otherToken, holder));
+        Clearance.clear(token, holder, 7);
+        return (
+            Clearance.keyOf(token, holder) == 7, Clearance.keyOf(token, other) != 0,
+            Clearance.keyOf(otherToken, holder) != 0
+        );
     }
 
 }

@@ -8,8 +8,10 @@ import {Eligibility} from "../libraries/Eligibility.sol";
 import {IInvestorRegistry} from "./IInvestorRegistry.sol";
 
 /// @title IGateHook
-/// @notice A Uniswap v4 hook that lets only accredited, post-lockup investors swap, add liquidity or donate in the
-/// pools an admin authorized. One deployment serves many pools.
+/// @notice A Uniswap v4 hook that lets only eligible investors swap, add liquidity or donate in the pools an admin
+/// authorized. One deployment serves many pools. Buying (a swap that pays out the security), adding and donating need
+/// full eligibility for the security; selling needs only a seller's standing (registered, not frozen, not sanctioned,
+/// out of lockup), so an exit-only or lapsed investor can still sell.
 /// Every position is bound to the investor who first deposited into it (its depositor), whoever holds the NFT:
 /// - only the depositor adds to it;
 /// - the depositor's own exit is never refused (a lapsed, frozen or locked investor can always leave), and the
@@ -115,7 +117,8 @@ interface IGateHook {
     /// @param positionKey The PoolManager's key: `Position.calculatePositionKey(owner, tickLower, tickUpper, salt)`,
     /// where `owner` is the contract that called the PoolManager (the PositionManager, salt = the token id).
     function depositorOf(PoolId poolId, bytes32 positionKey) external view returns (address);
-    /// @notice Whether the gate admitted `holder` to a pool of the calling security token earlier in this transaction.
+    /// @notice If the gate admitted `holder` to a pool of the calling security token earlier in this transaction, the
+    /// holder's key (its identity; see `IInvestorRegistry.holderKey`), else 0.
     /// @dev Transient: a clearance is one registry verdict, reused by the token for the rest of the transaction.
-    function isCleared(address holder) external view returns (bool);
+    function clearance(address holder) external view returns (uint256 holderKey);
 }

@@ -8,19 +8,44 @@ import {IGateHook} from "./IGateHook.sol";
 /// @title IRestrictedSecurity
 /// @notice An ERC-20 security that moves only between eligible holders and listed venue contracts, so the rules hold
 /// outside the gated pools too: swap output sent to someone else, hookless pools in the shared PoolManager, plain
-/// wallet transfers.
-/// @dev Sender: a venue, or a registered, unfrozen investor out of lockup. Recipient: a venue, or a registered,
-/// unfrozen, accredited investor, or a depositor taking out exactly what its own exit from a gated pool owes it.
+/// wallet transfers. It counts its holders of record per identity, live, and enforces the offering's caps.
+/// @dev Sender: a venue, or a registered, unfrozen, unsanctioned investor out of lockup. Recipient: a venue, or a
+/// registered, unfrozen, unsanctioned, active investor that passes the offering's who-rules (registry), or a depositor
+/// taking out exactly what its own exit from a gated pool owes it. Between identities, the how-many rules (this
+/// token) apply: holder caps, maximum holding, minimum trade; an exit owed to its depositor is counted, never refused.
 /// The PoolManager is special on both sides:
 /// - the security enters it only from a holder the gate admitted to a gated pool in the same transaction, so no
 ///   hookless pool of the shared PoolManager can be funded with it;
 /// - once a depositor exits a gated position, every payout of the security in that transaction goes to that
 ///   depositor, so a frozen or locked investor's pooled shares never pass to anyone else.
 interface IRestrictedSecurity {
+    /// @notice Why an issuer's remedy was used; recorded with it in the audit trail.
+    enum RemedyReason {
+        CourtOrder,
+        ErrorCorrection,
+        LostKey,
+        EstateTransfer
+    }
+
+    /// @notice The how-many rules: 0 in any field means no limit.
+    struct Limits {
+        uint96 maxHolding;
+        uint96 minTrade;
+        uint32 maxHolders;
+        uint32 maxNonAccredited;
+    }
+
     /// @notice Thrown when the sender may not move the security.
     error SenderNotEligible(address from, Eligibility reason, uint40 until);
     /// @notice Thrown when the recipient may not hold the security.
     error RecipientNotEligible(address to, Eligibility reason, uint40 until);
+    /// @notice Thrown when a new holder of record would take the count past a cap.
+    /// @param nonAccredited Whether the cap is the one on holders that are not accredited.
+    error HolderCapReached(bool nonAccredited, uint256 holders, uint256 cap);
+    /// @notice Thrown when an identity would hold more than the offering allows.
+    error MaxHoldingExceeded(uint256 identity, uint256 holding, uint256 maxHolding);
+    /// @notice Thrown when a transfer or trade moves less than the offering's minimum.
+    error BelowMinimumTrade(uint256 amount, uint256 minTrade);
     /// @notice Thrown when the security is paid into the PoolManager by a holder the gate did not admit to a gated
     /// pool in this transaction (a hookless pool, or a payment before the pool operation it settles).
     error EntryNotCleared(address from);
@@ -30,10 +55,24 @@ interface IRestrictedSecurity {
     /// @notice Thrown when one transaction exits the positions of two depositors: each exit's security goes to its
     /// own depositor, and a transaction holds one such binding.
     error ExitAlreadyBound(address depositor);
+    /// @notice Thrown when a wallet recovery names wallets of two identities, a lost wallet still linked, or a
+    /// replacement that is not linked.
+    error NotARecovery(address lost, address replacement);
     /// @notice Thrown when anyone but the gate credits an exit.
     error NotGate(address caller);
     /// @notice Thrown when the caller lacks `role` in the registry.
     error Unauthorized(address account, bytes32 role);
+
+    /// @notice The how-many rules changed.
+    event LimitsSet(Limits limits, address indexed officer);
+    /// @notice An officer moved shares between wallets without the sender's consent (a remedy).
+    event ForcedTransfer(
+        address indexed from, address indexed to, uint256 amount, RemedyReason reason, address indexed officer
+    );
+    /// @notice A lost wallet's shares moved to a new wallet of the same identity (a remedy).
+    event WalletRecovered(
+        address indexed lost, address indexed replacement, uint256 amount, RemedyReason reason, address indexed officer
+    );
 
     /// @notice The registry that decides who may hold and move this security.
     function registry() external view returns (IInvestorRegistry);
@@ -43,6 +82,21 @@ interface IRestrictedSecurity {
     /// PoolManager pays this security to `depositor` only, and `depositor` accepts `amount` of it (principal and
     /// fees) whatever its status: lapsed, frozen, in lockup or off the roster, an exit is never refused.
     function creditExit(address depositor, uint256 amount) external;
-    /// @notice Issues new units to an eligible holder (issuer role).
+    /// @notice Issues new units to an eligible holder (issuer role), within the offering's caps.
     function mint(address to, uint256 amount) external;
+    /// @notice Replaces the how-many rules (compliance role). Caps below today's counts admit no new holder until
+    /// the count falls under them; nobody is forced out.
+    function setLimits(Limits calldata limits) external;
+    /// @notice Moves `amount` from `from` to `to` whatever the sender's status (compliance role): a court order, an
+    /// error correction, an estate. The recipient must be allowed to hold it, within every cap.
+    function forceTransfer(address from, address to, uint256 amount, RemedyReason reason) external;
+    /// @notice Moves all of `lost`'s shares to `replacement` (compliance role). Both must belong to the same identity,
+    /// `lost` unlinked and `replacement` linked in the registry first: holder counts do not change.
+    function recoverWallet(address lost, address replacement, RemedyReason reason) external;
+    /// @notice The how-many rules.
+    function limits() external view returns (Limits memory);
+    /// @notice Holders of record (identities with shares in a wallet), and how many of them are not accredited.
+    function holderCount() external view returns (uint32 holders, uint32 nonAccredited);
+    /// @notice An identity's shares across its wallets, linked or not.
+    function holdingOf(uint256 identity) external view returns (uint256);
 }

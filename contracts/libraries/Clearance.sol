@@ -4,8 +4,9 @@ pragma solidity ^0.8.26;
 /// @title Clearance
 /// @notice What the gate tells a security token within one transaction: a clearance, meaning the gate admitted
 /// `holder` for the token's pools, so the token can settle with the PoolManager without asking the registry again.
-/// Held in transient storage keyed by (token, holder), so it answers only that token and disappears when the
-/// transaction ends.
+/// The clearance is the holder's key (its identity, see `IInvestorRegistry.holderKey`), never zero, so the token also
+/// learns whom to count the shares under. Held in transient storage keyed by (token, holder), so it answers only that
+/// token and disappears when the transaction ends.
 library Clearance {
     /// @dev keccak256("accredex.clearance").
     uint256 private constant NAMESPACE = 0x28fd707e4f5bb5135c034dbf75aedd99271e740406eabc393fe81f005cb26a87;
@@ -20,17 +21,19 @@ library Clearance {
         }
     }
 
-    function clear(address token, address holder) internal {
+    /// @param key The holder's key; nonzero for every registered investor, which is all the gate admits.
+    function clear(address token, address holder, uint256 key) internal {
         uint256 s = _slot(token, holder);
         assembly ("memory-safe") {
-            tstore(s, 1)
+            tstore(s, key)
         }
     }
 
-    function isCleared(address token, address holder) internal view returns (bool cleared) {
+    /// @return key The key the holder was cleared with, or 0 if it was not.
+    function keyOf(address token, address holder) internal view returns (uint256 key) {
         uint256 s = _slot(token, holder);
         assembly ("memory-safe") {
-            cleared := tload(s)
+            key := tload(s)
         }
     }
 }

@@ -8,19 +8,27 @@ import {IInvestorRegistry} from "../interfaces/IInvestorRegistry.sol";
 import {IGateHook} from "../interfaces/IGateHook.sol";
 import {Eligibility} from "../libraries/Eligibility.sol";
 import {ExitBinding} from "../libraries/ExitBinding.sol";
+import {HolderBook} from "../libraries/HolderBook.sol";
+import {HolderLimits, HolderLimitsLibrary} from "../libraries/HolderLimits.sol";
 
 /// @title RestrictedSecurityToken
-/// @notice A tokenized private security (demo issuance): every transfer is checked against the investor registry.
+/// @notice A tokenized private security (demo issuance): every transfer is checked against the investor registry,
+/// and its holders of record are counted per identity against the offering's caps.
 /// @dev Fast path: when the PoolManager is one side and the gate admitted the other side earlier in the same
-/// transaction, that admission is the registry's verdict already, so the token does not ask again.
-/// The PoolManager is the only venue with rules of its own here (see {IRestrictedSecurity}); the other venue
-/// contracts (routers, Permit2) pass through like any venue.
+/// transaction, that admission (with the identity it found) is the registry's verdict already, so the token does not
+/// ask again. The PoolManager is the only venue with rules of its own here (see {IRestrictedSecurity}); the other
+/// venue contracts (routers, Permit2) pass through like any venue.
 contract RestrictedSecurityToken is ERC20, IRestrictedSecurity {
+    using HolderBook for HolderBook.Book;
+
     /// @inheritdoc IRestrictedSecurity
     IInvestorRegistry public immutable registry;
     /// @inheritdoc IRestrictedSecurity
     IGateHook public immutable gate;
     address private immutable POOL_MANAGER;
+
+    HolderLimits internal _limits;
+    HolderBook.Book internal _book;
 
     /// @param investorRegistry Decides who may hold and move the security.
     /// @param gateHook The venue's gate; its PoolManager is the venue this token settles with.
@@ -49,6 +57,63 @@ contract RestrictedSecurityToken is ERC20, IRestrictedSecurity {
         if (bound != depositor) revert ExitAlreadyBound(bound);
     }
 
+    /// @inheritdoc IRestrictedSecurity
+    function setLimits(Limits calldata limits_) external onlyRole(registry.COMPLIANCE_ROLE()) {
+        _limits = HolderLimitsLibrary.pack(
+            limits_.maxHolding, limits_.minTrade, limits_.maxHolders, limits_.maxNonAccredited
+        );
+        emit LimitsSet(limits_, msg.sender);
+    }
+
+    /// @inheritdoc IRestrictedSecurity
+    function forceTransfer(address from, address to, uint256 amount, RemedyReason reason)
+        external
+        onlyRole(registry.COMPLIANCE_ROLE())
+    {
+        (,, Eligibility toStatus, uint40 toUntil, uint256 fromKey, uint256 toKey) =
+            registry.transferStatus(address(this), from, to);
+        // Between investors' wallets only: a venue's balance (the PoolManager's reserves) is other investors' money.
+        if (fromKey == 0) revert SenderNotEligible(from, Eligibility.NotRegistered, 0);
+        if (toKey == 0) revert RecipientNotEligible(to, Eligibility.NotRegistered, 0);
+        if (toStatus != Eligibility.Ok) revert RecipientNotEligible(to, toStatus, toUntil);
+        super._update(from, to, amount);
+        _book.move(_limits, fromKey, toKey, amount, true, false);
+        emit ForcedTransfer(from, to, amount, reason, msg.sender);
+    }
+
+    /// @inheritdoc IRestrictedSecurity
+    function recoverWallet(address lost, address replacement, RemedyReason reason)
+        external
+        onlyRole(registry.COMPLIANCE_ROLE())
+    {
+        IInvestorRegistry.InvestorView memory old = registry.investor(lost);
+        IInvestorRegistry.InvestorView memory next = registry.investor(replacement);
+        // The lost key must be unlinked first, so it can no longer trade what is left or what arrives later.
+        if (old.identity == 0 || old.identity != next.identity || old.registered || !next.registered) {
+            revert NotARecovery(lost, replacement);
+        }
+        uint256 amount = balanceOf(lost);
+        // Same identity on both sides: the holder book does not change.
+        super._update(lost, replacement, amount);
+        emit WalletRecovered(lost, replacement, amount, reason, msg.sender);
+    }
+
+    /// @inheritdoc IRestrictedSecurity
+    function limits() external view returns (Limits memory) {
+        HolderLimits l = _limits;
+        return Limits(uint96(l.maxHolding()), uint96(l.minTrade()), l.maxHolders(), l.maxNonAccredited());
+    }
+
+    /// @inheritdoc IRestrictedSecurity
+    function holderCount() external view returns (uint32 holders, uint32 nonAccredited) {
+        return (_book.holders, _book.nonAccredited);
+    }
+
+    /// @inheritdoc IRestrictedSecurity
+    function holdingOf(uint256 identity) external view returns (uint256) {
+        return identity >= 1 << 160 ? 0 : _book.holdings[uint160(identity)].amount();
+    }
+
     /// @dev A zero-value transfer moves nothing and is not checked for eligibility: the PoolManager pays an LP's
     /// exit in both currencies, often 0 of one, and that must never block the exit. But OpenZeppelin lets anyone call
     /// `transferFrom(x, y, 0)`, which emits `Transfer(x, y, 0)`: a relationship between two holders that neither
@@ -59,37 +124,52 @@ contract RestrictedSecurityToken is ERC20, IRestrictedSecurity {
             if (from != address(0) && msg.sender != from && allowance(from, msg.sender) == 0) {
                 revert ERC20InsufficientAllowance(msg.sender, 0, 0);
             }
-        } else if (from == POOL_MANAGER) {
-            _checkPayout(to, value);
+            super._update(from, to, value);
+            return;
+        }
+        uint256 fromKey;
+        uint256 toKey;
+        bool owedExit;
+        if (from == POOL_MANAGER) {
+            (toKey, owedExit) = _checkPayout(to, value);
         } else if (to == POOL_MANAGER) {
             // Only to settle a gated pool's operation: the holder was admitted (hence checked) in this transaction.
             // Anything else (a hookless pool, a payment made before the operation it settles) is refused.
-            if (!gate.isCleared(from)) revert EntryNotCleared(from);
+            fromKey = gate.clearance(from);
+            if (fromKey == 0) revert EntryNotCleared(from);
         } else {
-            _check(from, to);
+            (fromKey, toKey) = _check(from, to);
         }
         super._update(from, to, value);
+        // An exit owed to its depositor is counted but never refused; issuance has no minimum trade.
+        _book.move(_limits, fromKey, toKey, value, !owedExit, !owedExit && from != address(0));
     }
 
     /// @dev A payout from the PoolManager: a swap's output, an exit, ERC-6909 claims redeemed. If a depositor's exit
     /// bound this transaction, it goes to that depositor only, which accepts what its exit owes it whatever its
     /// status. Otherwise it goes to an investor the gate admitted in this transaction, or to a recipient the
     /// registry accepts.
-    function _checkPayout(address to, uint256 value) private {
+    function _checkPayout(address to, uint256 value) private returns (uint256 key, bool owedExit) {
         address depositor = ExitBinding.boundDepositor();
         if (depositor != address(0)) {
             if (to != depositor) revert PayoutBoundToDepositor(to, depositor);
-            if (ExitBinding.consume(value)) return;
+            if (ExitBinding.consume(value)) return (registry.holderKey(to), true);
         }
-        if (gate.isCleared(to)) return;
-        (Eligibility status, uint40 until) = registry.holderStatus(to);
+        key = gate.clearance(to);
+        if (key != 0) return (key, false);
+        Eligibility status;
+        uint40 until;
+        (,, status, until,, key) = registry.transferStatus(address(this), address(0), to);
         if (status != Eligibility.Ok) revert RecipientNotEligible(to, status, until);
     }
 
-    /// @dev One registry call checks both sides.
-    function _check(address from, address to) private view {
-        (Eligibility fromStatus, uint40 fromUntil, Eligibility toStatus, uint40 toUntil) =
-            registry.transferStatus(address(this), from, to);
+    /// @dev One registry call checks both sides and names their identities.
+    function _check(address from, address to) private view returns (uint256 fromKey, uint256 toKey) {
+        Eligibility fromStatus;
+        uint40 fromUntil;
+        Eligibility toStatus;
+        uint40 toUntil;
+        (fromStatus, fromUntil, toStatus, toUntil, fromKey, toKey) = registry.transferStatus(address(this), from, to);
         if (fromStatus != Eligibility.Ok) revert SenderNotEligible(from, fromStatus, fromUntil);
         if (toStatus != Eligibility.Ok) revert RecipientNotEligible(to, toStatus, toUntil);
     }

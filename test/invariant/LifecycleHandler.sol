@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BUSL-1.1
 pragma solidity 0.8.26;
 
-import {Test} from "forge-std/Test.sol";
+import {Test} from "../utils/Test.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
 import {IPoolManager} from "@uniswap/v4-core/src/interfaces/IPoolManager.sol";
@@ -356,12 +356,12 @@ contract LifecycleHandler is Test {
         v.registry.upsertInvestors(rows);
     }
 
-    function removeInvestor(uint256 actorSeed) external {
+    function unlinkWallet(uint256 actorSeed) external {
         address actor = _registeredInvestor(actorSeed);
         if (actor == address(0)) return;
         coverage.removals++;
         vm.prank(v.officer);
-        v.registry.removeInvestor(actor);
+        v.registry.unlinkWallet(actor);
     }
 
     /// @dev Relists a delisted security; delists a listed one every other time (so a campaign mostly trades, yet a
@@ -430,7 +430,7 @@ contract LifecycleHandler is Test {
     }
 
     function _senderStatus(address account) internal view returns (Eligibility status) {
-        (status,,,) = v.registry.transferStatus(address(v.security), account, address(0));
+        (status,,,,,) = v.registry.transferStatus(address(v.security), account, address(0));
     }
 
     function _checkHookless() internal {
@@ -446,7 +446,7 @@ contract LifecycleHandler is Test {
     function _standings() internal view returns (Standing[] memory s) {
         s = new Standing[](actors.length);
         for (uint256 i; i < actors.length; ++i) {
-            (Eligibility asRecipient,) = v.registry.holderStatus(actors[i]);
+            (,, Eligibility asRecipient,,,) = v.registry.transferStatus(address(v.security), address(0), actors[i]);
             s[i] = Standing(v.security.balanceOf(actors[i]), asRecipient, _senderStatus(actors[i]));
         }
     }

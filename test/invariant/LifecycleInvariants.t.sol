@@ -21,6 +21,7 @@ import {LifecycleHandler} from "./LifecycleHandler.sol";
 /// forge-config: ci.invariant.depth = 300
 contract LifecycleInvariantsTest is GateTestBase {
     LifecycleHandler internal handler;
+    PoolDonateTest internal donor;
 
     function setUp() public override {
         super.setUp();
@@ -28,7 +29,7 @@ contract LifecycleInvariantsTest is GateTestBase {
             _keyFor(Currency.wrap(address(security)), Currency.wrap(address(usd)), IHooks(address(0)));
         manager.initialize(hookless, _sqrtPriceOneSecurityIsTenUsd(hookless));
 
-        PoolDonateTest donor = new PoolDonateTest(manager);
+        donor = new PoolDonateTest(manager);
         vm.prank(officer);
         _register(address(donor), uint40(block.timestamp + 3650 days), false);
 
@@ -69,7 +70,7 @@ contract LifecycleInvariantsTest is GateTestBase {
         actions[9] = LifecycleHandler.freeze.selector;
         actions[10] = LifecycleHandler.lock.selector;
         actions[11] = LifecycleHandler.setAccreditation.selector;
-        actions[12] = LifecycleHandler.removeInvestor.selector;
+        actions[12] = LifecycleHandler.unlinkWallet.selector;
         actions[13] = LifecycleHandler.toggleListing.selector;
         actions[14] = LifecycleHandler.warp.selector;
         actions[15] = LifecycleHandler.mint.selector;
@@ -101,6 +102,24 @@ contract LifecycleInvariantsTest is GateTestBase {
 
     function invariant_noHooklessPoolHoldsTheSecurity() public view {
         assertEq(handler.ghost_hooklessFunded(), 0);
+    }
+
+    /// @dev Whatever path the shares took (positions, exits of restricted depositors, sweeps, removals from the
+    /// roster), the token's live holder book equals one recomputed from balances, identity by identity.
+    function invariant_holderBookMatchesBalances() public view {
+        address[] memory wallets = new address[](7);
+        (wallets[0], wallets[1], wallets[2], wallets[3], wallets[4], wallets[5], wallets[6]) =
+            (alice, bob, carol, dave, eve, lp, address(donor));
+        uint256 holders;
+        for (uint256 i; i < wallets.length; ++i) {
+            uint256 id = registry.investor(wallets[i]).identity;
+            uint256 balance = security.balanceOf(wallets[i]);
+            // Every wallet here is its own identity; a balance outside every identity would be uncounted.
+            assertEq(security.holdingOf(id), balance, "holding differs from the balances");
+            if (balance != 0) holders++;
+        }
+        (uint32 counted,) = security.holderCount();
+        assertEq(counted, holders, "holder count differs from the balances");
     }
 
     /// @dev A campaign that never took a path proves nothing about it.

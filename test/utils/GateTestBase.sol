@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: BUSL-1.1
 pragma solidity 0.8.26;
 
-import {Test} from "forge-std/Test.sol";
-import {DeployPermit2} from "permit2/test/utils/DeployPermit2.sol";
+import {Test} from "./Test.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IPoolManager} from "@uniswap/v4-core/src/interfaces/IPoolManager.sol";
 import {IHooks} from "@uniswap/v4-core/src/interfaces/IHooks.sol";
@@ -35,7 +34,7 @@ import {IRestrictedSecurity} from "../../contracts/interfaces/IRestrictedSecurit
 /// @notice The one fixture every gate test shares: the canonical Uniswap v4 stack deployed from its npm artifacts,
 /// the registry, a security token and the stablecoin, the gate hook at a mined address carrying exactly its flags,
 /// one authorized, initialized and funded gated pool, and a cast of investors covering every gate decision.
-abstract contract GateTestBase is Test, DeployPermit2, CanonicalStack {
+abstract contract GateTestBase is Test, CanonicalStack {
     uint160 internal constant GATE_FLAGS = Hooks.BEFORE_INITIALIZE_FLAG | Hooks.BEFORE_ADD_LIQUIDITY_FLAG
         | Hooks.AFTER_REMOVE_LIQUIDITY_FLAG | Hooks.BEFORE_SWAP_FLAG | Hooks.BEFORE_DONATE_FLAG
         | Hooks.AFTER_REMOVE_LIQUIDITY_RETURNS_DELTA_FLAG;
@@ -80,9 +79,18 @@ abstract contract GateTestBase is Test, DeployPermit2, CanonicalStack {
     uint40 internal offeringLockupEnd;
     uint40 internal bobLockupEnd;
 
+    /// @dev Permit2's runtime code, read from the file Uniswap ships it in (the one `npm start` places with
+    /// anvil_setCode). Importing that file instead would pull forge-std's Script and its 430 KB safeconsole into
+    /// every test's compile job, past what solc-js can parse (script/solc.cjs).
+    function _etchPermit2() internal {
+        string memory source = vm.readFile("node_modules/@uniswap/v4-periphery/lib/permit2/test/utils/DeployPermit2.sol");
+        string memory code = vm.split(vm.split(source, 'hex"')[1], '"')[0];
+        vm.etch(PERMIT2, vm.parseBytes(string.concat("0x", code)));
+    }
+
     function setUp() public virtual {
         vm.warp(START_TIME);
-        deployPermit2();
+        _etchPermit2();
         Stack memory s = _deployStack(admin);
         (manager, posm, router, quoter, stateView, permit2) =
             (s.poolManager, s.positionManager, s.universalRouter, s.v4Quoter, s.stateView, s.permit2);

@@ -21,7 +21,7 @@ contract RegistryCheckedShare is ERC20 {
 
     function _update(address from, address to, uint256 value) internal override {
         if (value != 0) {
-            (Eligibility fromStatus,, Eligibility toStatus,) = registry.transferStatus(address(this), from, to);
+            (Eligibility fromStatus,, Eligibility toStatus,,,) = registry.transferStatus(address(this), from, to);
             require(fromStatus == Eligibility.Ok && toStatus == Eligibility.Ok, "not eligible");
         }
         super._update(from, to, value);

@@ -1,0 +1,404 @@
+// SPDX-License-Identifier: BUSL-1.1
+pragma solidity 0.8.26;
+
+import {Test} from "../utils/Test.sol";
+import {PoolKey} from "@uniswap/v4-core/src/types/PoolKey.sol";
+import {Currency} from "@uniswap/v4-core/src/types/Currency.sol";
+import {IUniversalRouter} from "../../script/lib/IUniversalRouter.sol";
+import {InvestorRegistry} from "../../contracts/InvestorRegistry.sol";
+import {IInvestorRegistry} from "../../contracts/interfaces/IInvestorRegistry.sol";
+import {IRestrictedSecurity} from "../../contracts/interfaces/IRestrictedSecurity.sol";
+import {Eligibility} from "../../contracts/libraries/Eligibility.sol";
+import {RestrictedSecurityToken} from "../../contracts/tokens/RestrictedSecurityToken.sol";
+import {VenueCalls} from "../utils/VenueCalls.sol";
+
+/// @notice Moves shares between identities with several wallets (transfers, buys and sells through the canonical
+/// UniversalRouter, issuance, forced transfers, wallet recoveries) while officers link and unlink wallets, change
+/// accreditation and tighten or loosen the caps. Caps are only ever set at or above what already holds, so that
+/// "nobody exceeds a cap" is a fact to check, not a consequence of a cap set below the count.
+contract HolderBookHandler is Test {
+    struct Venue {
+        IUniversalRouter router;
+        InvestorRegistry registry;
+        RestrictedSecurityToken security;
+        address officer;
+        address issuer;
+        PoolKey gated;
+    }
+
+    struct Coverage {
+        uint256 transfers;
+        uint256 newHolders;
+        uint256 holdersLeft;
+        uint256 capRefusals;
+        uint256 maxHoldingRefusals;
+        uint256 buys;
+        uint256 sells;
+        uint256 issues;
+        uint256 forcedTransfers;
+        uint256 recoveries;
+        uint256 links;
+        uint256 unlinks;
+        uint256 lapses;
+        uint256 limitChanges;
+    }
+
+    Venue internal v;
+    /// @dev Every wallet that can hold shares, each investor's first wallet first.
+    address[] public wallets;
+    /// @dev Wallets not yet linked, handed out by {link}.
+    address[] internal spares;
+    Coverage public coverage;
+
+    constructor(Venue memory venue, address[] memory investors, address[] memory spareWallets) {
+        v = venue;
+        for (uint256 i; i < investors.length; ++i) {
+            wallets.push(investors[i]);
+        }
+        for (uint256 i; i < spareWallets.length; ++i) {
+            spares.push(spareWallets[i]);
+        }
+    }
+
+    // ------------------------------------------------------------------ shares moving
+
+    function transfer(uint256 fromSeed, uint256 toSeed, uint256 amountSeed) external {
+        address from = _wallet(fromSeed);
+        address to = _wallet(toSeed);
+        uint256 balance = v.security.balanceOf(from);
+        if (balance == 0) return;
+        // Half the transfers move everything, so holders also leave the book.
+        uint256 amount = amountSeed % 2 == 0 ? balance : bound(amountSeed, 1, balance);
+        coverage.transfers++;
+        _track();
+        vm.prank(from);
+        try v.security.transfer(to, amount) {}
+        catch (bytes memory reason) {
+            _countRefusal(reason);
+        }
+        _afterMove(from);
+    }
+
+    /// @dev An attack on a cap: the officer sets the cap exactly at what stands, then a holder sends half its
+    /// balance (staying a holder) to a newcomer (an identity that holds nothing), or to an identity at its maximum
+    /// holding; then the officer puts the caps back.
+    /// The two kinds alternate, so that a campaign attacks both.
+    function attemptPastCap(uint256 fromSeed, uint256 toSeed) external {
+        bool holderCap = _attackHolderCap = !_attackHolderCap;
+        address from = _senderWithShares(fromSeed);
+        if (from == address(0)) return;
+        uint256 balance = v.security.balanceOf(from);
+        uint256 fromId = v.registry.investor(from).identity;
+        for (uint256 i; i < wallets.length; ++i) {
+            address to = wallets[(toSeed % wallets.length + i) % wallets.length];
+            IInvestorRegistry.InvestorView memory w = v.registry.investor(to);
+            uint256 held = v.security.holdingOf(w.identity);
+            if (!w.registered || w.identity == fromId || (holderCap ? held != 0 : held == 0)) continue;
+            // Only a transfer the registry allows: the cap must be the one thing in the way.
+            (Eligibility fromStatus,, Eligibility toStatus,,,) =
+                v.registry.transferStatus(address(v.security), from, to);
+            if (fromStatus != Eligibility.Ok || toStatus != Eligibility.Ok) continue;
+            IRestrictedSecurity.Limits memory previous = v.security.limits();
+            IRestrictedSecurity.Limits memory limits = v.security.limits();
+            if (holderCap) (limits.maxHolders,) = v.security.holderCount();
+            else limits.maxHolding = uint96(held);
+            coverage.limitChanges++;
+            vm.prank(v.officer);
+            v.security.setLimits(limits);
+            coverage.transfers++;
+            _track();
+            vm.prank(from);
+            try v.security.transfer(to, balance > 1 ? balance / 2 : 1) {}
+            catch (bytes memory reason) {
+                _countRefusal(reason);
+            }
+            _afterMove(from);
+            vm.prank(v.officer);
+            v.security.setLimits(previous);
+            return;
+        }
+    }
+
+    /// @dev An investor sells out: every linked wallet of its identity sends everything to a holder of another
+    /// identity (no newcomer, so no holder cap is met).
+    function leave(uint256 seed, uint256 toSeed) external {
+        uint256 id = v.registry.investor(_wallet(seed)).identity;
+        address[] memory linked = v.registry.identity(id).wallets;
+        address to;
+        for (uint256 i; i < wallets.length && to == address(0); ++i) {
+            address candidate = wallets[(toSeed % wallets.length + i) % wallets.length];
+            IInvestorRegistry.InvestorView memory w = v.registry.investor(candidate);
+            if (w.registered && w.identity != id && v.security.holdingOf(w.identity) != 0) to = candidate;
+        }
+        if (to == address(0) || linked.length == 0) return;
+        _track();
+        for (uint256 i; i < linked.length; ++i) {
+            uint256 balance = v.security.balanceOf(linked[i]);
+            if (balance == 0) continue;
+            coverage.transfers++;
+            vm.prank(linked[i]);
+            try v.security.transfer(to, balance) {}
+            catch (bytes memory reason) {
+                _countRefusal(reason);
+            }
+        }
+        _afterMove(linked[0]);
+    }
+
+    function buy(uint256 seed, uint256 usdSeed) external {
+        address buyer = _wallet(seed);
+        coverage.buys++;
+        _track();
+        _swap(buyer, false, uint128(bound(usdSeed, 1e6, 50_000e6)));
+        _afterMove(address(0));
+    }
+
+    function sell(uint256 seed, uint256 amountSeed) external {
+        address seller = _wallet(seed);
+        uint256 balance = v.security.balanceOf(seller);
+        if (balance < 1e15) return;
+        coverage.sells++;
+        _track();
+        _swap(seller, true, uint128(amountSeed % 3 == 0 ? balance : bound(amountSeed, 1e15, balance)));
+        _afterMove(seller);
+    }
+
+    function issue(uint256 seed, uint256 amountSeed) external {
+        coverage.issues++;
+        _track();
+        vm.prank(v.issuer);
+        try v.security.mint(_wallet(seed), bound(amountSeed, 1, 10_000e18)) {}
+        catch (bytes memory reason) {
+            _countRefusal(reason);
+        }
+        _afterMove(address(0));
+    }
+
+    function forceTransfer(uint256 fromSeed, uint256 toSeed, uint256 amountSeed) external {
+        address from = _wallet(fromSeed);
+        uint256 balance = v.security.balanceOf(from);
+        if (balance == 0) return;
+        coverage.forcedTransfers++;
+        _track();
+        vm.prank(v.officer);
+        try v.security
+            .forceTransfer(
+                from,
+                _wallet(toSeed),
+                amountSeed % 3 == 0 ? balance : bound(amountSeed, 1, balance),
+                IRestrictedSecurity.RemedyReason.ErrorCorrection
+            ) {}
+        catch (bytes memory reason) {
+            _countRefusal(reason);
+        }
+        _afterMove(from);
+    }
+
+    // ------------------------------------------------------------------ officers
+
+    /// @dev Links a spare wallet to an investor's identity.
+    function link(uint256 seed) external {
+        if (spares.length == 0) return;
+        uint256 id = v.registry.investor(_wallet(seed)).identity;
+        if (id == 0 || !v.registry.identity(id).exists) return;
+        _link(id);
+    }
+
+    function _link(uint256 id) internal {
+        address wallet = spares[spares.length - 1];
+        spares.pop();
+        address[] memory one = new address[](1);
+        one[0] = wallet;
+        coverage.links++;
+        vm.prank(v.officer);
+        v.registry.linkWallets(id, one);
+        wallets.push(wallet);
+    }
+
+    /// @dev Unlinks a wallet, and three times in four recovers its shares into another wallet of the same identity
+    /// (linking a spare to it first if it has no other). Shares left in an unlinked wallet keep their identity a
+    /// holder for good, so leaving them there is the rarer path.
+    function unlinkAndRecover(uint256 seed) external {
+        address lost = _wallet(seed);
+        IInvestorRegistry.InvestorView memory w = v.registry.investor(lost);
+        if (!w.registered) return;
+        bool recover = seed % 4 != 0;
+        if (recover && v.registry.identity(w.identity).wallets.length == 1) {
+            if (spares.length == 0) return;
+            _link(w.identity);
+        }
+        coverage.unlinks++;
+        vm.prank(v.officer);
+        v.registry.unlinkWallet(lost);
+        if (!recover) return;
+        address[] memory linked = v.registry.identity(w.identity).wallets;
+        coverage.recoveries++;
+        _track();
+        vm.prank(v.officer);
+        v.security.recoverWallet(lost, linked[0], IRestrictedSecurity.RemedyReason.LostKey);
+        _afterMove(address(0));
+    }
+
+    /// @dev Lapses or renews an identity's accreditation (a lapsed holder is counted as not accredited only if it
+    /// becomes a holder again later).
+    function setAccreditation(uint256 seed, bool lapse) external {
+        address wallet = _wallet(seed);
+        IInvestorRegistry.InvestorView memory w = v.registry.investor(wallet);
+        if (!w.registered) return;
+        IInvestorRegistry.IdentityView memory person = v.registry.identity(w.identity);
+        coverage.lapses++;
+        IInvestorRegistry.IdentityInput[] memory rows = new IInvestorRegistry.IdentityInput[](1);
+        rows[0] = IInvestorRegistry.IdentityInput(
+            w.identity,
+            uint40(lapse ? block.timestamp - 1 : block.timestamp + 365 days),
+            person.classes,
+            person.jurisdiction,
+            person.verification
+        );
+        vm.prank(v.officer);
+        v.registry.upsertIdentities(rows);
+    }
+
+    /// @dev New caps: holder caps never below today's counts (so a breach can only come from a move); the maximum
+    /// holding anywhere (a holding above it may only shrink, checked after every move).
+    /// Mostly tight (no slack at all half the time), so that new holders meet the caps; off one time in five.
+    function setLimits(uint32 holderSlack, uint32 nonAccreditedSlack, uint96 holdingSlack) external {
+        coverage.limitChanges++;
+        IRestrictedSecurity.Limits memory limits;
+        if (holderSlack % 5 != 0) {
+            (uint32 holders, uint32 nonAccredited) = v.security.holderCount();
+            limits.maxHolders = holders + holderSlack % 2;
+            limits.maxNonAccredited = nonAccredited + uint32(bound(nonAccreditedSlack, 0, 1));
+            // Often below the largest holding (lp's): that holding may shrink, never grow.
+            limits.maxHolding = uint96(bound(holdingSlack, 100e18, 20_000e18));
+        }
+        vm.prank(v.officer);
+        v.security.setLimits(limits);
+    }
+
+    // ------------------------------------------------------------------ views for the invariants
+
+    function walletCount() external view returns (uint256) {
+        return wallets.length;
+    }
+
+    function coverageReport() external view returns (string[] memory paths, uint256[] memory counts) {
+        Coverage memory c = coverage;
+        uint256[14] memory all = [
+            c.transfers,
+            c.newHolders,
+            c.holdersLeft,
+            c.capRefusals,
+            c.maxHoldingRefusals,
+            c.buys,
+            c.sells,
+            c.issues,
+            c.forcedTransfers,
+            c.recoveries,
+            c.links,
+            c.unlinks,
+            c.lapses,
+            c.limitChanges
+        ];
+        string[14] memory names = [
+            "transfer",
+            "new holder",
+            "holder left",
+            "holder cap refusal",
+            "maximum holding refusal",
+            "buy",
+            "sell",
+            "issue",
+            "forced transfer",
+            "wallet recovery",
+            "link",
+            "unlink",
+            "accreditation change",
+            "limits change"
+        ];
+        paths = new string[](14);
+        counts = new uint256[](14);
+        for (uint256 i; i < 14; ++i) {
+            (paths[i], counts[i]) = (names[i], all[i]);
+        }
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    uint32 internal _holdersBefore;
+    uint256[] internal _holdingsBefore;
+    /// @dev Moves after which an identity held more than before and more than the maximum holding: must stay 0.
+    uint256 public ghost_holdingGrewPastMax;
+
+    function _track() internal {
+        (_holdersBefore,) = v.security.holderCount();
+        delete _holdingsBefore;
+        for (uint256 i; i < wallets.length; ++i) {
+            _holdingsBefore.push(_holdingOf(wallets[i]));
+        }
+    }
+
+    function _holdingOf(address wallet) internal view returns (uint256) {
+        return v.security.holdingOf(v.registry.investor(wallet).identity);
+    }
+
+    /// @param from The sending wallet, if any: its identity leaving the book counts even when a newcomer replaces it.
+    function _afterMove(address from) internal {
+        (uint32 holders,) = v.security.holderCount();
+        if (holders > _holdersBefore) coverage.newHolders++;
+        bool fromLeft = from != address(0) && _holdingOf(from) == 0;
+        if (holders < _holdersBefore || fromLeft) coverage.holdersLeft++;
+        // A cap below an existing holding freezes it where it is; it never lets it grow.
+        uint256 max = v.security.limits().maxHolding;
+        for (uint256 i; i < _holdingsBefore.length; ++i) {
+            uint256 held = _holdingOf(wallets[i]);
+            if (max != 0 && held > max && held > _holdingsBefore[i]) ghost_holdingGrewPastMax++;
+        }
+    }
+
+    function _countRefusal(bytes memory reason) internal {
+        bytes4 selector = bytes4(reason);
+        if (selector == IRestrictedSecurity.HolderCapReached.selector) coverage.capRefusals++;
+        if (selector == IRestrictedSecurity.MaxHoldingExceeded.selector) coverage.maxHoldingRefusals++;
+    }
+
+    function _swap(address user, bool sellShares, uint128 amountIn) internal {
+        bool securityIs0 = Currency.unwrap(v.gated.currency0) == address(v.security);
+        bool zeroForOne = sellShares == securityIs0;
+        (bytes memory commands, bytes[] memory inputs) =
+            VenueCalls.swapExactInSingle(v.gated, zeroForOne, amountIn, "", address(0));
+        vm.prank(user);
+        try v.router.execute(commands, inputs, block.timestamp) {}
+        catch (bytes memory reason) {
+            // The token's refusal arrives wrapped by the PoolManager: WrappedError(token, selector, reason, details).
+            if (reason.length > 4 + 32 * 4) {
+                (,, bytes memory inner,) = abi.decode(_tail(reason), (address, bytes4, bytes, bytes));
+                _countRefusal(inner);
+            }
+        }
+    }
+
+    function _tail(bytes memory data) internal pure returns (bytes memory tail) {
+        tail = new bytes(data.length - 4);
+        for (uint256 i; i < tail.length; ++i) {
+            tail[i] = data[i + 4];
+        }
+    }
+
+    bool internal _attackHolderCap;
+
+    /// @dev A wallet holding shares that the registry lets send, starting at `seed`; zero if none.
+    function _senderWithShares(uint256 seed) internal view returns (address) {
+        for (uint256 i; i < wallets.length; ++i) {
+            address wallet = wallets[(seed % wallets.length + i) % wallets.length];
+            if (v.security.balanceOf(wallet) == 0) continue;
+            (Eligibility status,,,,,) = v.registry.transferStatus(address(v.security), wallet, address(0));
+            if (status == Eligibility.Ok) return wallet;
+        }
+        return address(0);
+    }
+
+    function _wallet(uint256 seed) internal view returns (address) {
+        return wallets[seed % wallets.length];
+    }
+}
