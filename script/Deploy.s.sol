@@ -26,6 +26,8 @@ import {GateHook} from "../contracts/GateHook.sol";
 import {IGateHook} from "../contracts/interfaces/IGateHook.sol";
 import {RestrictedSecurityToken} from "../contracts/tokens/RestrictedSecurityToken.sol";
 import {DemoStablecoin} from "../contracts/tokens/DemoStablecoin.sol";
+import {IRestrictedSecurity} from "../contracts/interfaces/IRestrictedSecurity.sol";
+import {SanctionsList} from "../contracts/SanctionsList.sol";
 
 /// @title Deploy
 /// @notice Deploys Accredex on top of the canonical Uniswap v4 contracts and writes `deployments/<chainId>.json`.
@@ -128,6 +130,13 @@ contract Deploy is Script, CanonicalStack {
         );
 
         InvestorRegistry registry = venue.registry;
+        // A local chain has no Chainalysis oracle: deploy one with its interface, whose list the officers keep. On a
+        // public chain the admin names Chainalysis's with `setSanctionsList`.
+        if (block.chainid == LOCAL_CHAIN_ID && address(registry.sanctionsList()) == address(0)) {
+            registry.setSanctionsList(
+                SanctionsList(_deployOnce(SALT, abi.encodePacked(type(SanctionsList).creationCode, abi.encode(registry))))
+            );
+        }
         _grant(registry, registry.COMPLIANCE_ROLE(), operator);
         _grant(registry, registry.PAUSER_ROLE(), operator);
         _grant(registry, registry.ISSUER_ROLE(), operator);
@@ -230,6 +239,7 @@ contract Deploy is Script, CanonicalStack {
         uint256 eve;
         uint256 lp;
         uint256 officer;
+        uint256 aliceCold;
     }
 
     function _cast() internal pure returns (Cast memory c) {
@@ -240,6 +250,7 @@ contract Deploy is Script, CanonicalStack {
         c.eve = vm.deriveKey(ANVIL_MNEMONIC, 5);
         c.lp = vm.deriveKey(ANVIL_MNEMONIC, 6);
         c.officer = vm.deriveKey(ANVIL_MNEMONIC, 7);
+        c.aliceCold = vm.deriveKey(ANVIL_MNEMONIC, 8);
     }
 
     /// @dev Investors for every gate decision, balances, and full-range plus concentrated liquidity in each pool.
@@ -261,6 +272,11 @@ contract Deploy is Script, CanonicalStack {
         rows[3] = IInvestorRegistry.InvestorInput(dave, inAYear, false);
         rows[4] = IInvestorRegistry.InvestorInput(lp, inAYear, false);
         venue.registry.upsertInvestors(rows);
+        // alice is one investor with two wallets: her hot wallet and a cold one.
+        address[] memory cold = new address[](1);
+        cold[0] = vm.addr(c.aliceCold);
+        venue.registry.linkWallets(uint160(alice), cold);
+        _offeringRules(venue);
 
         address[6] memory everyone = [alice, bob, carol, dave, eve, lp];
         for (uint256 i; i < everyone.length; ++i) venue.usd.mint(everyone[i], 1_000_000e6);
@@ -275,7 +291,7 @@ contract Deploy is Script, CanonicalStack {
             // Bob bought late: his holding period ends in a few days.
             venue.registry.setLockupOverride(address(venue.securities[i]), bob, uint40(block.timestamp + 3 days));
         }
-        // Since then, carol's accreditation lapsed and dave was frozen.
+        // Since then, carol's accreditation lapsed (she is exit-only: she may sell, not buy) and dave was frozen.
         rows = new IInvestorRegistry.InvestorInput[](1);
         rows[0] = IInvestorRegistry.InvestorInput(carol, uint40(block.timestamp - 1 days), false);
         venue.registry.upsertInvestors(rows);
@@ -285,6 +301,14 @@ contract Deploy is Script, CanonicalStack {
         vm.startBroadcast(c.lp);
         for (uint256 i; i < venue.pools.length; ++i) _provideLiquidity(venue, venue.pools[i], lp);
         vm.stopBroadcast();
+    }
+
+    /// @dev ACME-A is a Reg D 506(c) offering: accredited investors, US or not, within the Exchange Act 12(g) limits
+    /// (2,000 holders of record, 500 of them not accredited). HSREF is an Investment Company Act 3(c)(1) fund: at most
+    /// 100 beneficial owners. A local sanctions list, kept by the officers, screens every trade and transfer.
+    function _offeringRules(Venue memory venue) internal {
+        venue.securities[0].setLimits(IRestrictedSecurity.Limits(0, 0, 2_000, 500));
+        if (venue.securities.length > 1) venue.securities[1].setLimits(IRestrictedSecurity.Limits(0, 0, 100, 0));
     }
 
     /// @dev Full range for depth everywhere, plus a concentrated position from 0.8x to 1.25x the price.
@@ -365,6 +389,7 @@ contract Deploy is Script, CanonicalStack {
             json,
             '","investorRegistry":"', vm.toString(address(v.registry)),
             '","gateHook":"', vm.toString(address(v.hook)),
+            '","sanctionsList":"', vm.toString(address(v.registry.sanctionsList())),
             '","stablecoin":"', vm.toString(address(v.usd)),
             '","pools":[', _poolsJson(v), "]",
             block.chainid == LOCAL_CHAIN_ID ? string.concat(',"accounts":[', _accountsJson(), "]") : "",
@@ -395,17 +420,18 @@ contract Deploy is Script, CanonicalStack {
 
     /// @dev The local demo cast, by anvil account index; the dashboard offers them as dev accounts.
     function _accountsJson() internal pure returns (string memory out) {
-        string[8] memory labels =
-            ["operator", "alice", "bob", "carol", "dave", "eve", "lp", "officer"];
-        string[8] memory roles = [
+        string[9] memory labels =
+            ["operator", "alice", "bob", "carol", "dave", "eve", "lp", "officer", "alice (cold)"];
+        string[9] memory roles = [
             "default admin, pauser, issuer, compliance",
             "accredited, post-lockup: may trade",
             "accredited, in lockup for a few more days",
-            "accreditation expired",
+            "accreditation expired: exit-only, may sell",
             "frozen",
             "never registered",
             "liquidity provider",
-            "compliance officer"
+            "compliance officer",
+            "alice's second wallet: same investor"
         ];
         for (uint256 i; i < labels.length; ++i) {
             out = string.concat(

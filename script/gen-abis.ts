@@ -13,6 +13,7 @@ const sources: Record<string, string> = {
   gateHookAbi: 'out/GateHook.sol/GateHook.json',
   restrictedSecurityTokenAbi: 'out/RestrictedSecurityToken.sol/RestrictedSecurityToken.json',
   demoStablecoinAbi: 'out/DemoStablecoin.sol/DemoStablecoin.json',
+  sanctionsListAbi: 'out/SanctionsList.sol/SanctionsList.json',
   poolManagerAbi: 'node_modules/@uniswap/v4-core/out/PoolManager.sol/PoolManager.json',
   positionManagerAbi: 'node_modules/@uniswap/v4-periphery/foundry-out/PositionManager.sol/PositionManager.json',
   v4QuoterAbi: 'node_modules/@uniswap/v4-periphery/foundry-out/V4Quoter.sol/V4Quoter.json',

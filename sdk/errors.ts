@@ -2,8 +2,14 @@ import { decodeErrorResult, parseAbi, type Abi, type Hex } from 'viem';
 import { venueErrorsAbi } from './abis/venueErrorsAbi.ts';
 
 /** The registry's reasons, in the order of the Eligibility enum (contracts/libraries/Eligibility.sol). */
-export const ELIGIBILITY = ['Ok', 'NotRegistered', 'Frozen', 'AccreditationExpired', 'LockupActive', 'SecurityNotListed'] as const;
+export const ELIGIBILITY = [
+  'Ok', 'NotRegistered', 'Frozen', 'AccreditationExpired', 'LockupActive', 'SecurityNotListed',
+  'ExitOnly', 'ClassNotAllowed', 'JurisdictionNotAllowed', 'FlowbackRestricted', 'Sanctioned',
+] as const;
 export type EligibilityReason = (typeof ELIGIBILITY)[number];
+
+/** Reasons that stop buying and adding, but still let an investor sell, withdraw liquidity and collect fees. */
+export const MAY_STILL_SELL: ReadonlySet<EligibilityReason> = new Set(['AccreditationExpired', 'ExitOnly', 'ClassNotAllowed', 'JurisdictionNotAllowed', 'FlowbackRestricted']);
 
 /**
  * Errors v4-core raises from libraries in assembly (CustomRevert, Hooks, CurrencyLibrary): they are in no

@@ -32,6 +32,8 @@ export const deploymentSchema = z.object({
   permit2: address,
   investorRegistry: address,
   gateHook: address,
+  /** The registry's sanctions oracle (Chainalysis's interface); the zero address when the venue names none. */
+  sanctionsList: address,
   stablecoin: address,
   pools: z.array(poolSchema),
   /** Local chain only: the seeded demo cast, by anvil account index. */

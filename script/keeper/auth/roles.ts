@@ -64,9 +64,10 @@ const PARTICIPANT = new Set([0 /* Ok */, 4 /* LockupActive: may trade once it en
 
 /**
  * Whether an investor may see a security's market data (quotes, depth, the anonymized tape): they may trade it now,
- * or will once their lockup ends. Frozen, lapsed, unregistered wallets and delisted securities see none.
+ * at least as sellers (an exit-only or lapsed investor sells on the venue, and needs a price to), or will once their
+ * lockup ends. Frozen, sanctioned, unregistered wallets and delisted securities see none.
  */
 export async function mayTrade(client: PublicClient, registry: Address, investor: Address, security: Address): Promise<boolean> {
-  const [status] = await client.readContract({ address: registry, abi: investorRegistryAbi, functionName: 'eligibility', args: [investor, security] });
+  const [status] = await client.readContract({ address: registry, abi: investorRegistryAbi, functionName: 'tradeStatus', args: [investor, security, false] });
   return PARTICIPANT.has(Number(status));
 }

@@ -1,6 +1,6 @@
 import { encodePacked, keccak256, parseEventLogs, toEventSelector, type AbiEvent, type Address, type Hex, type Log, type PublicClient } from 'viem';
-import { gateHookAbi, investorRegistryAbi, poolManagerAbi, positionManagerAbi } from '../../../sdk/abis/generated.ts';
-import { ELIGIBILITY, type EligibilityReason } from '../../../sdk/errors.ts';
+import { gateHookAbi, investorRegistryAbi, poolManagerAbi, positionManagerAbi, restrictedSecurityTokenAbi, sanctionsListAbi } from '../../../sdk/abis/generated.ts';
+import { ELIGIBILITY } from '../../../sdk/errors.ts';
 import type { Deployment } from '../../../sdk/manifest.ts';
 import type { Ledger } from '../ledger/db.ts';
 import { readCheckpoint, saveCheckpoint } from '../ledger/checkpoints.ts';
@@ -23,7 +23,9 @@ export interface MonitorOptions {
 }
 
 export interface Alert {
-  kind: 'unguarded_pool' | 'registry_change' | 'pool_paused' | 'pool_unpaused' | 'accreditation_expiring' | 'restricted_liquidity';
+  kind:
+    | 'unguarded_pool' | 'registry_change' | 'pool_paused' | 'pool_unpaused' | 'accreditation_expiring' | 'restricted_liquidity'
+    | 'holder_cap' | 'sanctioned_holder';
   severity: 'info' | 'warning' | 'critical';
   subject: string;
   message: string;
@@ -66,7 +68,7 @@ export async function monitorOnce(o: MonitorOptions): Promise<{ alerts: Alert[];
     last = range.last;
     for (const e of parseEventLogs({ abi, logs: range.logs as unknown as Log[] })) alerts.push(...(await alertsFor(o, e)));
   }
-  alerts.push(...(await expiringAccreditations(o)), ...(await restrictedLiquidity(o)));
+  alerts.push(...(await expiringAccreditations(o)), ...(await restrictedLiquidity(o)), ...(await holderCaps(o)), ...(await sanctionedHolders(o)));
 
   const raised: Alert[] = [];
   await o.ledger.transaction(async (tx) => {
@@ -80,8 +82,9 @@ export async function monitorOnce(o: MonitorOptions): Promise<{ alerts: Alert[];
         [d.chainId, a.kind, a.severity, a.subject, a.message, JSON.stringify(a.data), a.blockNumber?.toString() ?? null, a.txHash ?? null, a.dedupeKey],
       );
       if (rows.length > 0) raised.push(a);
-      if (a.kind === 'registry_change' && typeof a.data.investor === 'string') {
-        await tx.query('insert into monitored_investors (chain_id, investor) values ($1, $2) on conflict do nothing', [d.chainId, a.data.investor]);
+      const investor = a.kind === 'registry_change' ? (a.data.investor ?? a.data.wallet) : undefined;
+      if (typeof investor === 'string') {
+        await tx.query('insert into monitored_investors (chain_id, investor) values ($1, $2) on conflict do nothing', [d.chainId, investor]);
       }
     }
     if (last) {
@@ -173,7 +176,7 @@ function unguardedPool(e: { args: unknown; blockNumber: bigint | null; transacti
 function registryChange(e: MonitorEvent): Alert {
   const args = e.args as Record<string, unknown>;
   return {
-    ...placeOf(e), kind: 'registry_change', severity: 'info', subject: String(args.investor ?? args.security ?? args.account ?? e.eventName),
+    ...placeOf(e), kind: 'registry_change', severity: 'info', subject: String(args.investor ?? args.wallet ?? args.security ?? args.account ?? e.eventName),
     message: `registry change: ${e.eventName}`,
     data: { event: e.eventName, ...jsonSafe(args) },
   };
@@ -212,8 +215,62 @@ async function expiringAccreditations(o: MonitorOptions): Promise<Alert[]> {
   return alerts;
 }
 
-/** Why a party of a live position can only exit; the security's own delisting is left out (it applies to everyone). */
-const EXIT_ONLY: ReadonlySet<EligibilityReason> = new Set(['NotRegistered', 'Frozen', 'AccreditationExpired', 'LockupActive']);
+/** A party of a live position can only exit for any reason but the security's own delisting (that applies to everyone). */
+const canOnlyExit = (reason: string) => reason !== 'Ok' && reason !== 'SecurityNotListed';
+
+/** Share of a cap at which the officer is warned, then alerted critically. */
+export const CAP_WARNING = 0.8;
+export const CAP_CRITICAL = 0.95;
+
+/**
+ * Every security's holder-of-record caps (total, and not accredited) against the token's live count, at 80% and 95%.
+ * One alert per security, cap and level (a count that falls back and climbs again is not alerted twice).
+ */
+async function holderCaps(o: MonitorOptions): Promise<Alert[]> {
+  const alerts: Alert[] = [];
+  for (const security of new Set(o.deployment.pools.map((p) => p.security))) {
+    const read = <F extends 'limits' | 'holderCount'>(functionName: F) =>
+      o.client.readContract({ address: security, abi: restrictedSecurityTokenAbi, functionName });
+    const [limits, [holders, nonAccredited]] = await Promise.all([read('limits'), read('holderCount')]);
+    const caps: [string, number, number][] = [['holders of record', holders, limits.maxHolders], ['non-accredited holders', nonAccredited, limits.maxNonAccredited]];
+    for (const [which, count, cap] of caps) {
+      if (cap === 0 || count < cap * CAP_WARNING) continue;
+      const critical = count >= cap * CAP_CRITICAL;
+      alerts.push({
+        kind: 'holder_cap', severity: critical ? 'critical' : 'warning', subject: security,
+        message: `${which}: ${count} of at most ${cap} (${Math.floor((count / cap) * 100)}%)`,
+        data: { security, cap: which, count, max: cap },
+        dedupeKey: `${security}:${which}:${critical ? 95 : 80}`,
+      });
+    }
+  }
+  return alerts;
+}
+
+/** Every known investor wallet that the sanctions oracle lists while it holds a security: a critical alert, once. */
+async function sanctionedHolders(o: MonitorOptions): Promise<Alert[]> {
+  const d = o.deployment;
+  if (BigInt(d.sanctionsList) === 0n) return [];
+  const investors = await o.ledger.query<{ investor: Address }>('select investor from monitored_investors where chain_id = $1', [d.chainId]);
+  const securities = [...new Set(d.pools.map((p) => p.security))];
+  const alerts: Alert[] = [];
+  for (const { investor } of investors) {
+    const listed = await o.client.readContract({ address: d.sanctionsList, abi: sanctionsListAbi, functionName: 'isSanctioned', args: [investor] });
+    if (!listed) continue;
+    const balances = await Promise.all(
+      securities.map((security) => o.client.readContract({ address: security, abi: restrictedSecurityTokenAbi, functionName: 'balanceOf', args: [investor] })),
+    );
+    const held = securities.filter((_, i) => balances[i] > 0n);
+    if (held.length === 0) continue;
+    alerts.push({
+      kind: 'sanctioned_holder', severity: 'critical', subject: investor,
+      message: `a holder is on the sanctions list: it can no longer trade, send or receive (${held.length} securities held)`,
+      data: { investor, securities: held, balances: balances.filter((b) => b > 0n).map(String) },
+      dedupeKey: investor.toLowerCase(),
+    });
+  }
+  return alerts;
+}
 
 /**
  * Live positions whose depositor or NFT owner can no longer trade the pool's security (off the roster, frozen,
@@ -245,7 +302,7 @@ async function restrictedLiquidity(o: MonitorOptions): Promise<Alert[]> {
     for (const [role, party] of parties) {
       const [status, until] = await o.client.readContract({ address: d.investorRegistry, abi: investorRegistryAbi, functionName: 'eligibility', args: [party, security] });
       const reason = ELIGIBILITY[Number(status)];
-      if (!EXIT_ONLY.has(reason)) continue;
+      if (!canOnlyExit(reason)) continue;
       alerts.push({
         kind: 'restricted_liquidity', severity: 'warning', subject: party,
         message: `a live position's ${role} can only exit (${reason}); its liquidity keeps trading`,

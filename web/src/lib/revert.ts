@@ -1,6 +1,7 @@
 /** Every failure a person can meet, as one plain sentence: wallet refusals, venue reverts (unwrapped), RPC trouble. */
 import type { Hex } from 'viem';
 import { decodeRevert, type DecodedRevert, type EligibilityReason } from '../../../sdk/errors.ts';
+import { formatUnits } from 'viem';
 import { formatDate } from './amount.ts';
 
 /** Why the registry refuses someone, in words; `until` is when it changes, if it will. */
@@ -18,6 +19,16 @@ export function eligibilitySentence(reason: EligibilityReason, until?: number, w
       return `${who} is still in the lockup for this security${until ? `, which ends on ${formatDate(until)}` : ''}.`;
     case 'SecurityNotListed':
       return 'This security is not listed for trading on the venue.';
+    case 'ExitOnly':
+      return `${who} may sell and withdraw liquidity, but not buy or add: the investor is exit-only, or the security is being wound down.`;
+    case 'ClassNotAllowed':
+      return `${who} is not in an investor class this offering admits (for example, a Rule 144A offering admits qualified institutional buyers only).`;
+    case 'JurisdictionNotAllowed':
+      return `${who}'s jurisdiction is not admitted by this offering.`;
+    case 'FlowbackRestricted':
+      return `Until the Reg S distribution compliance period ends${until ? ` on ${formatDate(until)}` : ''}, only non-US persons may acquire this security.`;
+    case 'Sanctioned':
+      return `${who} is on the venue's sanctions list: no trading, sending or receiving.`;
   }
 }
 
@@ -52,6 +63,17 @@ const sentences: Record<string, (args: readonly unknown[]) => string> = {
   ExitAlreadyBound: () => 'One transaction can take out the liquidity of one depositor only.',
   EntryNotCleared: () => 'Shares can be paid into the venue only to settle a trade or a deposit in one of its gated pools.',
   SecurityNotBoundToGate: () => "That token is not a security bound to this venue's gate.",
+  HolderCapReached: (args) =>
+    `The offering is full: ${Number(args[1])} ${args[0] ? 'non-accredited ' : ''}holders of record, the most it allows is ${Number(args[2])}. Only existing holders can buy until one leaves.`,
+  MaxHoldingExceeded: (args) => `That would take the investor's holding (all wallets) to ${formatUnits(args[1] as bigint, 18)}, above the offering's maximum of ${formatUnits(args[2] as bigint, 18)}.`,
+  BelowMinimumTrade: (args) => `The offering's minimum trade is ${formatUnits(args[1] as bigint, 18)} shares; this moves ${formatUnits(args[0] as bigint, 18)}.`,
+  TooManyWallets: (args) => `That identity already has ${Number(args[1])} wallets, the most it may have.`,
+  WalletOfAnotherIdentity: () => 'That wallet belongs to another identity. Wallets never change hands: recover it instead.',
+  WalletAlreadyLinked: () => 'That wallet is linked already.',
+  IdentityNotFound: () => 'There is no identity with that id. Record it first.',
+  InvalidIdentityId: () => 'An identity id must be a number above 0 and below 2^160.',
+  InvalidJurisdiction: () => 'Jurisdictions are ISO 3166-1 numeric codes (840 for the United States); 0 is not one.',
+  NotARecovery: () => 'A recovery moves shares between two wallets of the same identity: unlink the lost wallet and link the new one first.',
   FreezeNotEditable: (args) =>
     args[1] ? 'That investor is frozen: a roster row cannot lift a freeze. Use Unfreeze in the roster.' : 'That investor is not frozen: a roster row cannot freeze. Use Freeze in the roster.',
 };

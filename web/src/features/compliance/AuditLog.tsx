@@ -17,7 +17,7 @@ const ALERTS_PAGE = 10;
 
 const GROUPS: Record<string, { label: string; events: string[] }> = {
   all: { label: 'All events', events: [] },
-  investors: { label: 'Investor records', events: ['InvestorUpserted', 'InvestorFrozen', 'InvestorRemoved'] },
+  investors: { label: 'Investor records', events: ['InvestorUpserted', 'IdentityUpserted', 'WalletLinked', 'WalletUnlinked', 'InvestorFrozen', 'InvestorExitOnly'] },
   lockups: { label: 'Lockups and securities', events: ['LockupOverrideSet', 'LockupOverrideCleared', 'SecurityConfigured', 'SecurityDelisted'] },
   access: { label: 'Roles and venue contracts', events: ['RoleGranted', 'RoleRevoked', 'RoleAdminChanged', 'VenueSet', 'DefaultAdminTransferScheduled', 'DefaultAdminTransferCanceled', 'DefaultAdminDelayChangeScheduled', 'DefaultAdminDelayChangeCanceled'] },
 };

@@ -106,7 +106,7 @@ function RosterTable({ entries, total, now, caps }: { entries: RosterEntry[]; to
   const setFrozen = (e: RosterEntry, frozen: boolean) =>
     void send(`${frozen ? 'Freeze' : 'Unfreeze'} ${name(e)}`, registry, encodeFunctionData({ abi: investorRegistryAbi, functionName: 'setFrozen', args: [e.address, frozen] }));
   const remove = async (e: RosterEntry) => {
-    const receipt = await send(`Remove ${name(e)}`, registry, encodeFunctionData({ abi: investorRegistryAbi, functionName: 'removeInvestor', args: [e.address] }));
+    const receipt = await send(`Remove ${name(e)}`, registry, encodeFunctionData({ abi: investorRegistryAbi, functionName: 'unlinkWallet', args: [e.address] }));
     if (receipt) setConfirming(undefined);
   };
   const columns = 5 + deployment.pools.length + (caps.compliance ? 1 : 0);

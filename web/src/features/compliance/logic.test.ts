@@ -54,6 +54,7 @@ const deployment: Deployment = {
   permit2: '0x000000000022D473030F116dDEE9F6B43aC78BA3',
   investorRegistry: '0xF143fC63306CD20A3A09eCeFE4B776648809BD68',
   gateHook: GATE,
+  sanctionsList: '0x0000000000000000000000000000000000000000',
   stablecoin: '0x62FF671362FBa24139ae911761f1730C6139b2cb',
   pools: [
     { name: 'ACME-A/dUSD', poolId: `0x${'1'.repeat(64)}`, currency0: '0x62FF671362FBa24139ae911761f1730C6139b2cb', currency1: ACME, fee: 3000, tickSpacing: 60, hooks: GATE, security: ACME },
@@ -260,7 +261,7 @@ describe('the roster from registry events', () => {
     event('LockupOverrideSet', { security: HSREF, investor: BOB, lockupEnd: 200, officer }, 6n, 1),
     event('LockupOverrideCleared', { security: ACME, investor: BOB, officer }, 8n),
     event('LockupOverrideSet', { security: ACME, investor: BOB, lockupEnd: 300, officer }, 7n),
-    event('InvestorRemoved', { investor: EVE, officer }, 9n),
+    event('WalletUnlinked', { identity: BigInt(EVE), wallet: EVE, officer }, 9n),
   ];
 
   it('lists every investor once, checksummed, in order of appearance, and never venue contracts', () => {
@@ -285,6 +286,11 @@ describe('the roster from registry events', () => {
       'alice recorded: accredited until 2027-07-01, frozen',
     );
     expect(describeEvent(event('InvestorFrozen', { investor: BOB, frozen: false }, 1n), name)).toBe('bob unfrozen');
+    expect(describeEvent(event('InvestorExitOnly', { investor: BOB, exitOnly: true }, 1n), name)).toBe('bob made exit-only (may sell, not buy)');
+    expect(describeEvent(event('WalletLinked', { identity: 42n, wallet: BOB }, 1n), name)).toBe('bob linked to identity #42');
+    expect(describeEvent(event('IdentityUpserted', { identity: 7n, classes: 6, jurisdiction: 276, accreditationExpiry: 0 }, 1n), name)).toBe(
+      'identity #7 recorded: QIB, non-US person, jurisdiction 276, accredited until 1970-01-01',
+    );
     expect(describeEvent(event('LockupOverrideSet', { investor: BOB, security: ACME, lockupEnd: Date.UTC(2026, 6, 4) / 1000 }, 1n), name)).toBe(
       "bob's lockup in ACME-A token ends 2026-07-04 (override)",
     );

@@ -270,14 +270,16 @@ export interface RegistryEvent {
   txHash: Hex;
 }
 
-const INVESTOR_EVENTS = new Set(['InvestorUpserted', 'InvestorFrozen', 'InvestorRemoved', 'LockupOverrideSet', 'LockupOverrideCleared']);
+const INVESTOR_EVENTS = new Set([
+  'InvestorUpserted', 'InvestorFrozen', 'InvestorExitOnly', 'WalletLinked', 'WalletUnlinked', 'LockupOverrideSet', 'LockupOverrideCleared',
+]);
 
-/** Everyone the registry ever held a record for, in order of first appearance (removed investors included). */
+/** Every wallet the registry ever held a record for, in order of first appearance (unlinked wallets included). */
 export function rosterAddresses(events: readonly RegistryEvent[]): Address[] {
   const seen = new Map<string, Address>();
   for (const e of events) {
     if (!INVESTOR_EVENTS.has(e.name)) continue;
-    const investor = e.args.investor as Address | undefined;
+    const investor = (e.args.investor ?? e.args.wallet) as Address | undefined;
     if (investor && !seen.has(lower(investor))) seen.set(lower(investor), getAddress(investor));
   }
   return [...seen.values()];
@@ -341,6 +343,20 @@ const ROLE_LABELS: Record<string, string> = {
   '0x0000000000000000000000000000000000000000000000000000000000000000': 'default admin',
 };
 
+/** An identity id as officers read it: a wallet-derived id (one-wallet identity) as an address, others as a number. */
+export function identityLabel(id: unknown): string {
+  const n = BigInt(id as bigint);
+  return n >= 1n << 64n ? getAddress(`0x${n.toString(16).padStart(40, '0')}`).slice(0, 10) : `#${n}`;
+}
+
+const CLASS_NAMES: [number, string][] = [[1, 'accredited'], [2, 'QIB'], [4, 'non-US person'], [8, 'affiliate']];
+
+/** Investor classes (InvestorClass bits) in words. */
+export function describeClasses(bits: number): string {
+  const names = CLASS_NAMES.filter(([bit]) => bits & bit).map(([, name]) => name);
+  return names.length === 0 ? 'no class' : names.join(', ');
+}
+
 /** One audit-log line for a registry event, with addresses named by `name`. */
 export function describeEvent(e: RegistryEvent, name: (a: Address) => string, roleNames: Record<string, string> = {}): string {
   const a = e.args;
@@ -351,8 +367,20 @@ export function describeEvent(e: RegistryEvent, name: (a: Address) => string, ro
       return `${who('investor')} recorded: accredited until ${formatDate(Number(a.accreditationExpiry))}${a.frozen ? ', frozen' : ''}`;
     case 'InvestorFrozen':
       return `${who('investor')} ${a.frozen ? 'frozen' : 'unfrozen'}`;
-    case 'InvestorRemoved':
-      return `${who('investor')} removed from the registry`;
+    case 'InvestorExitOnly':
+      return `${who('investor')} ${a.exitOnly ? 'made exit-only (may sell, not buy)' : 'active again'}`;
+    case 'WalletLinked':
+      return `${who('wallet')} linked to identity ${identityLabel(a.identity)}`;
+    case 'WalletUnlinked':
+      return `${who('wallet')} unlinked from identity ${identityLabel(a.identity)} (its shares still count for it)`;
+    case 'IdentityUpserted':
+      return `identity ${identityLabel(a.identity)} recorded: ${describeClasses(Number(a.classes))}, jurisdiction ${Number(a.jurisdiction)}, accredited until ${formatDate(Number(a.accreditationExpiry))}`;
+    case 'OfferingRulesSet':
+      return `${who('security')} offering rules changed`;
+    case 'JurisdictionsSet':
+      return `${who('security')} jurisdictions ${(a.jurisdictions as readonly number[]).join(', ')} ${a.listed ? 'listed' : 'unlisted'}`;
+    case 'SanctionsListSet':
+      return `sanctions oracle set to ${who('sanctionsList')}`;
     case 'VenueSet':
       return `${who('account')} ${a.isVenue ? 'listed as' : 'no longer'} a venue contract`;
     case 'SecurityConfigured':

@@ -4,6 +4,7 @@ import { eligibilitySentence } from '../../lib/revert.ts';
 import { useChainNow } from '../../app/venue.tsx';
 import { useWalletStore } from '../../wallet/store.ts';
 import { useEligibility } from './useEligibility.ts';
+import { exitOnlyNotice, standingChip } from './logic.ts';
 
 export function EligibilityStrip() {
   const address = useWalletStore((s) => s.address);
@@ -12,6 +13,7 @@ export function EligibilityStrip() {
   if (!address) return <aside className="eligibility muted" aria-label="Eligibility">Connect a wallet to see whether you may trade.</aside>;
   if (!standing.data || now === undefined) return <aside className="eligibility muted" aria-label="Eligibility">Checking eligibility…</aside>;
   const s = standing.data;
+  const notice = exitOnlyNotice(s.securities);
   return (
     <aside className="eligibility" aria-label="Eligibility" data-testid="eligibility">
       <span className={`chip ${s.registered ? 'good' : 'bad'}`}>{s.registered ? 'Registered' : 'Not registered'}</span>
@@ -21,21 +23,19 @@ export function EligibilityStrip() {
         </span>
       )}
       {s.frozen && <span className="chip bad">Frozen</span>}
-      {s.securities.map((sec) => (
-        <span key={sec.security} className={`chip ${sec.reason === 'Ok' ? 'good' : 'bad'}`} title={eligibilitySentence(sec.reason, sec.until)} data-testid={`standing-${sec.poolName}`}>
-          {sec.poolName.split('/')[0]}:{' '}
-          {sec.reason === 'Ok' ? 'may trade' : sec.reason === 'LockupActive' ? (
-            <>lockup ends in <time dateTime={new Date(sec.lockupEnd * 1000).toISOString()} data-testid="lockup-countdown">{formatDuration(sec.lockupEnd - now)}</time></>
-          ) : reasonLabel[sec.reason]}
-        </span>
-      ))}
+      {s.exitOnly && <span className="chip warn">Exit-only</span>}
+      {s.securities.map((sec) => {
+        const chip = standingChip(sec);
+        return (
+          <span key={sec.security} className={`chip ${chip.tone}`} title={eligibilitySentence(sec.reason, sec.until)} data-testid={`standing-${sec.poolName}`}>
+            {sec.poolName.split('/')[0]}:{' '}
+            {sec.reason === 'LockupActive' ? (
+              <>lockup ends in <time dateTime={new Date(sec.lockupEnd * 1000).toISOString()} data-testid="lockup-countdown">{formatDuration(sec.lockupEnd - now)}</time></>
+            ) : chip.label}
+          </span>
+        );
+      })}
+      {notice && <p className="exit-only" data-testid="exit-only">{notice}</p>}
     </aside>
   );
 }
-
-const reasonLabel: Record<string, string> = {
-  NotRegistered: 'not registered',
-  Frozen: 'frozen',
-  AccreditationExpired: 'accreditation expired',
-  SecurityNotListed: 'not listed',
-};

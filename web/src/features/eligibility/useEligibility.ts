@@ -1,23 +1,43 @@
 /** The connected investor's standing for each listed security, read from the registry every block. */
 import { useQuery } from '@tanstack/react-query';
 import type { Address } from 'viem';
-import { investorRegistryAbi } from '../../../../sdk/abis/generated.ts';
+import { investorRegistryAbi, restrictedSecurityTokenAbi } from '../../../../sdk/abis/generated.ts';
 import { ELIGIBILITY, type EligibilityReason } from '../../../../sdk/errors.ts';
 import { useBlock, useVenue } from '../../app/venue.tsx';
+
+/** The offering's how-many rules and where the investor stands against them (0 in a limit: none). */
+export interface OfferingLimits {
+  maxHolding: bigint;
+  minTrade: bigint;
+  maxHolders: number;
+  maxNonAccredited: number;
+  holders: number;
+  nonAccredited: number;
+  /** The investor's shares across all of its identity's wallets. */
+  holding: bigint;
+  accredited: boolean;
+}
 
 export interface SecurityStanding {
   security: Address;
   poolName: string;
+  /** May the investor buy (swap in, add liquidity)? */
   reason: EligibilityReason;
-  /** For AccreditationExpired the expiry, for LockupActive the lockup end (unix seconds), else 0. */
+  /** For AccreditationExpired the expiry, for LockupActive the lockup end, for FlowbackRestricted the period end. */
   until: number;
+  /** May the investor sell (and so withdraw and collect)? Exit-only investors may. */
+  sellReason: EligibilityReason;
+  sellUntil: number;
   lockupEnd: number;
+  limits: OfferingLimits;
 }
 
 export interface Standing {
   registered: boolean;
   frozen: boolean;
+  exitOnly: boolean;
   accreditationExpiry: number;
+  identity: bigint;
   securities: SecurityStanding[];
 }
 
@@ -33,14 +53,35 @@ export function useEligibility(address: Address | undefined) {
       const record = await client.readContract({ ...registry, functionName: 'investor', args: [address!], blockNumber: block });
       const securities = await Promise.all(
         deployment.pools.map(async (pool) => {
-          const [[status, until], lockupEnd] = await Promise.all([
-            client.readContract({ ...registry, functionName: 'eligibility', args: [address!, pool.security], blockNumber: block }),
+          const token = { address: pool.security, abi: restrictedSecurityTokenAbi, blockNumber: block } as const;
+          const [[status, until, key], [sellStatus, sellUntil], lockupEnd, limits, [holders, nonAccredited], holding] = await Promise.all([
+            client.readContract({ ...registry, functionName: 'tradeStatus', args: [address!, pool.security, true], blockNumber: block }),
+            client.readContract({ ...registry, functionName: 'tradeStatus', args: [address!, pool.security, false], blockNumber: block }),
             client.readContract({ ...registry, functionName: 'lockupEnd', args: [pool.security, address!], blockNumber: block }),
+            client.readContract({ ...token, functionName: 'limits' }),
+            client.readContract({ ...token, functionName: 'holderCount' }),
+            client.readContract({ ...token, functionName: 'holdingOf', args: [record.identity] }),
           ]);
-          return { security: pool.security, poolName: pool.name, reason: ELIGIBILITY[status], until: Number(until), lockupEnd: Number(lockupEnd) };
+          return {
+            security: pool.security,
+            poolName: pool.name,
+            reason: ELIGIBILITY[status],
+            until: Number(until),
+            sellReason: ELIGIBILITY[sellStatus],
+            sellUntil: Number(sellUntil),
+            lockupEnd: Number(lockupEnd),
+            limits: { ...limits, holders, nonAccredited, holding, accredited: (key >> 160n) & 1n ? true : false },
+          };
         }),
       );
-      return { registered: record.registered, frozen: record.frozen, accreditationExpiry: Number(record.accreditationExpiry), securities };
+      return {
+        registered: record.registered,
+        frozen: record.frozen,
+        exitOnly: record.exitOnly,
+        accreditationExpiry: Number(record.accreditationExpiry),
+        identity: record.identity,
+        securities,
+      };
     },
   });
 }

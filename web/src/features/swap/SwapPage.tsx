@@ -11,11 +11,11 @@ import { encodeSwapExactInSingle, encodeSwapExactOutSingle, permitSingleTypedDat
 import { Field, Panel, Skeleton, Stat } from '../../app/ui.tsx';
 import { useBalance, useChainNow, useToken, useVenue } from '../../app/venue.tsx';
 import { formatAmount, parseAmount } from '../../lib/amount.ts';
-import { eligibilitySentence, explainError } from '../../lib/revert.ts';
+import { explainError } from '../../lib/revert.ts';
 import { useSend } from '../../lib/useSend.ts';
 import { useWalletStore } from '../../wallet/store.ts';
 import { useEligibility } from '../eligibility/useEligibility.ts';
-import { CONFIRM_WORD, executionPrice, impactLevel, midPrice, priceImpactBps, slippageBound } from './logic.ts';
+import { CONFIRM_WORD, executionPrice, impactLevel, midPrice, orderBlocker, priceImpactBps, slippageBound } from './logic.ts';
 import { TxSettingsPanel } from '../../lib/TxSettingsPanel.tsx';
 import { usePermit2State, useQuote } from './queries.ts';
 import { usePoolState } from '../../app/pools.ts';
@@ -80,24 +80,22 @@ export default function SwapPage() {
   }
   const level = impactBps !== undefined ? impactLevel(impactBps) : 'none';
 
-  // Why the swap can't be sent, first reason first; shown before any wallet prompt.
-  const blocker = walletBlocker
-    ? walletBlocker
-    : standing && standing.reason !== 'Ok'
-        ? eligibilitySentence(standing.reason, standing.until)
-        : poolState.data?.paused
-          ? 'Trading in this pool is paused by the venue.'
-          : !parsed || !parsed.ok
-            ? undefined
-            : quote.isError
-              ? quote.error.message
-              : maxIn !== undefined && payBalance !== undefined && maxIn > payBalance
-                ? `You need up to ${formatAmount(maxIn, payToken!.decimals)} ${payToken!.symbol}; you have ${formatAmount(payBalance, payToken!.decimals)}.`
-                : settings.invalid
-                  ? 'Fix the settings below.'
-                  : level === 'confirm' && confirmText.trim().toLowerCase() !== CONFIRM_WORD
-                    ? `This trade moves the price more than 10%. Type "${CONFIRM_WORD}" to proceed.`
-                    : undefined;
+  const blocker = orderBlocker({
+    side,
+    walletBlocker,
+    standing,
+    paused: poolState.data?.paused,
+    input: parsed,
+    quoteError: quote.isError ? quote.error.message : undefined,
+    sharesIn: side === 'buy' ? amountOut : undefined,
+    shares: side === 'buy' ? amountOut : amountIn,
+    securityDecimals: security?.decimals ?? 18,
+    maxIn,
+    payBalance,
+    pay: payToken,
+    settingsInvalid: settings.invalid,
+    needsConfirmation: level === 'confirm' && confirmText.trim().toLowerCase() !== CONFIRM_WORD,
+  });
   const needsErc20Approval = permit2 !== undefined && maxIn !== undefined && permit2.erc20Allowance < maxIn;
   const ready = !blocker && parsed?.ok && quoted !== undefined && bound !== undefined && maxIn !== undefined && !busy;
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { getSqrtPriceAtTick } from '../../../../sdk/v4/math.ts';
-import { executionPrice, impactLevel, midPrice, priceImpactBps, slippageBound } from './logic.ts';
+import { executionPrice, impactLevel, midPrice, orderBlocker, priceImpactBps, slippageBound, type OrderCheck } from './logic.ts';
+import type { SecurityStanding } from '../eligibility/useEligibility.ts';
 
 describe('swap logic', () => {
   it('reads $25 a share from a pool priced in raw units, stablecoin as currency0 or currency1', () => {
@@ -26,5 +27,46 @@ describe('swap logic', () => {
     expect(slippageBound(1_000_000n, 50, 'max')).toBe(1_005_000n);
     expect(slippageBound(3n, 50, 'max')).toBe(4n); // rounds up
     expect(slippageBound(3n, 50, 'min')).toBe(2n); // rounds down
+  });
+});
+
+describe('order entry: why an order cannot be sent', () => {
+  const E18 = 10n ** 18n;
+  const standing = (over: Partial<SecurityStanding> = {}, limits: Partial<SecurityStanding['limits']> = {}): SecurityStanding => ({
+    security: '0x0000000000000000000000000000000000000001', poolName: 'ACME-A/dUSD', reason: 'Ok', until: 0, sellReason: 'Ok', sellUntil: 0, lockupEnd: 0,
+    limits: { maxHolding: 0n, minTrade: 0n, maxHolders: 0, maxNonAccredited: 0, holders: 10, nonAccredited: 0, holding: 5n * E18, accredited: true, ...limits },
+    ...over,
+  });
+  const order = (over: Partial<OrderCheck>): OrderCheck => ({ side: 'buy', standing: standing(), input: { ok: true }, sharesIn: E18, shares: E18, securityDecimals: 18, ...over });
+
+  it('lets an exit-only investor sell, never buy', () => {
+    const exitOnly = standing({ reason: 'AccreditationExpired', until: 1_700_000_000 });
+    expect(orderBlocker(order({ side: 'sell', standing: exitOnly }))).toBeUndefined();
+    expect(orderBlocker(order({ side: 'buy', standing: exitOnly }))).toMatch(/accreditation has expired \(on 2023-11-14\)/);
+    expect(orderBlocker(order({ side: 'sell', standing: standing({ reason: 'Frozen', sellReason: 'Frozen' }) }))).toMatch(/frozen by compliance/);
+  });
+
+  it('names the offering rule an order would break, with the numbers', () => {
+    const newcomer = { holding: 0n };
+    expect(orderBlocker(order({ standing: standing({}, { ...newcomer, maxHolders: 10 }) }))).toBe(
+      'The offering is full: 10 holders of record, the most it allows is 10. Only existing holders can buy until one sells out.',
+    );
+    // An existing holder is not a new holder of record.
+    expect(orderBlocker(order({ standing: standing({}, { maxHolders: 10 }) }))).toBeUndefined();
+    expect(orderBlocker(order({ standing: standing({}, { ...newcomer, accredited: false, maxNonAccredited: 3, nonAccredited: 3 }) }))).toMatch(/no more non-accredited holders \(3 of 3\)/);
+    expect(orderBlocker(order({ standing: standing({}, { maxHolding: 6n * E18 }), sharesIn: 2n * E18 }))).toBe(
+      'This would take your holding (all your wallets) to 7 shares; the offering allows at most 6.',
+    );
+    expect(orderBlocker(order({ side: 'sell', standing: standing({}, { minTrade: 10n * E18 }), shares: 9n * E18 }))).toBe(
+      "The offering's minimum trade is 10 shares; this order moves 9.",
+    );
+  });
+
+  it('puts the first reason first, and says nothing about an empty form', () => {
+    expect(orderBlocker(order({ walletBlocker: 'Connect a wallet', paused: true }))).toBe('Connect a wallet');
+    expect(orderBlocker(order({ paused: true }))).toBe('Trading in this pool is paused by the venue.');
+    expect(orderBlocker(order({ input: undefined, paused: false }))).toBeUndefined();
+    expect(orderBlocker(order({ maxIn: 2n, payBalance: 1n, pay: { symbol: 'dUSD', decimals: 6 } }))).toMatch(/^You need up to/);
+    expect(orderBlocker(order({ needsConfirmation: true }))).toMatch(/Type "confirm"/);
   });
 });

@@ -1,5 +1,9 @@
-/** The arithmetic behind the swap form: prices, impact, slippage bounds. Pure, so it is unit-tested on its own. */
+/** The logic behind the swap form: prices, impact, slippage bounds, and whether an order may be sent. Pure, so it is
+ * unit-tested on its own. */
 import { Q96 } from '../../../../sdk/v4/math.ts';
+import { formatAmount } from '../../lib/amount.ts';
+import { eligibilitySentence } from '../../lib/revert.ts';
+import type { OfferingLimits, SecurityStanding } from '../eligibility/useEligibility.ts';
 
 /** Stablecoin per share at the pool's current price. */
 export function midPrice(sqrtPriceX96: bigint, stableIs0: boolean, stableDecimals: number, securityDecimals: number): number {
@@ -42,3 +46,72 @@ export function slippageBound(quoted: bigint, slippageBps: number, bound: 'min' 
 
 /** What a person types to accept a trade more than 10% worse than mid. */
 export const CONFIRM_WORD = 'confirm';
+
+/** What the swap form knows when it decides whether the order may be sent. */
+export interface OrderCheck {
+  side: 'buy' | 'sell';
+  walletBlocker?: string;
+  standing?: SecurityStanding;
+  paused?: boolean;
+  /** The typed amount parsed, or why it could not be. */
+  input?: { ok: true } | { ok: false };
+  quoteError?: string;
+  /** Shares the order would bring the investor (a buy's output). */
+  sharesIn?: bigint;
+  /** Shares the order would move (either side), for the offering's minimum trade. */
+  shares?: bigint;
+  securityDecimals: number;
+  /** What the order may cost at most, and what the investor has. */
+  maxIn?: bigint;
+  payBalance?: bigint;
+  pay?: { symbol: string; decimals: number };
+  settingsInvalid?: boolean;
+  needsConfirmation?: boolean;
+}
+
+/**
+ * Why an order cannot be sent, first reason first, or undefined when it can: the wallet, the investor's standing for
+ * this side (an exit-only investor may sell), a paused pool, the input, the quote, the offering's caps, the balance,
+ * the settings, and a large price impact not yet confirmed. Shown before any wallet prompt.
+ */
+export function orderBlocker(c: OrderCheck): string | undefined {
+  if (c.walletBlocker) return c.walletBlocker;
+  const s = c.standing;
+  if (s && c.side === 'buy' && s.reason !== 'Ok') return eligibilitySentence(s.reason, s.until);
+  if (s && c.side === 'sell' && s.sellReason !== 'Ok') return eligibilitySentence(s.sellReason, s.sellUntil);
+  if (c.paused) return 'Trading in this pool is paused by the venue.';
+  if (!c.input || !c.input.ok) return undefined;
+  if (c.quoteError) return c.quoteError;
+  const limits = s?.limits;
+  if (limits) {
+    const shares = (n: bigint) => formatAmount(n, c.securityDecimals);
+    if (c.shares !== undefined && limits.minTrade > 0n && c.shares < limits.minTrade) {
+      return `The offering's minimum trade is ${shares(limits.minTrade)} shares; this order moves ${shares(c.shares)}.`;
+    }
+    if (c.side === 'buy' && c.sharesIn !== undefined) {
+      const full = offeringFull(limits);
+      if (full) return full;
+      if (limits.maxHolding > 0n && limits.holding + c.sharesIn > limits.maxHolding) {
+        return `This would take your holding (all your wallets) to ${shares(limits.holding + c.sharesIn)} shares; the offering allows at most ${shares(limits.maxHolding)}.`;
+      }
+    }
+  }
+  if (c.maxIn !== undefined && c.payBalance !== undefined && c.pay && c.maxIn > c.payBalance) {
+    return `You need up to ${formatAmount(c.maxIn, c.pay.decimals)} ${c.pay.symbol}; you have ${formatAmount(c.payBalance, c.pay.decimals)}.`;
+  }
+  if (c.settingsInvalid) return 'Fix the settings below.';
+  if (c.needsConfirmation) return `This trade moves the price more than 10%. Type "${CONFIRM_WORD}" to proceed.`;
+  return undefined;
+}
+
+/** A new holder meets a full book: why it cannot buy in, or undefined (existing holders always may). */
+export function offeringFull(l: OfferingLimits): string | undefined {
+  if (l.holding > 0n) return undefined;
+  if (l.maxHolders > 0 && l.holders >= l.maxHolders) {
+    return `The offering is full: ${l.holders} holders of record, the most it allows is ${l.maxHolders}. Only existing holders can buy until one sells out.`;
+  }
+  if (!l.accredited && l.maxNonAccredited > 0 && l.nonAccredited >= l.maxNonAccredited) {
+    return `The offering has room for no more non-accredited holders (${l.nonAccredited} of ${l.maxNonAccredited}).`;
+  }
+  return undefined;
+}
