@@ -3,7 +3,7 @@ import { createTestClient, createWalletClient, http, zeroAddress, type Abi, type
 import { mnemonicToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gateHookAbi, investorRegistryAbi, poolManagerAbi } from '../../sdk/abis/generated.ts';
+import { gateHookAbi, investorRegistryAbi, poolManagerAbi, restrictedSecurityTokenAbi, sanctionsListAbi } from '../../sdk/abis/generated.ts';
 import type { Deployment } from '../../sdk/manifest.ts';
 import { ANVIL_MNEMONIC, type Anvil } from '../../script/venue/anvil.ts';
 import { startLocalVenue, type LocalVenue } from '../../script/venue/fixtures.ts';
@@ -126,6 +126,36 @@ describe('compliance monitor', () => {
     // Raised once per position and reason.
     expect((await monitorToHead()).filter((a) => a.kind === 'restricted_liquidity')).toEqual([]);
     await sendAsOperator({ address: deployment.investorRegistry, abi: investorRegistryAbi, functionName: 'setFrozen', args: [LP_ACCOUNT.address, false] });
+  });
+
+  it('warns at 80% and alerts critically at 95% of a holder cap, once each', async () => {
+    const hsref = deployment.pools[1].security;
+    const [holders] = await client.readContract({ address: hsref, abi: restrictedSecurityTokenAbi, functionName: 'holderCount' });
+    expect(holders).toBe(5); // alice, bob, carol, dave, lp: alice's cold wallet is the same holder
+    const setCap = (maxHolders: number) =>
+      sendAsOperator({ address: hsref, abi: restrictedSecurityTokenAbi, functionName: 'setLimits', args: [{ maxHolding: 0n, minTrade: 0n, maxHolders, maxNonAccredited: 0 }] });
+
+    await setCap(6); // 5 of 6: 83%
+    const warned = (await monitorToHead()).filter((a) => a.kind === 'holder_cap');
+    expect(warned.map((a) => [a.severity, a.subject, a.message])).toEqual([['warning', hsref, 'holders of record: 5 of at most 6 (83%)']]);
+    await setCap(5); // full
+    const critical = (await monitorToHead()).filter((a) => a.kind === 'holder_cap');
+    expect(critical.map((a) => a.severity)).toEqual(['critical']);
+    expect((await monitorToHead()).filter((a) => a.kind === 'holder_cap')).toEqual([]);
+    await setCap(100);
+  });
+
+  it('raises a critical alert, once, when a holder is put on the sanctions list', async () => {
+    expect(BigInt(deployment.sanctionsList)).not.toBe(0n);
+    const list = (functionName: 'addToSanctionsList' | 'removeFromSanctionsList') =>
+      sendAsOperator({ address: deployment.sanctionsList, abi: sanctionsListAbi, functionName, args: [[alice.address]] });
+    expect((await monitorToHead()).filter((a) => a.kind === 'sanctioned_holder')).toEqual([]);
+    await list('addToSanctionsList');
+    const raised = (await monitorToHead()).filter((a) => a.kind === 'sanctioned_holder');
+    expect(raised.map((a) => [a.severity, a.subject])).toEqual([['critical', alice.address]]);
+    expect(raised[0].data.securities).toEqual([...new Set(deployment.pools.map((p) => p.security))]);
+    expect((await monitorToHead()).filter((a) => a.kind === 'sanctioned_holder')).toEqual([]);
+    await list('removeFromSanctionsList');
   });
 
   it('follows a chain that lost blocks: rolls back by hash, voids the alerts of lost blocks, sees what comes after', async () => {

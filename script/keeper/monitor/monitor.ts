@@ -200,18 +200,24 @@ async function expiringAccreditations(o: MonitorOptions): Promise<Alert[]> {
   const records = await Promise.all(
     investors.map((i) => o.client.readContract({ address: d.investorRegistry, abi: investorRegistryAbi, functionName: 'investor', args: [i.investor] })),
   );
-  const alerts: Alert[] = [];
-  records.forEach((r, i) => {
+  // One investor, one alert: an identity's wallets share its accreditation. The alert names the identity's first
+  // wallet, whichever wallet the ledger listed first, and is keyed by the identity.
+  const expiring = new Map<bigint, bigint>();
+  for (const r of records) {
     const expiry = BigInt(r.accreditationExpiry);
-    if (!r.registered || expiry <= now || expiry - now > EXPIRY_WARNING_SECONDS) return;
-    const investor = investors[i].investor;
+    if (r.registered && expiry > now && expiry - now <= EXPIRY_WARNING_SECONDS) expiring.set(r.identity, expiry);
+  }
+  const alerts: Alert[] = [];
+  for (const [identity, expiry] of expiring) {
+    const { wallets } = await o.client.readContract({ address: d.investorRegistry, abi: investorRegistryAbi, functionName: 'identity', args: [identity] });
+    const investor = wallets[0];
     alerts.push({
       kind: 'accreditation_expiring', severity: 'warning', subject: investor,
       message: `accreditation expires in ${Math.ceil(Number(expiry - now) / 86_400)} day(s)`,
-      data: { investor, accreditationExpiry: expiry.toString() },
-      dedupeKey: `${investor}:${expiry}`,
+      data: { investor, identity: identity.toString(), wallets: [...wallets], accreditationExpiry: expiry.toString() },
+      dedupeKey: `${identity}:${expiry}`,
     });
-  });
+  }
   return alerts;
 }
 
