@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  positionAmounts,
   compress,
   getSqrtPriceAtTick,
   getTickAtSqrtPrice,
@@ -118,5 +119,22 @@ describe('sqrt and share prices', () => {
       expect(up / mid).toBeCloseTo(1.01, 6);
     }
     expect(shiftedSqrtPrice(MAX_SQRT_PRICE - 1n, 500, true)).toBe(MAX_SQRT_PRICE - 1n);
+  });
+});
+
+describe('positionAmounts', () => {
+  const L = 10n ** 18n;
+  it('is all currency0 below the range, all currency1 above it, and both inside', () => {
+    const below = positionAmounts(getSqrtPriceAtTick(-120), -60, 60, L);
+    const above = positionAmounts(getSqrtPriceAtTick(120), -60, 60, L);
+    const inside = positionAmounts(getSqrtPriceAtTick(0), -60, 60, L);
+    expect(below.amount1).toBe(0n);
+    expect(above.amount0).toBe(0n);
+    // Symmetric range at price 1: about the same of each, and less of each than the whole range in one currency.
+    expect(Number(inside.amount0) / Number(inside.amount1)).toBeCloseTo(1, 2);
+    expect(inside.amount0).toBeLessThan(below.amount0);
+    expect(inside.amount1).toBeLessThan(above.amount1);
+    // At the lower edge the position is still all currency0 (what Pool.modifyLiquidity pays when tick == tickLower).
+    expect(positionAmounts(getSqrtPriceAtTick(-60), -60, 60, L)).toEqual(below);
   });
 });

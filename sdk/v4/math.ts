@@ -265,3 +265,17 @@ export function nextInitializedTickWithinOneWord(
     : (compressed + 1 + (255 - bitPos)) * tickSpacing;
   return { next, initialized };
 }
+
+// ------------------------------------------------------------------ positions
+
+/**
+ * What a position's liquidity is worth in each currency at `sqrtPriceX96`, as a removal would pay it (rounded down,
+ * like Pool.modifyLiquidity for a negative delta): below the range all currency0, above it all currency1.
+ */
+export function positionAmounts(sqrtPriceX96: bigint, tickLower: number, tickUpper: number, liquidity: bigint): { amount0: bigint; amount1: bigint } {
+  const lower = getSqrtPriceAtTick(tickLower);
+  const upper = getSqrtPriceAtTick(tickUpper);
+  if (sqrtPriceX96 <= lower) return { amount0: getAmount0Delta(lower, upper, liquidity, false), amount1: 0n };
+  if (sqrtPriceX96 >= upper) return { amount0: 0n, amount1: getAmount1Delta(lower, upper, liquidity, false) };
+  return { amount0: getAmount0Delta(sqrtPriceX96, upper, liquidity, false), amount1: getAmount1Delta(lower, sqrtPriceX96, liquidity, false) };
+}

@@ -131,6 +131,8 @@ describe('access matrix', () => {
     ['/reports/statement?from=2026-01-01&to=2026-12-31', 200, 200, 200],
     [`/reports/statement?investor=${bob.address}&from=2026-01-01&to=2026-12-31`, 403, 403, 200],
     ['/access-log', 403, 403, 200],
+    [`/cap-table?security=${venue.deployment.pools[0].security}`, 403, 403, 200],
+    ['/investors/profile?identity=1', 403, 403, 404], // officers only; there is no profile for identity 1
     ['/auth/session', 200, 200, 200],
   ];
 
@@ -152,6 +154,53 @@ describe('access matrix', () => {
       for (const refused of Object.values(got).filter((r) => r.status === 403)) expect(refused.body.error).toMatch(/may see only its own data|not a registered investor|only compliance officers/);
     }
     expect((await as('nobody', '/health')).status).toBe(200);
+  });
+
+  it('keeps investor profiles for officers only, validates them field by field, and logs every read and write', async () => {
+    const identity = BigInt(alice.address).toString();
+    const post = (who: 'alice' | 'officer', body: unknown) =>
+      fetch(`${base}/investors/profile`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${sessions[who]!.token}`, 'content-type': 'application/json', origin: WEB },
+        body: JSON.stringify(body),
+      }).then(async (r) => ({ status: r.status, body: await r.json() }));
+    const profile = { identity, legalName: 'Alice Example', kycProvider: 'Acme KYC', kycReference: 'ak-123', notes: 'accredited by net worth', documentHashes: [`0x${'ab'.repeat(32)}`] };
+
+    expect(await post('alice', profile)).toMatchObject({ status: 403 });
+    const bad = await post('officer', { ...profile, legalName: ' ', documentHashes: ['0x12'], extra: 1 });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatch(/legalName: required/);
+    expect(bad.body.error).toMatch(/documentHashes\.0: a 32-byte hex hash/);
+    expect(bad.body.error).toMatch(/Unrecognized key/);
+
+    const saved = await post('officer', profile);
+    expect(saved).toMatchObject({ status: 200, body: { ...profile, updatedBy: castAccount('officer').address.toLowerCase() } });
+    expect(await as('officer', `/investors/profile?identity=${identity}`)).toMatchObject({ status: 200, body: { legalName: 'Alice Example' } });
+    expect((await as('alice', `/investors/profile?identity=${identity}`)).status).toBe(403);
+
+    const log = (await as('officer', '/access-log')).body.items as { action: string; subject: string }[];
+    expect(log.slice(0, 2).map((e) => [e.action, e.subject])).toEqual([
+      ['GET /investors/profile', `identity:${identity}`],
+      ['POST /investors/profile', `identity:${identity}`],
+    ]);
+  });
+
+  it("gives officers a cap table per identity that adds up to the token's own holder book", async () => {
+    const security = venue.deployment.pools[0].security;
+    const { status, body } = await as('officer', `/cap-table?security=${security}`);
+    expect(status).toBe(200);
+    const rows = body.rows as { identity: string; wallets: { address: string }[]; inWallets: string; inPositions: string; holderOfRecord: boolean; concentrationPct: number }[];
+    expect(rows.filter((r) => r.holderOfRecord)).toHaveLength(body.holders);
+    // alice's hot and cold wallets are one identity; the LP's shares are mostly under its positions.
+    const aliceRow = rows.find((r) => r.identity === BigInt(alice.address).toString())!;
+    expect(aliceRow.wallets.map((w) => getAddress(w.address))).toContain(alice.address);
+    expect(aliceRow.wallets).toHaveLength(2);
+    const lpRow = rows.find((r) => r.identity === BigInt(lp.address).toString())!;
+    expect(Number(lpRow.inPositions)).toBeGreaterThan(0);
+    expect(rows[0].concentrationPct).toBeGreaterThan(rows[rows.length - 1].concentrationPct);
+    const csv = await as('officer', `/cap-table?security=${security}&format=csv`);
+    expect(String(csv.body).split('\n')[0]).toBe('identity,accredited,holder_of_record,in_wallets,in_positions,total,concentration_pct,wallets');
+    expect((await as('officer', `/cap-table?security=${venue.deployment.stablecoin}`)).status).toBe(404);
   });
 
   it("shows an investor only their own confirmations, and the tape without anyone else's address or transaction", async () => {

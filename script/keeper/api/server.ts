@@ -10,6 +10,8 @@ import { createSession, lookupSession, revokeSession, type Session } from '../au
 import { issueNonce, SignInError, verifySignIn } from '../auth/siwe.ts';
 import type { Ledger } from '../ledger/db.ts';
 import { KEEPER } from '../settlement/indexer.ts';
+import { capTable, capTableCsv } from '../reports/cap-table.ts';
+import { isIdentityId, parseProfile, readProfile, saveProfile } from '../investors/profiles.ts';
 import {
   csvCell,
   investorStatement,
@@ -477,6 +479,43 @@ function buildRoutes(o: ApiOptions, feed: ChangeFeed, head: HeadWatch, limiter: 
         const period = asBadRequest(() => parseDays(ctx.params.required('from', ctx.params.get('from'), 'a date like 2026-07-01'), ctx.params.required('to', ctx.params.get('to'), 'a date like 2026-09-30')));
         await ctx.audit(investor.toLowerCase());
         send(ctx.res, 200, CONTENT_TYPES[format], renderStatement(await investorStatement(o.ledger, chainId, investor, period), format));
+      },
+    },
+    'GET /cap-table': {
+      access: 'officer',
+      params: ['security', 'format'],
+      async handle(ctx) {
+        const format = formatOf(ctx.params, ['json', 'csv']);
+        const security = ctx.params.required('security', ctx.params.address('security'), 'the address of a listed security');
+        if (!o.deployment.pools.some((p) => p.security.toLowerCase() === security.toLowerCase())) {
+          throw new HttpError(404, `${security} is not a security of this venue's pools`);
+        }
+        await ctx.audit('all');
+        const table = await capTable({ client: o.client, ledger: o.ledger, deployment: o.deployment, security });
+        if (format === 'csv') return send(ctx.res, 200, 'text/csv', capTableCsv(table));
+        json(ctx.res, 200, table);
+      },
+    },
+    'GET /investors/profile': {
+      access: 'officer',
+      params: ['identity'],
+      async handle(ctx) {
+        const identity = ctx.params.required('identity', ctx.params.get('identity'), 'an identity id');
+        if (!isIdentityId(identity)) throw new HttpError(400, 'identity must be a nonzero whole number below 2^160, in decimal');
+        await ctx.audit(`identity:${identity}`);
+        const profile = await readProfile(o.ledger, chainId, identity);
+        if (!profile) throw new HttpError(404, `no profile for identity ${identity}`);
+        json(ctx.res, 200, profile);
+      },
+    },
+    'POST /investors/profile': {
+      access: 'officer',
+      params: [],
+      async handle(ctx) {
+        const body = await readJsonBody(ctx.req, MAX_BODY);
+        const input = asBadRequest(() => parseProfile(body));
+        await ctx.audit(`identity:${input.identity}`);
+        json(ctx.res, 200, await saveProfile(o.ledger, chainId, input, ctx.caller.viewer!.address));
       },
     },
     'GET /access-log': {

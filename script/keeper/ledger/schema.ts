@@ -216,6 +216,21 @@ export const MIGRATIONS: string[] = [
     value text not null
   );
   `,
+  // Off-chain investor profiles (script/keeper/investors/profiles.ts): personal data, never on chain, officers only.
+  `
+  create table investor_profiles (
+    chain_id integer not null,
+    identity text not null,
+    legal_name text not null,
+    kyc_provider text not null,
+    kyc_reference text not null,
+    notes text not null,
+    document_hashes jsonb not null,
+    updated_at timestamptz not null default now(),
+    updated_by text not null,
+    primary key (chain_id, identity)
+  );
+  `,
 ];
 
 /** The tables whose rows come from chain logs and carry a block and a status. */
