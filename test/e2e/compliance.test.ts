@@ -36,6 +36,14 @@ describe('compliance desk (in Chromium)', () => {
     const labels = await page.getByTestId('roster-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-label')));
     expect(labels.sort()).toEqual(['alice', 'alice (cold)', 'bob', 'carol', 'dave', 'lp']);
 
+    // Each offering's rules in plain words, the live count beside each cap; the cap table counts identities.
+    const acme = page.getByTestId('offering-ACME-A');
+    await expect.poll(() => acme.innerText(), { timeout: 20_000 }).toMatch(/Reg D 506\(c\): accredited investors, any jurisdiction/);
+    expect(await acme.innerText()).toMatch(/At most 2,000 holders of record \(\d+ now\)\nAt most 500 of them not accredited \(0 now\)/);
+    expect(await page.getByTestId('offering-HSREF').innerText()).toMatch(/At most 100 holders of record/);
+    const aliceIdentity = BigInt(account('alice')).toString();
+    await expect.poll(() => page.locator(`[data-testid=cap-row][data-identity="${aliceIdentity}"] td:nth-child(2) div`).count(), { timeout: 20_000 }).toBe(2);
+
     expect(await row(page, 'alice').getByTestId('accreditation').innerText()).toMatch(/^Accredited \d{4}-\d{2}-\d{2}\nexpires in 36\d days$/);
     expect(await row(page, 'alice').getByTestId('frozen').textContent()).toBe('No');
     expect(await row(page, 'alice').getByTestId('lockup-ACME-A').textContent()).toBe('Free');
@@ -121,7 +129,9 @@ describe('compliance desk (in Chromium)', () => {
     expect(await e2e.venue.client.getBlockNumber()).toBe(blockBefore + 1n);
 
     await expect.poll(() => row(page, 'eve').getByTestId('accreditation').innerText()).toMatch(/^Accredited \d{4}-\d{2}-\d{2}\nexpires in 36\d days$/);
-    await expect.poll(() => page.getByTestId('audit-row').first().textContent()).toMatch(/^\d+.*InvestorUpsertedeve recorded: accredited until \d{4}-\d{2}-\d{2}officer/);
+    // One row, one transaction: eve recorded, then her wallet linked to her new identity (newest first).
+    await expect.poll(() => page.getByTestId('audit-row').first().textContent()).toMatch(/^\d+.*WalletLinkedeve linked to identity 0x/);
+    expect(await page.getByTestId('audit-row').nth(1).textContent()).toMatch(/^\d+.*InvestorUpsertedeve recorded: accredited until \d{4}-\d{2}-\d{2}officer/);
   });
 
   it('freezes and unfreezes an investor from the roster', async () => {

@@ -101,7 +101,8 @@ export async function openAs(e2e: E2E, route: string, label: string, { signIn = 
   e2e.page = page;
   await page.goto(`${e2e.webUrl}/#/${route}`);
   await page.getByRole('button', { name: 'Connect wallet' }).click();
-  await page.getByRole('menuitem', { name: new RegExp(`^${label}\\b`) }).click();
+  // "alice", not "alice (cold)": the label, then its role text (which never starts with a parenthesis).
+  await page.getByRole('menuitem', { name: new RegExp(`^${label.replace(/[()]/g, '\\$&')}\\s+(?!\\()`) }).click();
   await page.getByTestId('connected-address').waitFor();
   // The dashboard signs a wallet in by itself right after it connects (a demo account signs at once).
   if (signIn) await page.getByTestId('session-address').waitFor({ timeout: 20_000 });

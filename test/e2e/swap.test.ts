@@ -23,6 +23,31 @@ describe('swap (in Chromium)', () => {
     await e2e.screenshot('swap-lockup');
   });
 
+  it('an exit-only investor (lapsed) is told she may sell, is refused a buy before anything is sent, and may sell', async () => {
+    const page = await openAs(e2e, 'swap', 'carol');
+    await expect.poll(() => page.getByTestId('exit-only').textContent()).toBe(
+      'You may sell and withdraw liquidity; buying needs a current accreditation and an offering that admits you.',
+    );
+    expect(await page.getByTestId('standing-ACME-A/dUSD').textContent()).toBe('ACME-A: may sell only (accreditation expired)');
+    await page.getByTestId('swap-amount').fill('100');
+    await expect.poll(() => page.getByTestId('swap-blocker').textContent()).toMatch(/accreditation has expired \(on \d{4}-\d{2}-\d{2}\)/);
+    expect(await page.getByTestId('swap-submit').isDisabled()).toBe(true);
+
+    await page.getByRole('radio', { name: 'Sell' }).click();
+    await page.getByTestId('swap-amount').fill('10');
+    await expect.poll(() => page.getByTestId('swap-quote').textContent()).toMatch(/You receive \(dUSD\): [\d.,]+$/);
+    expect(await page.getByTestId('swap-blocker').count()).toBe(0);
+    await e2e.screenshot('swap-exit-only');
+    await page.getByRole('button', { name: /Approve ACME-A/ }).click();
+    await expect.poll(() => page.locator('[data-testid=toast][data-status=confirmed]').count(), { timeout: 20_000 }).toBe(1);
+    await page.getByTestId('swap-submit').click();
+    await expect.poll(() => page.locator('[data-testid=toast][data-status=confirmed]').count(), { timeout: 20_000 }).toBe(2);
+    const carol = await signInAs(e2e.apiUrl, 'carol');
+    await expect.poll(async () => (await carol.get('/trades?side=sell')).body.items, { timeout: 20_000 }).toEqual([
+      expect.objectContaining({ security_amount: '10000000000000000000' }),
+    ]);
+  });
+
   it('names bad input and never enables the swap for it', async () => {
     const page = await openAs(e2e, 'swap', 'alice');
     const amount = page.getByTestId('swap-amount');

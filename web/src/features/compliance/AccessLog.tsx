@@ -10,10 +10,18 @@ import { apiGet, apiUrlOf } from '../../lib/api.ts';
 import { shortAddress } from '../../lib/amount.ts';
 import { useViewer } from '../session/queries.ts';
 import type { AccessLogEntry } from '../../../../sdk/auth.ts';
+import { identityLabel } from './logic.ts';
 
 
 /** The log stores addresses lowercased; they are shown checksummed, as everywhere else. */
 const checksum = (a: string) => (isAddress(a, { strict: false }) ? getAddress(a) : a);
+
+/** Whose data was read: all investors, one wallet, or one identity's profile. */
+function subjectLabel(subject: string): string {
+  if (subject === 'all') return 'all investors';
+  if (subject.startsWith('identity:')) return `identity ${identityLabel(BigInt(subject.slice('identity:'.length)))}`;
+  return shortAddress(checksum(subject));
+}
 
 export function AccessLogPanel() {
   const { config } = useVenue();
@@ -50,7 +58,7 @@ export function AccessLogPanel() {
                   <td>{new Date(e.at).toISOString().replace('T', ' ').slice(0, 19)}</td>
                   <td className="mono" title={`${e.actor} (${e.roles})`}>{shortAddress(checksum(e.actor))}</td>
                   <td><code title={e.query}>{e.action}</code></td>
-                  <td className="mono">{e.subject === 'all' ? 'all investors' : shortAddress(checksum(e.subject))}</td>
+                  <td className="mono">{subjectLabel(e.subject)}</td>
                   <td>{e.ip ?? ''}</td>
                 </tr>
               ))}

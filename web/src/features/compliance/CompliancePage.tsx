@@ -8,6 +8,7 @@ import { Panel, Skeleton } from '../../app/ui.tsx';
 import { shortAddress } from '../../lib/amount.ts';
 import { useWalletStore } from '../../wallet/store.ts';
 import { AccessLogPanel } from './AccessLog.tsx';
+import { OfferingsPanel } from './Offerings.tsx';
 import { AlertsPanel, AuditLogPanel } from './AuditLog.tsx';
 import { CsvImport } from './CsvImport.tsx';
 import { InvestorForm } from './InvestorForm.tsx';
@@ -79,6 +80,7 @@ function Desk({ caps }: { caps: Capabilities }) {
         <LockupsPanel caps={caps} events={events.data} />
       </div>
       <CsvImport caps={caps} />
+      <OfferingsPanel />
       <div className="grid-2">
         <PoolsPanel caps={caps} />
         <RoutersPanel caps={caps} />

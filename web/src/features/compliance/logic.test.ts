@@ -9,6 +9,9 @@ import {
   checkRouterKind,
   DAY,
   describeEvent,
+  describeOffering,
+  identityLabel,
+  offeringRegime,
   expiryPhrase,
   filterRoster,
   importVerdict,
@@ -378,5 +381,37 @@ describe('router kinds', () => {
     expect(checkRouterKind(ROUTER, 'Quoter', deployment)).toBe('This canonical router can only be Forwarder or Untrusted');
     expect(checkRouterKind(QUOTER, 'Untrusted', deployment)).toBeUndefined();
     expect(checkRouterKind(`0x${'0'.repeat(40)}`, 'Forwarder', deployment)).toBe('The zero address is not a router');
+  });
+});
+
+describe('offerings in plain words', () => {
+  const shares = (n: bigint) => (n / 10n ** 18n).toLocaleString('en-US');
+  const base = { requiredClasses: 1, jurisdictionMode: 0, regSCompliancePeriodEnd: 0, windingDown: false, maxHolders: 0, maxNonAccredited: 0, maxHolding: 0n, minTrade: 0n, holders: 412, nonAccredited: 3 };
+
+  it('names the exemption, who may acquire and each cap with its live count', () => {
+    expect(describeOffering({ ...base, maxHolders: 2000, maxNonAccredited: 500 }, 0, shares)).toEqual([
+      'Reg D 506(c): accredited investors, any jurisdiction',
+      'At most 2,000 holders of record (412 now)',
+      'At most 500 of them not accredited (3 now)',
+    ]);
+    expect(describeOffering({ ...base, requiredClasses: 2, jurisdictionMode: 1, maxHolding: 5000n * 10n ** 18n, minTrade: 10n ** 19n }, 0, shares)).toEqual([
+      'Rule 144A: qualified institutional buyers, listed jurisdictions only',
+      'No cap on holders of record (412 now)',
+      'At most 5,000 shares per investor, all wallets together',
+      'Trades of at least 10 shares',
+    ]);
+  });
+
+  it('says when a Reg S period ends, and only until it does; and when a security winds down', () => {
+    const regS = { ...base, requiredClasses: 5, regSCompliancePeriodEnd: Date.UTC(2027, 0, 10) / 1000, windingDown: true };
+    expect(offeringRegime(regS)).toBe('Reg S');
+    expect(describeOffering(regS, Date.UTC(2026, 11, 1) / 1000, shares)).toContain('Until 2027-01-10 only non-US persons may acquire (Reg S distribution compliance period)');
+    expect(describeOffering(regS, Date.UTC(2027, 0, 10) / 1000, shares).some((l) => l.startsWith('Until'))).toBe(false);
+    expect(describeOffering(regS, 0, shares).at(-1)).toBe('Winding down: holders may sell and withdraw, nobody may buy or add');
+  });
+
+  it('shows a wallet-derived identity as its wallet, an officer-assigned one as a number', () => {
+    expect(identityLabel(BigInt(ALICE))).toBe(ALICE.slice(0, 10));
+    expect(identityLabel(61604n)).toBe('#61604');
   });
 });

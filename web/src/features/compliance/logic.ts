@@ -514,3 +514,47 @@ export function checkRouterKind(router: Address, kind: RouterKind, d: Deployment
   if (lower(router) === zeroAddress) return 'The zero address is not a router';
   return undefined;
 }
+
+// ------------------------------------------------------------------ offerings in plain words
+
+export interface OfferingView {
+  requiredClasses: number;
+  jurisdictionMode: number;
+  regSCompliancePeriodEnd: number;
+  windingDown: boolean;
+  maxHolders: number;
+  maxNonAccredited: number;
+  maxHolding: bigint;
+  minTrade: bigint;
+  holders: number;
+  nonAccredited: number;
+}
+
+const CLASS_PLURALS: [number, string][] = [[1, 'accredited investors'], [2, 'qualified institutional buyers'], [4, 'non-US persons'], [8, 'affiliates']];
+
+/** Which exemption an offering's who-rules look like; "Custom" when they match none. */
+export function offeringRegime(o: Pick<OfferingView, 'requiredClasses' | 'regSCompliancePeriodEnd'>): string {
+  if (o.requiredClasses === 2) return 'Rule 144A';
+  if (o.requiredClasses === 4 || o.regSCompliancePeriodEnd > 0) return 'Reg S';
+  if (o.requiredClasses === 1) return 'Reg D 506(c)';
+  return 'Custom';
+}
+
+/**
+ * An offering's rules as officers read them, one sentence each, with the live counts beside the caps, e.g.
+ * "Reg D 506(c): accredited investors, any jurisdiction" and "At most 2,000 holders of record (412 now)".
+ */
+export function describeOffering(o: OfferingView, now: number, shares: (n: bigint) => string): string[] {
+  const who = o.requiredClasses === 0 ? 'every investor class' : CLASS_PLURALS.filter(([bit]) => o.requiredClasses & bit).map(([, n]) => n).join(' or ');
+  const where = ['any jurisdiction', 'listed jurisdictions only', 'all but the listed jurisdictions'][o.jurisdictionMode] ?? 'unknown jurisdiction rule';
+  const lines = [`${offeringRegime(o)}: ${who}, ${where}`];
+  const count = (n: number) => n.toLocaleString('en-US');
+  if (o.maxHolders > 0) lines.push(`At most ${count(o.maxHolders)} holders of record (${count(o.holders)} now)`);
+  else lines.push(`No cap on holders of record (${count(o.holders)} now)`);
+  if (o.maxNonAccredited > 0) lines.push(`At most ${count(o.maxNonAccredited)} of them not accredited (${count(o.nonAccredited)} now)`);
+  if (o.maxHolding > 0n) lines.push(`At most ${shares(o.maxHolding)} shares per investor, all wallets together`);
+  if (o.minTrade > 0n) lines.push(`Trades of at least ${shares(o.minTrade)} shares`);
+  if (o.regSCompliancePeriodEnd > now) lines.push(`Until ${formatDate(o.regSCompliancePeriodEnd)} only non-US persons may acquire (Reg S distribution compliance period)`);
+  if (o.windingDown) lines.push('Winding down: holders may sell and withdraw, nobody may buy or add');
+  return lines;
+}

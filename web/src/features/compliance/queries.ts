@@ -4,7 +4,7 @@
  */
 import { useQuery } from '@tanstack/react-query';
 import { parseEventLogs, type Address, type Log, type PublicClient } from 'viem';
-import { gateHookAbi, investorRegistryAbi } from '../../../../sdk/abis/generated.ts';
+import { gateHookAbi, investorRegistryAbi, restrictedSecurityTokenAbi } from '../../../../sdk/abis/generated.ts';
 import { useBlock, useVenue } from '../../app/venue.tsx';
 import { apiGet } from '../../lib/api.ts';
 import { useViewer } from '../session/queries.ts';
@@ -15,6 +15,7 @@ import {
   ROUTER_KINDS,
   type Capabilities,
   type ChainRecord,
+  type OfferingView,
   type RegistryEvent,
   type RouterKind,
 } from './logic.ts';
@@ -253,5 +254,52 @@ export function useAlerts(limit = 50) {
     retry: false,
     placeholderData: (previous) => previous,
     queryFn: async ({ signal }) => ((await apiGet(config.apiUrl, `/alerts?limit=${limit}`, { signal, session: true })) as { items: KeeperAlert[] }).items,
+  });
+}
+
+/** Each security's offering rules (registry), how-many rules and live counts (token), at the newest block. */
+export function useOfferings() {
+  const { client, deployment } = useVenue();
+  const block = useBlock().data?.number;
+  return useQuery({
+    queryKey: ['offerings', block?.toString()],
+    enabled: block !== undefined,
+    placeholderData: (previous) => previous,
+    queryFn: (): Promise<(OfferingView & { security: Address; symbol: string })[]> =>
+      Promise.all(
+        [...new Map(deployment.pools.map((p) => [p.security, p.name.split('/')[0]]))].map(async ([security, symbol]) => {
+          const token = { address: security, abi: restrictedSecurityTokenAbi, blockNumber: block } as const;
+          const [rules, limits, [holders, nonAccredited]] = await Promise.all([
+            client.readContract({ address: deployment.investorRegistry, abi: investorRegistryAbi, functionName: 'offeringRules', args: [security], blockNumber: block }),
+            client.readContract({ ...token, functionName: 'limits' }),
+            client.readContract({ ...token, functionName: 'holderCount' }),
+          ]);
+          return { security, symbol, ...rules, ...limits, regSCompliancePeriodEnd: Number(rules.regSCompliancePeriodEnd), holders, nonAccredited };
+        }),
+      ),
+  });
+}
+
+export interface CapTableRow {
+  identity: string;
+  accredited: boolean;
+  wallets: { address: Address; balance: string; linked: boolean }[];
+  inWallets: string;
+  inPositions: string;
+  total: string;
+  concentrationPct: number;
+  holderOfRecord: boolean;
+}
+
+/** The keepers' cap table of one security (officers; each read is in the access log). */
+export function useCapTable(security: Address | undefined) {
+  const { config } = useVenue();
+  const { session } = useViewer();
+  return useQuery<{ block: string; supply: string; holders: number; rows: CapTableRow[] }>({
+    queryKey: ['api:cap-table', config.apiUrl, session?.address, security],
+    enabled: session !== undefined && security !== undefined,
+    refetchInterval: 15_000,
+    retry: false,
+    queryFn: async ({ signal }) => (await apiGet(config.apiUrl, `/cap-table?security=${security}`, { signal, session: true })) as never,
   });
 }
