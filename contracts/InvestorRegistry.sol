@@ -74,11 +74,11 @@ contract InvestorRegistry is IInvestorRegistry, AccessControlDefaultAdminRules {
                         row.accreditationExpiry, InvestorClass.ACCREDITED, UNITED_STATES
                     ).withFrozen(row.frozen);
             }
-            _identities[id] = person;
             emit InvestorUpserted(wallet, row.accreditationExpiry, row.frozen, msg.sender);
             if (row.frozen && !known) emit InvestorFrozen(wallet, true, msg.sender);
-            if (record.registered()) _syncWallets(id, person);
-            else _link(id, person, wallet, record);
+            // The identity is saved and copied to every linked wallet; a new or unlinked wallet is then linked to it.
+            _saveIdentity(id, person);
+            if (!record.registered()) _link(id, person, wallet, record);
         }
     }
 
@@ -92,9 +92,8 @@ contract InvestorRegistry is IInvestorRegistry, AccessControlDefaultAdminRules {
             person = person.registered()
                 ? person.withDetails(row.accreditationExpiry, row.classes, row.jurisdiction)
                 : InvestorRecordLibrary.identity(row.accreditationExpiry, row.classes, row.jurisdiction);
-            _identities[id] = person;
+            _saveIdentity(id, person);
             _verifications[id] = row.verification;
-            _syncWallets(id, person);
             emit IdentityUpserted(
                 id,
                 row.accreditationExpiry,
@@ -141,18 +140,14 @@ contract InvestorRegistry is IInvestorRegistry, AccessControlDefaultAdminRules {
     /// @inheritdoc IInvestorRegistry
     function setFrozen(address wallet, bool frozen) external onlyRole(COMPLIANCE_ROLE) {
         uint160 id = _registered(wallet).identityId();
-        InvestorRecord person = _identities[id].withFrozen(frozen);
-        _identities[id] = person;
-        _syncWallets(id, person);
+        _saveIdentity(id, _identities[id].withFrozen(frozen));
         emit InvestorFrozen(wallet, frozen, msg.sender);
     }
 
     /// @inheritdoc IInvestorRegistry
     function setExitOnly(address wallet, bool exitOnly) external onlyRole(COMPLIANCE_ROLE) {
         uint160 id = _registered(wallet).identityId();
-        InvestorRecord person = _identities[id].withExitOnly(exitOnly);
-        _identities[id] = person;
-        _syncWallets(id, person);
+        _saveIdentity(id, _identities[id].withExitOnly(exitOnly));
         emit InvestorExitOnly(wallet, exitOnly, msg.sender);
     }
 
@@ -456,8 +451,10 @@ contract InvestorRegistry is IInvestorRegistry, AccessControlDefaultAdminRules {
         return person;
     }
 
-    /// @dev Copies an identity's profile into each linked wallet: the officer pays, so a trade reads one slot.
-    function _syncWallets(uint160 id, InvestorRecord person) private {
+    /// @dev Stores an identity and copies its profile into each linked wallet: the officer pays, so a trade reads one
+    /// slot.
+    function _saveIdentity(uint160 id, InvestorRecord person) private {
+        _identities[id] = person;
         address[] storage list = _wallets[id];
         for (uint256 i; i < list.length; ++i) {
             address wallet = list[i];

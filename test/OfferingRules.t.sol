@@ -176,6 +176,19 @@ contract OfferingRulesTest is GateTestBase {
         security.transfer(alice, 1e18);
     }
 
+    /// @dev A roster row for a wallet that was unlinked relinks it, and reaches every other wallet of its identity.
+    function test_upsertInvestors_throughAnUnlinkedWalletUpdatesEveryWallet() public {
+        _linkAlice2();
+        vm.startPrank(officer);
+        registry.unlinkWallet(alice);
+        _register(alice, uint40(block.timestamp + 10 days), false);
+        vm.stopPrank();
+        assertTrue(registry.investor(alice).registered);
+        assertEq(registry.investor(alice).identity, _id(alice));
+        assertEq(registry.investor(alice2).accreditationExpiry, uint40(block.timestamp + 10 days));
+        assertEq(registry.identity(_id(alice)).wallets.length, 2);
+    }
+
     function test_upsertIdentities_recordsVerificationAndKeepsStatus() public {
         vm.prank(officer);
         registry.setFrozen(frank, true);

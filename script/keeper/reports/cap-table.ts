@@ -6,38 +6,12 @@
  */
 import { encodePacked, formatUnits, keccak256, type Address, type Hex, type PublicClient } from 'viem';
 import { gateHookAbi, investorRegistryAbi, restrictedSecurityTokenAbi, stateViewAbi } from '../../../sdk/abis/generated.ts';
+import type { CapTable, CapTableRow } from '../../../sdk/cap-table.ts';
 import type { Deployment } from '../../../sdk/manifest.ts';
 import { positionAmounts } from '../../../sdk/v4/math.ts';
 import type { Ledger } from '../ledger/db.ts';
 
 const SHARE_DECIMALS = 18;
-
-export interface CapTableRow {
-  /** The identity id, as a decimal string. */
-  identity: string;
-  accredited: boolean;
-  wallets: { address: Address; balance: string; linked: boolean }[];
-  /** Shares in the identity's wallets: what the token's holder book counts. */
-  inWallets: string;
-  /** Shares under the gated positions the identity deposited, at the block's price. */
-  inPositions: string;
-  total: string;
-  /** total / supply, in percent. */
-  concentrationPct: number;
-  /** A holder of record in the token's book (shares in a wallet). */
-  holderOfRecord: boolean;
-}
-
-export interface CapTable {
-  security: Address;
-  block: string;
-  supply: string;
-  /** The token's live count, and its caps (0: none). */
-  holders: number;
-  nonAccredited: number;
-  limits: { maxHolders: number; maxNonAccredited: number; maxHolding: string; minTrade: string };
-  rows: CapTableRow[];
-}
 
 export interface CapTableParameters {
   client: PublicClient;

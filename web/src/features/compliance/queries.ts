@@ -5,6 +5,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { parseEventLogs, type Address, type Log, type PublicClient } from 'viem';
 import { gateHookAbi, investorRegistryAbi, restrictedSecurityTokenAbi } from '../../../../sdk/abis/generated.ts';
+import type { CapTable } from '../../../../sdk/cap-table.ts';
 import { useBlock, useVenue } from '../../app/venue.tsx';
 import { apiGet } from '../../lib/api.ts';
 import { useViewer } from '../session/queries.ts';
@@ -280,22 +281,11 @@ export function useOfferings() {
   });
 }
 
-export interface CapTableRow {
-  identity: string;
-  accredited: boolean;
-  wallets: { address: Address; balance: string; linked: boolean }[];
-  inWallets: string;
-  inPositions: string;
-  total: string;
-  concentrationPct: number;
-  holderOfRecord: boolean;
-}
-
 /** The keepers' cap table of one security (officers; each read is in the access log). */
 export function useCapTable(security: Address | undefined) {
   const { config } = useVenue();
   const { session } = useViewer();
-  return useQuery<{ block: string; supply: string; holders: number; rows: CapTableRow[] }>({
+  return useQuery<CapTable>({
     queryKey: ['api:cap-table', config.apiUrl, session?.address, security],
     enabled: session !== undefined && security !== undefined,
     refetchInterval: 15_000,

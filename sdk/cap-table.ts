@@ -1,0 +1,29 @@
+/** The keepers' cap table (`GET /cap-table`), as the API sends it: amounts are exact decimal strings of shares. */
+import type { Address } from 'viem';
+
+export interface CapTableRow {
+  /** The identity id, as a decimal string. */
+  identity: string;
+  accredited: boolean;
+  wallets: { address: Address; balance: string; linked: boolean }[];
+  /** Shares in the identity's wallets: what the token's holder book counts. */
+  inWallets: string;
+  /** Shares under the gated positions the identity deposited, at the block's price. */
+  inPositions: string;
+  total: string;
+  /** total / supply, in percent. */
+  concentrationPct: number;
+  /** A holder of record in the token's book (shares in a wallet). */
+  holderOfRecord: boolean;
+}
+
+export interface CapTable {
+  security: Address;
+  block: string;
+  supply: string;
+  /** The token's live count, and its caps (0: none). */
+  holders: number;
+  nonAccredited: number;
+  limits: { maxHolders: number; maxNonAccredited: number; maxHolding: string; minTrade: string };
+  rows: CapTableRow[];
+}
