@@ -288,7 +288,7 @@ contract GateHook is BaseHook, IGateHook {
         (Eligibility status, uint40 until, uint256 holderKey) =
             registry.tradeStatus(investor, config.security(), buying);
         if (status != Eligibility.Ok) revert InvestorNotEligible(investor, config.security(), status, until);
-        Clearance.clear(config.security(), investor, holderKey);
+        Clearance.clear(config.security(), investor, buying ? holderKey | Clearance.MAY_RECEIVE : holderKey);
     }
 
     /// @dev Pays an exit's principal in the security to `to` now, as the hook's delta. Left as the caller's credit, it

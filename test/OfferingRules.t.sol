@@ -4,6 +4,15 @@ pragma solidity 0.8.26;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IHooks} from "@uniswap/v4-core/src/interfaces/IHooks.sol";
 import {IV4Quoter} from "@uniswap/v4-periphery/src/interfaces/IV4Quoter.sol";
+import {IPoolManager} from "@uniswap/v4-core/src/interfaces/IPoolManager.sol";
+import {IUnlockCallback} from "@uniswap/v4-core/src/interfaces/callback/IUnlockCallback.sol";
+import {TickMath} from "@uniswap/v4-core/src/libraries/TickMath.sol";
+import {PoolKey} from "@uniswap/v4-core/src/types/PoolKey.sol";
+import {Currency} from "@uniswap/v4-core/src/types/Currency.sol";
+import {BalanceDelta} from "@uniswap/v4-core/src/types/BalanceDelta.sol";
+import {SwapParams} from "@uniswap/v4-core/src/types/PoolOperation.sol";
+import {PoolSwapTest} from "@uniswap/v4-core/src/test/PoolSwapTest.sol";
+import {LyingRouter} from "./utils/TestTokens.sol";
 import {GateTestBase} from "./utils/GateTestBase.sol";
 import {IInvestorRegistry} from "../contracts/interfaces/IInvestorRegistry.sol";
 import {IRestrictedSecurity} from "../contracts/interfaces/IRestrictedSecurity.sol";
@@ -394,6 +403,38 @@ contract OfferingRulesTest is GateTestBase {
         registry.setSanctionsList(ISanctionsList(address(list)));
     }
 
+    /// @dev Threat: a seller's admission (which checks only a seller's standing) is reused as a recipient's: an
+    /// exit-only holder sells one share in a gated pool, and in the same transaction redeems ERC-6909 claims of the
+    /// security into its wallet, which the token would have refused.
+    function test_threat_sellersClearance_revertsWhen_usedToReceive() public {
+        SellAndRedeem attacker = new SellAndRedeem(manager, key, address(security), address(usd));
+        vm.prank(officer);
+        _register(address(attacker), uint40(block.timestamp + 365 days), false);
+        _issue(address(attacker), 10e18);
+        // Claims of the security, bought in the gated pool by an eligible investor and handed over.
+        LyingRouter fund = new LyingRouter(manager, address(0));
+        vm.prank(officer);
+        _register(address(fund), uint40(block.timestamp + 30 days), false);
+        vm.prank(alice);
+        usd.approve(address(fund), type(uint256).max);
+        bool zeroForOne = !_securityIs0(key);
+        vm.prank(alice);
+        fund.swap(
+            key,
+            SwapParams(zeroForOne, -100e6, zeroForOne ? TickMath.MIN_SQRT_PRICE + 1 : TickMath.MAX_SQRT_PRICE - 1),
+            PoolSwapTest.TestSettings({takeClaims: true, settleUsingBurn: false}),
+            ""
+        );
+        uint256 claims = manager.balanceOf(alice, uint160(address(security)));
+        vm.prank(alice);
+        manager.transfer(address(attacker), uint160(address(security)), claims);
+
+        vm.prank(officer);
+        registry.setExitOnly(address(attacker), true);
+        _expectTokenRefusal(address(attacker), Eligibility.ExitOnly, 0);
+        attacker.run(1e18, claims);
+    }
+
     // ================================================================== remedies
 
     function test_forceTransfer_movesAFrozenHoldersSharesWithinTheRules() public {
@@ -568,5 +609,38 @@ contract OfferingRulesTest is GateTestBase {
     function _setLimits(uint96 maxHolding, uint96 minTrade, uint32 maxHolders, uint32 maxNonAccredited) internal {
         vm.prank(officer);
         security.setLimits(IRestrictedSecurity.Limits(maxHolding, minTrade, maxHolders, maxNonAccredited));
+    }
+}
+
+/// @notice Sells shares in a gated pool and redeems ERC-6909 claims of the security, in one unlock, as itself.
+contract SellAndRedeem is IUnlockCallback {
+    IPoolManager internal immutable manager;
+    PoolKey internal key;
+    address internal immutable security;
+    address internal immutable usd;
+
+    constructor(IPoolManager manager_, PoolKey memory key_, address security_, address usd_) {
+        (manager, key, security, usd) = (manager_, key_, security_, usd_);
+    }
+
+    function run(uint256 sellAmount, uint256 claims) external {
+        manager.unlock(abi.encode(sellAmount, claims));
+    }
+
+    function unlockCallback(bytes calldata data) external returns (bytes memory) {
+        (uint256 sellAmount, uint256 claims) = abi.decode(data, (uint256, uint256));
+        bool securityIs0 = Currency.unwrap(key.currency0) == security;
+        BalanceDelta delta = manager.swap(
+            key,
+            SwapParams(securityIs0, -int256(sellAmount), securityIs0 ? TickMath.MIN_SQRT_PRICE + 1 : TickMath.MAX_SQRT_PRICE - 1),
+            ""
+        );
+        manager.sync(Currency.wrap(security));
+        IERC20(security).transfer(address(manager), sellAmount);
+        manager.settle();
+        manager.take(Currency.wrap(usd), address(this), uint128(securityIs0 ? delta.amount1() : delta.amount0()));
+        manager.burn(address(this), uint160(security), claims);
+        manager.take(Currency.wrap(security), address(this), claims);
+        return "";
     }
 }

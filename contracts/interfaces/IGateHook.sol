@@ -118,7 +118,8 @@ interface IGateHook {
     /// where `owner` is the contract that called the PoolManager (the PositionManager, salt = the token id).
     function depositorOf(PoolId poolId, bytes32 positionKey) external view returns (address);
     /// @notice If the gate admitted `holder` to a pool of the calling security token earlier in this transaction, the
-    /// holder's key (its identity; see `IInvestorRegistry.holderKey`), else 0.
+    /// holder's key (its identity; see `IInvestorRegistry.holderKey`), with `Clearance.MAY_RECEIVE` set if it was
+    /// admitted as a buyer; else 0.
     /// @dev Transient: a clearance is one registry verdict, reused by the token for the rest of the transaction.
     function clearance(address holder) external view returns (uint256 holderKey);
 }

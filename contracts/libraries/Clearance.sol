@@ -8,6 +8,11 @@ pragma solidity ^0.8.26;
 /// learns whom to count the shares under. Held in transient storage keyed by (token, holder), so it answers only that
 /// token and disappears when the transaction ends.
 library Clearance {
+    /// @notice Set in a clearance when the gate admitted the holder as a buyer (full eligibility), so the token may
+    /// pay the security to it without asking again. A seller's clearance (a seller's standing only) lets it pay the
+    /// security in, never receive it: an exit-only seller must not collect shares on the strength of its sale.
+    uint256 internal constant MAY_RECEIVE = 1 << 161;
+
     /// @dev keccak256("accredex.clearance").
     uint256 private constant NAMESPACE = 0x28fd707e4f5bb5135c034dbf75aedd99271e740406eabc393fe81f005cb26a87;
 

@@ -8,6 +8,7 @@ import {IInvestorRegistry} from "../interfaces/IInvestorRegistry.sol";
 import {IGateHook} from "../interfaces/IGateHook.sol";
 import {Eligibility} from "../libraries/Eligibility.sol";
 import {ExitBinding} from "../libraries/ExitBinding.sol";
+import {Clearance} from "../libraries/Clearance.sol";
 import {HolderBook} from "../libraries/HolderBook.sol";
 import {HolderLimits, HolderLimitsLibrary} from "../libraries/HolderLimits.sol";
 
@@ -155,8 +156,9 @@ contract RestrictedSecurityToken is ERC20, IRestrictedSecurity {
             if (to != depositor) revert PayoutBoundToDepositor(to, depositor);
             if (ExitBinding.consume(value)) return (registry.holderKey(to), true);
         }
+        // A buyer's clearance only: a seller was checked as a seller, not as a recipient.
         key = gate.clearance(to);
-        if (key != 0) return (key, false);
+        if (key & Clearance.MAY_RECEIVE != 0) return (key, false);
         Eligibility status;
         uint40 until;
         (,, status, until,, key) = registry.transferStatus(address(this), address(0), to);
