@@ -63,7 +63,7 @@ contract HolderBookHandler is Test {
     // ------------------------------------------------------------------ shares moving
 
     function transfer(uint256 fromSeed, uint256 toSeed, uint256 amountSeed) external {
-        address from = _wallet(fromSeed);
+        address from = _holderWallet(fromSeed);
         address to = _wallet(toSeed);
         uint256 balance = v.security.balanceOf(from);
         if (balance == 0) return;
@@ -76,7 +76,7 @@ contract HolderBookHandler is Test {
         catch (bytes memory reason) {
             _countRefusal(reason);
         }
-        _afterMove(from);
+        _afterMove();
     }
 
     /// @dev An attack on a cap: the officer sets the cap exactly at what stands, then a holder sends half its
@@ -112,7 +112,7 @@ contract HolderBookHandler is Test {
             catch (bytes memory reason) {
                 _countRefusal(reason);
             }
-            _afterMove(from);
+            _afterMove();
             vm.prank(v.officer);
             v.security.setLimits(previous);
             return;
@@ -142,7 +142,7 @@ contract HolderBookHandler is Test {
                 _countRefusal(reason);
             }
         }
-        _afterMove(linked[0]);
+        _afterMove();
     }
 
     function buy(uint256 seed, uint256 usdSeed) external {
@@ -150,17 +150,17 @@ contract HolderBookHandler is Test {
         coverage.buys++;
         _track();
         _swap(buyer, false, uint128(bound(usdSeed, 1e6, 50_000e6)));
-        _afterMove(address(0));
+        _afterMove();
     }
 
     function sell(uint256 seed, uint256 amountSeed) external {
-        address seller = _wallet(seed);
+        address seller = _holderWallet(seed);
         uint256 balance = v.security.balanceOf(seller);
         if (balance < 1e15) return;
         coverage.sells++;
         _track();
         _swap(seller, true, uint128(amountSeed % 3 == 0 ? balance : bound(amountSeed, 1e15, balance)));
-        _afterMove(seller);
+        _afterMove();
     }
 
     function issue(uint256 seed, uint256 amountSeed) external {
@@ -171,11 +171,11 @@ contract HolderBookHandler is Test {
         catch (bytes memory reason) {
             _countRefusal(reason);
         }
-        _afterMove(address(0));
+        _afterMove();
     }
 
     function forceTransfer(uint256 fromSeed, uint256 toSeed, uint256 amountSeed) external {
-        address from = _wallet(fromSeed);
+        address from = _holderWallet(fromSeed);
         uint256 balance = v.security.balanceOf(from);
         if (balance == 0) return;
         coverage.forcedTransfers++;
@@ -191,7 +191,7 @@ contract HolderBookHandler is Test {
         catch (bytes memory reason) {
             _countRefusal(reason);
         }
-        _afterMove(from);
+        _afterMove();
     }
 
     // ------------------------------------------------------------------ officers
@@ -236,7 +236,7 @@ contract HolderBookHandler is Test {
         _track();
         vm.prank(v.officer);
         v.security.recoverWallet(lost, linked[0], IRestrictedSecurity.RemedyReason.LostKey);
-        _afterMove(address(0));
+        _afterMove();
     }
 
     /// @dev Lapses or renews an identity's accreditation (a lapsed holder is counted as not accredited only if it
@@ -325,13 +325,11 @@ contract HolderBookHandler is Test {
 
     // ------------------------------------------------------------------ internals
 
-    uint32 internal _holdersBefore;
     uint256[] internal _holdingsBefore;
     /// @dev Moves after which an identity held more than before and more than the maximum holding: must stay 0.
     uint256 public ghost_holdingGrewPastMax;
 
     function _track() internal {
-        (_holdersBefore,) = v.security.holderCount();
         delete _holdingsBefore;
         for (uint256 i; i < wallets.length; ++i) {
             _holdingsBefore.push(_holdingOf(wallets[i]));
@@ -342,18 +340,21 @@ contract HolderBookHandler is Test {
         return v.security.holdingOf(v.registry.investor(wallet).identity);
     }
 
-    /// @param from The sending wallet, if any: its identity leaving the book counts even when a newcomer replaces it.
-    function _afterMove(address from) internal {
-        (uint32 holders,) = v.security.holderCount();
-        if (holders > _holdersBefore) coverage.newHolders++;
-        bool fromLeft = from != address(0) && _holdingOf(from) == 0;
-        if (holders < _holdersBefore || fromLeft) coverage.holdersLeft++;
-        // A cap below an existing holding freezes it where it is; it never lets it grow.
+    /// @dev Counts, identity by identity, who joined and who left the book in the call just made, and checks that no
+    /// holding grew past the maximum holding.
+    function _afterMove() internal {
         uint256 max = v.security.limits().maxHolding;
+        bool joined;
+        bool left;
         for (uint256 i; i < _holdingsBefore.length; ++i) {
             uint256 held = _holdingOf(wallets[i]);
+            if (_holdingsBefore[i] == 0 && held != 0) joined = true;
+            if (_holdingsBefore[i] != 0 && held == 0) left = true;
+            // A cap below an existing holding freezes it where it is; it never lets it grow.
             if (max != 0 && held > max && held > _holdingsBefore[i]) ghost_holdingGrewPastMax++;
         }
+        if (joined) coverage.newHolders++;
+        if (left) coverage.holdersLeft++;
     }
 
     function _countRefusal(bytes memory reason) internal {
@@ -396,6 +397,16 @@ contract HolderBookHandler is Test {
             if (status == Eligibility.Ok) return wallet;
         }
         return address(0);
+    }
+
+    /// @dev A wallet holding shares, starting at `seed` (whatever its standing: refusals are paths too); the seed's own
+    /// wallet if none holds any.
+    function _holderWallet(uint256 seed) internal view returns (address) {
+        for (uint256 i; i < wallets.length; ++i) {
+            address wallet = wallets[(seed % wallets.length + i) % wallets.length];
+            if (v.security.balanceOf(wallet) != 0) return wallet;
+        }
+        return _wallet(seed);
     }
 
     function _wallet(uint256 seed) internal view returns (address) {

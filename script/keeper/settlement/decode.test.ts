@@ -2,7 +2,7 @@
  * The hand-written decoder of the hot events (Swap, ModifyLiquidity, the gate's investor events) against viem's ABI
  * decoder, on random values that reach the edges of every field's type.
  */
-import { decodeEventLog, encodeAbiParameters, encodeEventTopics, getAddress, toHex, type Abi, type AbiEvent, type Hex } from 'viem';
+import { decodeEventLog, encodeAbiParameters, encodeEventTopics, getAddress, toHex, type Abi, type AbiEvent, type AbiParameter, type Hex } from 'viem';
 import { describe, expect, it } from 'vitest';
 import { gateHookAbi, investorRegistryAbi, poolManagerAbi } from '../../../sdk/abis/generated.ts';
 import { seededRandom } from '../../venue/fixtures.ts';
@@ -11,8 +11,14 @@ import { decodeLog, type RpcLog } from './decode.ts';
 const random = seededRandom(7);
 const randomBytes = (n: number): Hex => toHex(Uint8Array.from({ length: n }, () => Math.floor(random() * 256)));
 
-/** A random value of a Solidity type, a fifth of the time at one of its extremes. */
-function randomValue(type: string): unknown {
+/** A random value of a Solidity type (arrays and structs included), a fifth of the time at one of its extremes. */
+function randomValue(param: AbiParameter): unknown {
+  const { type } = param;
+  if (type.endsWith('[]')) return Array.from({ length: Math.floor(random() * 4) }, () => randomValue({ ...param, type: type.slice(0, -2) }));
+  if (type === 'tuple') {
+    const { components } = param as AbiParameter & { components: readonly AbiParameter[] };
+    return Object.fromEntries(components.map((c) => [c.name!, randomValue(c)]));
+  }
   if (type === 'address') return getAddress(randomBytes(20));
   if (type === 'bytes32') return randomBytes(32);
   if (type === 'bool') return random() < 0.5;
@@ -32,7 +38,7 @@ function randomValue(type: string): unknown {
 
 /** A log of `event` with random arguments, as eth_getLogs would return it. */
 function randomLog(event: AbiEvent): RpcLog {
-  const args = Object.fromEntries(event.inputs.map((input) => [input.name!, randomValue(input.type)]));
+  const args = Object.fromEntries(event.inputs.map((input) => [input.name!, randomValue(input)]));
   const topics = encodeEventTopics({ abi: [event], eventName: event.name, args } as never) as Hex[];
   const unindexed = event.inputs.filter((input) => !input.indexed);
   return {
