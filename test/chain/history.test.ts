@@ -68,7 +68,11 @@ describe('a venue with 10,000 transactions', () => {
       after = await health();
     }
     expect(after.process).toMatchObject({ restarts: 1, lastExit: 'signal SIGKILL' });
-    expect(venue.output).toMatch(/keepers exited \(signal SIGKILL\); restarting it in 1 s[\s\S]*keepers restarted \(restart 1\)/);
+    // The new keepers answer /health as soon as their API is up; the supervisor logs "restarted" once they report
+    // ready, which can come a moment later.
+    await expect
+      .poll(() => venue.output, { timeout: 20_000 })
+      .toMatch(/keepers exited \(signal SIGKILL\); restarting it in 1 s[\s\S]*keepers restarted \(restart 1\)/);
     // A supervisor whose child died once still stops everything (signal() waits until every port is free).
     await venue.signal('SIGINT');
     expect(venue.output).toMatch(/SIGINT: stopping the venue[\s\S]*stopped/);
