@@ -249,11 +249,9 @@ contract InvestorRegistry is IInvestorRegistry, AccessControlDefaultAdminRules {
         view
         returns (Eligibility status, uint40 until, uint256 key)
     {
-        InvestorRecord record = _investors[account];
-        key = record.holderKey(block.timestamp);
-        status = record.standing();
+        InvestorRecord record;
+        (record, status, key) = _standing(account);
         if (status != Eligibility.Ok) return (status, 0, key);
-        if (_sanctioned(account)) return (Eligibility.Sanctioned, 0, key);
         SecurityConfig config = _securities[securityToken];
         if (buying) {
             (status, until) = _acquirerStatus(record, config, securityToken);
@@ -373,17 +371,24 @@ contract InvestorRegistry is IInvestorRegistry, AccessControlDefaultAdminRules {
 
     // ------------------------------------------------------------------ internals
 
+    /// @dev What every check asks first, of any side: registered, not frozen, not sanctioned (a venue is not registered,
+    /// so it is never screened). The oracle is asked only of a wallet that passes the rest.
+    function _standing(address account) private view returns (InvestorRecord record, Eligibility status, uint256 key) {
+        record = _investors[account];
+        key = record.holderKey(block.timestamp);
+        status = record.standing();
+        if (status == Eligibility.Ok && _sanctioned(account)) status = Eligibility.Sanctioned;
+    }
+
     function _senderStatus(SecurityConfig config, address securityToken, address account)
         private
         view
         returns (Eligibility, uint40, uint256 key)
     {
-        InvestorRecord record = _investors[account];
+        (InvestorRecord record, Eligibility status, uint256 walletKey) = _standing(account);
         if (record.isVenue()) return (Eligibility.Ok, 0, 0);
-        key = record.holderKey(block.timestamp);
-        Eligibility status = record.standing();
+        key = walletKey;
         if (status != Eligibility.Ok) return (status, 0, key);
-        if (_sanctioned(account)) return (Eligibility.Sanctioned, 0, key);
         uint40 end = _lockupEnd(record, config, securityToken, account);
         if (block.timestamp < end) return (Eligibility.LockupActive, end, key);
         return (Eligibility.Ok, 0, key);
@@ -394,12 +399,10 @@ contract InvestorRegistry is IInvestorRegistry, AccessControlDefaultAdminRules {
         view
         returns (Eligibility, uint40, uint256 key)
     {
-        InvestorRecord record = _investors[account];
+        (InvestorRecord record, Eligibility status, uint256 walletKey) = _standing(account);
         if (record.isVenue()) return (Eligibility.Ok, 0, 0);
-        key = record.holderKey(block.timestamp);
-        Eligibility status = record.standing();
+        key = walletKey;
         if (status != Eligibility.Ok) return (status, 0, key);
-        if (_sanctioned(account)) return (Eligibility.Sanctioned, 0, key);
         (Eligibility acquirer, uint40 until) = _acquirerStatus(record, config, securityToken);
         return (acquirer, until, key);
     }
