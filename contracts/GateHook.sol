@@ -7,6 +7,9 @@ import {Hooks} from "@uniswap/v4-core/src/libraries/Hooks.sol";
 import {PoolKey} from "@uniswap/v4-core/src/types/PoolKey.sol";
 import {PoolId} from "@uniswap/v4-core/src/types/PoolId.sol";
 import {Position} from "@uniswap/v4-core/src/libraries/Position.sol";
+import {StateLibrary} from "@uniswap/v4-core/src/libraries/StateLibrary.sol";
+import {SqrtPriceMath} from "@uniswap/v4-core/src/libraries/SqrtPriceMath.sol";
+import {TickMath} from "@uniswap/v4-core/src/libraries/TickMath.sol";
 import {Currency} from "@uniswap/v4-core/src/types/Currency.sol";
 import {BalanceDelta, BalanceDeltaLibrary, toBalanceDelta} from "@uniswap/v4-core/src/types/BalanceDelta.sol";
 import {BeforeSwapDelta, BeforeSwapDeltaLibrary} from "@uniswap/v4-core/src/types/BeforeSwapDelta.sol";
@@ -18,6 +21,7 @@ import {IRestrictedSecurity} from "./interfaces/IRestrictedSecurity.sol";
 import {Eligibility} from "./libraries/Eligibility.sol";
 import {PoolConfig, PoolConfigLibrary} from "./libraries/PoolConfig.sol";
 import {Clearance} from "./libraries/Clearance.sol";
+import {Deposit, DepositLibrary} from "./libraries/Deposit.sol";
 
 /// @title GateHook
 /// @notice Admits only eligible investors to the swaps, adds and donations of authorized pools (buyers, LPs and
@@ -29,6 +33,8 @@ import {Clearance} from "./libraries/Clearance.sol";
 /// (the pool's config word, which also carries the canonical routers' trust bits) plus one registry call, whose
 /// slots the security token then reads warm. A new position costs one storage write, its depositor.
 contract GateHook is BaseHook, IGateHook {
+    using StateLibrary for IPoolManager;
+
     /// @inheritdoc IGateHook
     IInvestorRegistry public immutable registry;
     /// @inheritdoc IGateHook
@@ -53,7 +59,7 @@ contract GateHook is BaseHook, IGateHook {
     mapping(address router => RouterKind) internal _otherRouters;
     /// @dev Keyed like the PoolManager's positions (owner = the contract that called it, e.g. the PositionManager
     /// with the token id as salt), so the binding follows the liquidity, not the NFT.
-    mapping(PoolId poolId => mapping(bytes32 positionKey => address depositor)) internal _depositors;
+    mapping(PoolId poolId => mapping(bytes32 positionKey => Deposit)) internal _deposits;
 
     constructor(
         IPoolManager manager,
@@ -179,7 +185,12 @@ contract GateHook is BaseHook, IGateHook {
 
     /// @inheritdoc IGateHook
     function depositorOf(PoolId poolId, bytes32 positionKey) external view returns (address) {
-        return _depositors[poolId][positionKey];
+        return _deposits[poolId][positionKey].depositor();
+    }
+
+    /// @inheritdoc IGateHook
+    function reservationOf(PoolId poolId, bytes32 positionKey) external view returns (uint256) {
+        return _deposits[poolId][positionKey].reserved();
     }
 
     /// @inheritdoc IGateHook
@@ -207,7 +218,7 @@ contract GateHook is BaseHook, IGateHook {
         PoolId poolId = key.toId();
         // A swap buys the security when the security is the currency it pays out.
         bool securityIs0 = Currency.unwrap(key.currency0) == _pools[poolId].security();
-        (bool quote, address investor) = _admit(poolId, sender, true, securityIs0 != params.zeroForOne);
+        (bool quote, address investor,) = _admit(poolId, sender, true, securityIs0 != params.zeroForOne);
         if (!quote) emit InvestorSwap(poolId, investor);
         return (this.beforeSwap.selector, BeforeSwapDeltaLibrary.ZERO_DELTA, 0);
     }
@@ -219,13 +230,8 @@ contract GateHook is BaseHook, IGateHook {
         bytes calldata
     ) internal override returns (bytes4) {
         PoolId poolId = key.toId();
-        (, address investor) = _admit(poolId, sender, false, true);
-        // The first deposit binds the position to its investor; nobody else ever adds to it, so every share under
-        // it is that investor's (minting the NFT to another owner, or approving an operator, changes nothing).
-        bytes32 positionKey = _positionKey(sender, params);
-        address depositor = _depositors[poolId][positionKey];
-        if (depositor == address(0)) _depositors[poolId][positionKey] = investor;
-        else if (depositor != investor) revert PositionOfAnotherInvestor(investor, depositor);
+        (, address investor, uint256 holderKey) = _admit(poolId, sender, false, true);
+        _bind(poolId, key, _positionKey(sender, params), investor, holderKey, params);
         emit InvestorLiquidityAdded(poolId, investor);
         return this.beforeAddLiquidity.selector;
     }
@@ -239,17 +245,8 @@ contract GateHook is BaseHook, IGateHook {
         bytes calldata
     ) internal override returns (bytes4, BalanceDelta hookDelta) {
         PoolId poolId = key.toId();
-        PoolConfig config = _pools[poolId];
-        address remover = _resolve(config, sender);
-        address depositor = _depositors[poolId][_positionKey(sender, params)];
-        address securityToken = config.security();
-        // Either way the principal in the security goes straight to the party it belongs to (see {_payExit}).
-        if (remover == depositor) {
-            hookDelta = _payExit(key, securityToken, depositor, true, delta, feesAccrued);
-        } else {
-            _admitRemover(securityToken, depositor, remover);
-            hookDelta = _payExit(key, securityToken, remover, false, delta, feesAccrued);
-        }
+        address remover;
+        (hookDelta, remover) = _exit(poolId, key, sender, params, delta, feesAccrued);
         emit InvestorLiquidityRemoved(poolId, remover);
         return (this.afterRemoveLiquidity.selector, hookDelta);
     }
@@ -260,7 +257,7 @@ contract GateHook is BaseHook, IGateHook {
         returns (bytes4)
     {
         PoolId poolId = key.toId();
-        (, address investor) = _admit(poolId, sender, false, true);
+        (, address investor,) = _admit(poolId, sender, false, true);
         // A donation of the security is a transfer to whoever holds liquidity in range, lapsed or off the roster
         // included (their exit accepts it): only the quote currency may be donated.
         uint256 shares = Currency.unwrap(key.currency0) == _pools[poolId].security() ? amount0 : amount1;
@@ -278,43 +275,114 @@ contract GateHook is BaseHook, IGateHook {
     /// `isSwap`: only a swap may come from the quoter unchecked, since only the quoter's swaps never settle.
     function _admit(PoolId poolId, address sender, bool isSwap, bool buying)
         private
-        returns (bool quote, address investor)
+        returns (bool quote, address investor, uint256 holderKey)
     {
         PoolConfig config = _pools[poolId];
         if (config.isPaused()) revert PoolIsPaused(poolId);
         RouterKind kind = _kindOf(config, sender);
-        if (kind == RouterKind.Quoter && isSwap) return (true, sender);
+        if (kind == RouterKind.Quoter && isSwap) return (true, sender, 0);
         investor = kind == RouterKind.Forwarder ? IMsgSender(sender).msgSender() : sender;
-        (Eligibility status, uint40 until, uint256 holderKey) =
-            registry.tradeStatus(investor, config.security(), buying);
+        Eligibility status;
+        uint40 until;
+        (status, until, holderKey) = registry.tradeStatus(investor, config.security(), buying);
         if (status != Eligibility.Ok) revert InvestorNotEligible(investor, config.security(), status, until);
         Clearance.clear(config.security(), investor, buying ? holderKey | Clearance.MAY_RECEIVE : holderKey);
     }
 
-    /// @dev Pays an exit's principal in the security to `to` now, as the hook's delta. Left as the caller's credit, it
-    /// could be spent inside the PoolManager (a hookless pool, ERC-6909 claims) or cover a payout made before the exit,
-    /// and the token would never see it. The fees stay with the caller: PositionManager checks `delta - fees` with
-    /// SafeCast, so taking them here would make every exit with fees revert.
-    /// For the depositor's own exit (`ownExit`), which is never refused, the security token is first told what the exit
-    /// owes it (principal and fees): it accepts that into the depositor's wallet whatever its status, and pays the
-    /// security to no one else for the rest of the transaction, so a freeze or lockup keeps holding it. Anyone else
-    /// was admitted as a recipient already.
+    /// @dev The first deposit binds the position to its investor; nobody else ever adds to it, so every share under it
+    /// is that investor's (minting the NFT to another owner, or approving an operator, changes nothing). Sellers may
+    /// fill the position with shares, and its exit is never refused: so it counts now for the most it could hold,
+    /// within the depositor's caps and maximum holding.
+    function _bind(
+        PoolId poolId,
+        PoolKey calldata key,
+        bytes32 positionKey,
+        address investor,
+        uint256 holderKey,
+        ModifyLiquidityParams calldata params
+    ) private {
+        Deposit deposit = _deposits[poolId][positionKey];
+        address depositor = deposit.depositor();
+        if (depositor != address(0) && depositor != investor) revert PositionOfAnotherInvestor(investor, depositor);
+        address securityToken = _pools[poolId].security();
+        uint256 ceiling = _ceiling(Currency.unwrap(key.currency0) == securityToken, params);
+        uint256 reserved = deposit.reserved();
+        reserved += IRestrictedSecurity(securityToken).reservePosition(holderKey, reserved, ceiling);
+        _deposits[poolId][positionKey] = DepositLibrary.pack(investor, reserved);
+    }
+
+    /// @dev Liquidity leaves a position: its reservation shrinks with it, and its shares go to the party they belong to
+    /// (see {_payExit}). Anyone but the depositor taking them takes them from the depositor (see {_admitRemover}).
+    function _exit(
+        PoolId poolId,
+        PoolKey calldata key,
+        address sender,
+        ModifyLiquidityParams calldata params,
+        BalanceDelta delta,
+        BalanceDelta feesAccrued
+    ) private returns (BalanceDelta hookDelta, address remover) {
+        PoolConfig config = _pools[poolId];
+        remover = _resolve(config, sender);
+        address securityToken = config.security();
+        (address depositor, uint256 released) = _release(poolId, _positionKey(sender, params), params.liquidityDelta);
+        if (remover != depositor) _admitRemover(securityToken, depositor, remover);
+        hookDelta = _payExit(key, securityToken, depositor, remover, released, delta, feesAccrued);
+    }
+
+    /// @dev Tells the security token that `released` of the depositor's reservation left the pool and, for the
+    /// depositor's own exit, which is never refused, what the exit owes it (principal and fees): the token
+    /// accepts that into the depositor's wallet whatever its status, and pays the security to no one else for the rest
+    /// of the transaction, so a freeze or lockup keeps holding it. Anyone else was admitted as a recipient already.
+    /// Then pays the exit's principal in the security to the remover now, as the hook's delta. Left as the caller's
+    /// credit, it could be spent inside the PoolManager (a hookless pool, ERC-6909 claims) or cover a payout made
+    /// before the exit, and the token would never see it. The fees stay with the caller: PositionManager checks
+    /// `delta - fees` with SafeCast, so taking them here would make every exit with fees revert.
     function _payExit(
         PoolKey calldata key,
         address securityToken,
-        address to,
-        bool ownExit,
+        address depositor,
+        address remover,
+        uint256 released,
         BalanceDelta delta,
         BalanceDelta feesAccrued
     ) private returns (BalanceDelta) {
         bool securityIs0 = Currency.unwrap(key.currency0) == securityToken;
         int128 owed = securityIs0 ? delta.amount0() : delta.amount1();
-        if (owed <= 0) return BalanceDeltaLibrary.ZERO_DELTA;
-        if (ownExit) IRestrictedSecurity(securityToken).creditExit(to, uint128(owed));
+        uint256 owedToDepositor = remover == depositor && owed > 0 ? uint128(owed) : 0;
+        if (released != 0 || owedToDepositor != 0) {
+            IRestrictedSecurity(securityToken).exitPosition(depositor, released, owedToDepositor);
+        }
         int128 principal = owed - (securityIs0 ? feesAccrued.amount0() : feesAccrued.amount1());
-        if (principal <= 0) return BalanceDeltaLibrary.ZERO_DELTA;
-        poolManager.take(Currency.wrap(securityToken), to, uint128(principal));
+        if (owed <= 0 || principal <= 0) return BalanceDeltaLibrary.ZERO_DELTA;
+        poolManager.take(Currency.wrap(securityToken), remover, uint128(principal));
         return securityIs0 ? toBalanceDelta(principal, 0) : toBalanceDelta(0, principal);
+    }
+
+    /// @dev The position's depositor, and the share of its reservation that leaves with `liquidityDelta` (negative or
+    /// zero), rounded down so that what stays covers the liquidity that stays; all of it once the position is empty.
+    function _release(PoolId poolId, bytes32 positionKey, int256 liquidityDelta)
+        private
+        returns (address depositor, uint256 released)
+    {
+        Deposit deposit = _deposits[poolId][positionKey];
+        depositor = deposit.depositor();
+        uint256 reserved = deposit.reserved();
+        if (reserved == 0 || liquidityDelta == 0) return (depositor, 0);
+        uint256 left = poolManager.getPositionLiquidity(poolId, positionKey);
+        uint256 removed = uint256(-liquidityDelta);
+        released = left == 0 ? reserved : reserved * removed / (left + removed);
+        _deposits[poolId][positionKey] = DepositLibrary.pack(depositor, reserved - released);
+    }
+
+    /// @dev The most of the security that the liquidity being added could ever hold: all of it converted to the
+    /// security, rounded up. (A delta past 128 bits is refused by the PoolManager itself, after this hook.)
+    function _ceiling(bool securityIs0, ModifyLiquidityParams calldata params) private pure returns (uint256) {
+        uint160 lower = TickMath.getSqrtPriceAtTick(params.tickLower);
+        uint160 upper = TickMath.getSqrtPriceAtTick(params.tickUpper);
+        uint128 liquidity = uint128(uint256(params.liquidityDelta));
+        return securityIs0
+            ? SqrtPriceMath.getAmount0Delta(lower, upper, liquidity, true)
+            : SqrtPriceMath.getAmount1Delta(lower, upper, liquidity, true);
     }
 
     /// @dev Someone other than the depositor takes the position's shares: that is a transfer from the depositor, so

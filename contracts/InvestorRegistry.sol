@@ -34,6 +34,9 @@ contract InvestorRegistry is IInvestorRegistry, AccessControlDefaultAdminRules {
     uint256 public constant MAX_WALLETS = 20;
     /// @dev ISO 3166-1 numeric: the jurisdiction of a wallet-roster identity.
     uint16 internal constant UNITED_STATES = 840;
+    /// @dev Officers number identities below this; a roster identity is numbered by its wallet, at or above it. So
+    /// neither can ever land in the other's identity.
+    uint256 internal constant OFFICER_IDS = 1 << 64;
 
     mapping(address wallet => InvestorRecord) internal _investors;
     mapping(uint160 identity => InvestorRecord) internal _identities;
@@ -58,9 +61,12 @@ contract InvestorRegistry is IInvestorRegistry, AccessControlDefaultAdminRules {
             address wallet = row.investor;
             if (wallet == address(0)) revert ZeroAddress();
             InvestorRecord record = _investors[wallet];
-            if (record.isVenue()) revert AccountIsVenue(wallet);
+            if (record.everVenue()) revert AccountIsVenue(wallet);
             uint160 id = record.identityId();
-            if (id == 0) id = uint160(wallet);
+            if (id == 0) {
+                if (uint160(wallet) < OFFICER_IDS) revert InvalidIdentityId(uint160(wallet));
+                id = uint160(wallet);
+            }
             InvestorRecord person = _identities[id];
             // A freeze is a legal hold: it is lifted or imposed only by setFrozen, with its own event, never as a side
             // effect of a roster row. Only a new investor may arrive frozen. An unlinked wallet keeps its freeze.
@@ -89,6 +95,7 @@ contract InvestorRegistry is IInvestorRegistry, AccessControlDefaultAdminRules {
             uint160 id = _identityId(row.id);
             if (row.jurisdiction == 0) revert InvalidJurisdiction(0);
             InvestorRecord person = _identities[id];
+            if (!person.registered() && id >= OFFICER_IDS) revert InvalidIdentityId(id);
             person = person.registered()
                 ? person.withDetails(row.accreditationExpiry, row.classes, row.jurisdiction)
                 : InvestorRecordLibrary.identity(row.accreditationExpiry, row.classes, row.jurisdiction);
@@ -160,7 +167,9 @@ contract InvestorRegistry is IInvestorRegistry, AccessControlDefaultAdminRules {
         if (record.identityId() != 0 || record.lockupOverrides() != 0 || record.frozen()) {
             revert AccountIsInvestor(account);
         }
-        _investors[account] = isVenue ? InvestorRecordLibrary.VENUE : InvestorRecord.wrap(0);
+        // A venue that steps down keeps a mark: the shares it holds were never counted for any identity.
+        if (isVenue) _investors[account] = InvestorRecordLibrary.VENUE;
+        else if (record.everVenue()) _investors[account] = InvestorRecordLibrary.FORMER_VENUE;
         emit VenueSet(account, isVenue, msg.sender);
     }
 
@@ -439,7 +448,7 @@ contract InvestorRegistry is IInvestorRegistry, AccessControlDefaultAdminRules {
         private
         returns (InvestorRecord)
     {
-        if (record.isVenue()) revert AccountIsVenue(wallet);
+        if (record.everVenue()) revert AccountIsVenue(wallet);
         uint160 owner = record.identityId();
         if (owner != 0 && owner != id) revert WalletOfAnotherIdentity(wallet, owner);
         if (record.registered()) revert WalletAlreadyLinked(wallet);

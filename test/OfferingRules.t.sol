@@ -2,11 +2,15 @@
 pragma solidity 0.8.26;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
 import {IHooks} from "@uniswap/v4-core/src/interfaces/IHooks.sol";
 import {IV4Quoter} from "@uniswap/v4-periphery/src/interfaces/IV4Quoter.sol";
 import {IPoolManager} from "@uniswap/v4-core/src/interfaces/IPoolManager.sol";
 import {IUnlockCallback} from "@uniswap/v4-core/src/interfaces/callback/IUnlockCallback.sol";
 import {TickMath} from "@uniswap/v4-core/src/libraries/TickMath.sol";
+import {SqrtPriceMath} from "@uniswap/v4-core/src/libraries/SqrtPriceMath.sol";
+import {StateLibrary} from "@uniswap/v4-core/src/libraries/StateLibrary.sol";
+import {LiquidityAmounts} from "@uniswap/v4-periphery/src/libraries/LiquidityAmounts.sol";
 import {PoolKey} from "@uniswap/v4-core/src/types/PoolKey.sol";
 import {Currency} from "@uniswap/v4-core/src/types/Currency.sol";
 import {BalanceDelta} from "@uniswap/v4-core/src/types/BalanceDelta.sol";
@@ -27,6 +31,8 @@ import {OfferingRulesLibrary} from "../contracts/libraries/OfferingRules.sol";
 /// (classes, jurisdictions, Reg S), the holder book's caps, sanctions and the issuer's remedies, each at its boundary
 /// and through the canonical UniversalRouter and PositionManager.
 contract OfferingRulesTest is GateTestBase {
+    using StateLibrary for IPoolManager;
+
     uint16 internal constant US = 840;
     uint16 internal constant GERMANY = 276;
 
@@ -498,6 +504,214 @@ contract OfferingRulesTest is GateTestBase {
         _sell(alice2, 100e18);
     }
 
+    // ================================================================== the holder book, past its first review
+
+    /// @dev A position that holds only dollars can fill with shares as sellers trade through it, and its exit is never
+    /// refused. So it counts at once for the most shares it could ever hold, against the maximum holding.
+    function test_threat_usdOnlyPosition_revertsWhen_itCouldTakeTheHoldingPastTheMaximum() public {
+        _setLimits(10_500e18, 0, 0, 0);
+        (int24 lower, int24 upper) = _usdOnlyRange();
+        uint128 tooMuch = _liquidityFor(lower, upper, 600e18);
+        _expectHookRevert(
+            IHooks.beforeAddLiquidity.selector,
+            abi.encodeWithSelector(
+                IRestrictedSecurity.MaxHoldingExceeded.selector,
+                _id(alice),
+                10_000e18 + _ceiling(lower, upper, tooMuch),
+                10_500e18
+            )
+        );
+        _mint(alice, key, lower, upper, tooMuch);
+
+        uint128 liquidity = _liquidityFor(lower, upper, 400e18);
+        uint256 tokenId = _mint(alice, key, lower, upper, liquidity);
+        assertEq(security.reservedOf(_id(alice)), _ceiling(lower, upper, liquidity));
+        assertEq(security.balanceOf(alice), 10_000e18, "the position took dollars only");
+        // Sellers trade through the whole range: the position now holds shares only.
+        _sell(lp, 100_000e18);
+        _burn(alice, tokenId, key);
+        assertEq(security.reservedOf(_id(alice)), 0);
+        assertGt(security.balanceOf(alice), 10_390e18, "the sellers' shares reached alice");
+        assertLe(security.holdingOf(_id(alice)), 10_500e18, "within the maximum, fees included");
+    }
+
+    /// @dev A newcomer's dollar-only position makes it a holder of record at once: at a full book it is refused.
+    function test_threat_usdOnlyPosition_countsItsDepositorAsAHolderOfRecord() public {
+        _setLimits(0, 0, 3, 0);
+        (int24 lower, int24 upper) = _usdOnlyRange();
+        uint128 liquidity = _liquidityFor(lower, upper, 100e18);
+        _expectHookRevert(
+            IHooks.beforeAddLiquidity.selector,
+            abi.encodeWithSelector(IRestrictedSecurity.HolderCapReached.selector, false, 3, 3)
+        );
+        _mint(henry, key, lower, upper, liquidity);
+
+        _setLimits(0, 0, 4, 0);
+        uint256 tokenId = _mint(henry, key, lower, upper, liquidity);
+        (uint32 holders,) = security.holderCount();
+        assertEq(holders, 4);
+        assertEq(security.balanceOf(henry), 0);
+        uint256 ceiling = _ceiling(lower, upper, liquidity);
+        assertEq(security.reservedOf(_id(henry)), ceiling);
+
+        // Half the liquidity out: half the reservation released (rounded so that the rest stays covered).
+        _decrease(henry, tokenId, key, liquidity / 2, henry);
+        assertEq(security.reservedOf(_id(henry)), ceiling - ceiling * (liquidity / 2) / liquidity);
+        // The rest out: a position that never filled leaves nothing, and henry is no holder any more.
+        _burn(henry, tokenId, key);
+        assertEq(security.reservedOf(_id(henry)), 0);
+        (holders,) = security.holderCount();
+        assertEq(holders, 3);
+    }
+
+    /// @dev Whoever removes the liquidity, the reservation was the depositor's and is released from the depositor.
+    function test_threat_usdOnlyPosition_releasedWhenAnotherInvestorRemovesIt() public {
+        (int24 lower, int24 upper) = _usdOnlyRange();
+        uint256 tokenId = _mint(henry, key, lower, upper, _liquidityFor(lower, upper, 100e18));
+        vm.prank(henry);
+        IERC721(address(posm)).transferFrom(henry, ivy, tokenId);
+        _burn(ivy, tokenId, key);
+        assertEq(security.reservedOf(_id(henry)), 0);
+        (uint32 holders,) = security.holderCount();
+        assertEq(holders, 3);
+    }
+
+    /// @dev A filled position's exit turns its reservation into shares without the depositor ever leaving the book:
+    /// otherwise the exit would re-open its holding, unchecked, in the count its lapsed accreditation now puts it in.
+    function test_threat_exitOfAFilledPosition_keepsItsDepositorInItsCount() public {
+        _setRules(InvestorClass.ACCREDITED | InvestorClass.NON_US_PERSON, 0, 0, false);
+        _setLimits(0, 0, 0, 1);
+        _buy(gina, 100e6);
+        (int24 lower, int24 upper) = _usdOnlyRange();
+        uint256 tokenId = _mint(henry, key, lower, upper, _liquidityFor(lower, upper, 100e18));
+        _sell(lp, 100_000e18);
+        vm.prank(officer);
+        _register(henry, uint40(block.timestamp - 1), false);
+        _burn(henry, tokenId, key);
+        assertGt(security.balanceOf(henry), 99e18, "the exit paid henry the sellers' shares");
+        assertEq(security.reservedOf(_id(henry)), 0);
+        (, uint32 nonAccredited) = security.holderCount();
+        assertEq(nonAccredited, 1, "the exit moved henry into the full non-accredited count");
+    }
+
+    /// @dev A holding below the minimum trade could otherwise never leave: moving all of it is allowed.
+    function test_minTrade_allowsTheWholeRemainderBelowTheMinimum() public {
+        _setLimits(0, 10e18, 0, 0);
+        vm.prank(alice);
+        security.transfer(lp, 10_000e18 - 6e18);
+        vm.expectRevert(abi.encodeWithSelector(IRestrictedSecurity.BelowMinimumTrade.selector, 5e18, 10e18));
+        vm.prank(alice);
+        security.transfer(lp, 5e18);
+        // The whole remainder may go, here through the pool.
+        _sell(alice, 6e18);
+        assertEq(security.balanceOf(alice), 0);
+        assertEq(security.holdingOf(_id(alice)), 0);
+    }
+
+    /// @dev A holder whose accreditation changes moves to the other count the next time it acquires, within its cap.
+    function test_holderCap_rebucketsAHolderWhoseAccreditationChanged() public {
+        _setRules(InvestorClass.ACCREDITED | InvestorClass.NON_US_PERSON, 0, 0, false);
+        _setLimits(0, 0, 0, 1);
+        _buy(gina, 100e6);
+        (, uint32 nonAccredited) = security.holderCount();
+        assertEq(nonAccredited, 1);
+
+        // gina is accredited now: her next buy leaves the non-accredited count, and hans gets in.
+        _upsertIdentity(GINA_ID, uint40(block.timestamp + 365 days), InvestorClass.ACCREDITED | InvestorClass.NON_US_PERSON, GERMANY);
+        _buy(gina, 100e6);
+        (, nonAccredited) = security.holderCount();
+        assertEq(nonAccredited, 0);
+        _buy(hans, 100e6);
+
+        // Her accreditation lapses: a further buy would take her back into a full non-accredited count.
+        _upsertIdentity(GINA_ID, 0, InvestorClass.NON_US_PERSON, GERMANY);
+        _expectTokenRevert(abi.encodeWithSelector(IRestrictedSecurity.HolderCapReached.selector, true, 1, 1));
+        _buy(gina, 100e6);
+    }
+
+    /// @dev A venue's shares were never counted for anyone: as an investor's, they would be debited from nothing.
+    function test_upsertInvestors_revertsWhen_walletWasAVenue() public {
+        address former = makeAddr("former venue");
+        registry.setVenue(former, true);
+        vm.prank(alice);
+        security.transfer(former, 1e18);
+        registry.setVenue(former, false);
+        IInvestorRegistry.InvestorInput[] memory rows = new IInvestorRegistry.InvestorInput[](1);
+        rows[0] = IInvestorRegistry.InvestorInput(former, uint40(block.timestamp + 365 days), false);
+        vm.expectRevert(abi.encodeWithSelector(IInvestorRegistry.AccountIsVenue.selector, former));
+        vm.prank(officer);
+        registry.upsertInvestors(rows);
+        address[] memory wallets = new address[](1);
+        wallets[0] = former;
+        vm.expectRevert(abi.encodeWithSelector(IInvestorRegistry.AccountIsVenue.selector, former));
+        vm.prank(officer);
+        registry.linkWallets(_id(alice), wallets);
+        // It may serve as a venue again.
+        registry.setVenue(former, true);
+    }
+
+    /// @dev Officers' identity ids and the roster's (a wallet's address) come from apart ranges, so neither can land in
+    /// the other's identity.
+    function test_upsertIdentities_revertsWhen_idInTheRostersRange() public {
+        IInvestorRegistry.IdentityInput[] memory rows = new IInvestorRegistry.IdentityInput[](1);
+        rows[0].jurisdiction = US;
+        rows[0].id = uint256(1) << 64;
+        vm.expectRevert(abi.encodeWithSelector(IInvestorRegistry.InvalidIdentityId.selector, uint256(1) << 64));
+        vm.prank(officer);
+        registry.upsertIdentities(rows);
+        // An existing roster identity may still be edited through its id.
+        rows[0].id = _id(alice);
+        rows[0].classes = InvestorClass.ACCREDITED | InvestorClass.QIB;
+        rows[0].accreditationExpiry = uint40(block.timestamp + 365 days);
+        vm.prank(officer);
+        registry.upsertIdentities(rows);
+        assertEq(registry.investor(alice).classes, InvestorClass.ACCREDITED | InvestorClass.QIB);
+
+        IInvestorRegistry.InvestorInput[] memory roster = new IInvestorRegistry.InvestorInput[](1);
+        roster[0] = IInvestorRegistry.InvestorInput(address(uint160(FRANK_ID)), uint40(block.timestamp + 365 days), false);
+        vm.expectRevert(abi.encodeWithSelector(IInvestorRegistry.InvalidIdentityId.selector, FRANK_ID));
+        vm.prank(officer);
+        registry.upsertInvestors(roster);
+    }
+
+    /// @dev A recovery keeps the lost wallet's lockup and never reaches a sanctioned wallet.
+    function test_recoverWallet_revertsWhen_itWouldShortenALockupOrReachASanctionedWallet() public {
+        uint40 end = uint40(block.timestamp + 30 days);
+        vm.startPrank(officer);
+        registry.setLockupOverride(address(security), alice, end);
+        vm.stopPrank();
+        _linkAlice2();
+        vm.prank(officer);
+        registry.unlinkWallet(alice);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IRestrictedSecurity.RecoveryShortensLockup.selector, alice2, end, offeringLockupEnd
+            )
+        );
+        vm.prank(officer);
+        security.recoverWallet(alice, alice2, IRestrictedSecurity.RemedyReason.LostKey);
+
+        vm.prank(officer);
+        registry.setLockupOverride(address(security), alice2, end);
+        SanctionsList list = new SanctionsList(registry);
+        registry.setSanctionsList(list);
+        address[] memory who = new address[](1);
+        who[0] = alice2;
+        vm.prank(officer);
+        list.addToSanctionsList(who);
+        vm.expectRevert(
+            abi.encodeWithSelector(IRestrictedSecurity.RecipientNotEligible.selector, alice2, Eligibility.Sanctioned, 0)
+        );
+        vm.prank(officer);
+        security.recoverWallet(alice, alice2, IRestrictedSecurity.RemedyReason.LostKey);
+
+        vm.prank(officer);
+        list.removeFromSanctionsList(who);
+        vm.prank(officer);
+        security.recoverWallet(alice, alice2, IRestrictedSecurity.RemedyReason.LostKey);
+        assertEq(security.balanceOf(alice2), 10_000e18);
+    }
+
     // ================================================================== the decision, against a model
 
     struct Case {
@@ -562,6 +776,42 @@ contract OfferingRulesTest is GateTestBase {
     }
 
     // ================================================================== helpers
+
+    /// @dev A range just beside the price on the side where a position holds dollars only; sellers move into it.
+    function _usdOnlyRange() internal view returns (int24 lower, int24 upper) {
+        (, int24 tick,,) = manager.getSlot0(poolId);
+        int24 spacing = key.tickSpacing;
+        int24 floored = tick / spacing * spacing;
+        if (tick < 0 && tick % spacing != 0) floored -= spacing;
+        // Security as currency0: dollars are currency1, held below the price; otherwise above it.
+        if (_securityIs0(key)) return (floored - 10 * spacing, floored);
+        return (floored + spacing, floored + 11 * spacing);
+    }
+
+    function _liquidityFor(int24 lower, int24 upper, uint256 shares) internal view returns (uint128) {
+        uint160 a = TickMath.getSqrtPriceAtTick(lower);
+        uint160 b = TickMath.getSqrtPriceAtTick(upper);
+        return _securityIs0(key)
+            ? LiquidityAmounts.getLiquidityForAmount0(a, b, shares)
+            : LiquidityAmounts.getLiquidityForAmount1(a, b, shares);
+    }
+
+    /// @dev The most shares `liquidity` over the range could ever hold: all of it converted to the security.
+    function _ceiling(int24 lower, int24 upper, uint128 liquidity) internal view returns (uint256) {
+        uint160 a = TickMath.getSqrtPriceAtTick(lower);
+        uint160 b = TickMath.getSqrtPriceAtTick(upper);
+        return _securityIs0(key)
+            ? SqrtPriceMath.getAmount0Delta(a, b, liquidity, true)
+            : SqrtPriceMath.getAmount1Delta(a, b, liquidity, true);
+    }
+
+    function _upsertIdentity(uint256 id, uint40 expiry, uint8 classes, uint16 jurisdiction) internal {
+        IInvestorRegistry.IdentityInput[] memory rows = new IInvestorRegistry.IdentityInput[](1);
+        rows[0] =
+            IInvestorRegistry.IdentityInput(id, expiry, classes, jurisdiction, IInvestorRegistry.Verification(1, 1, 0));
+        vm.prank(officer);
+        registry.upsertIdentities(rows);
+    }
 
     function _id(address wallet) internal pure returns (uint256) {
         return uint160(wallet);

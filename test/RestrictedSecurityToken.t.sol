@@ -180,7 +180,7 @@ contract RestrictedSecurityTokenTest is GateTestBase {
         assertFalse(again);
     }
 
-    function test_creditExit_revertsWhen_callerNotGate() public {
+    function test_exitPosition_revertsWhen_callerNotGate() public {
         uint256 tokenId = _mintFullRange(lp, key, 1e16);
         vm.prank(officer);
         _register(lp, uint40(block.timestamp - 1), false);
@@ -188,7 +188,10 @@ contract RestrictedSecurityTokenTest is GateTestBase {
         // The whole allowance went to the LP's own wallet; nothing is left to spend.
         vm.expectRevert(abi.encodeWithSelector(IRestrictedSecurity.NotGate.selector, alice));
         vm.prank(alice);
-        security.creditExit(alice, 1);
+        security.exitPosition(alice, 0, 1);
+        vm.expectRevert(abi.encodeWithSelector(IRestrictedSecurity.NotGate.selector, alice));
+        vm.prank(alice);
+        security.reservePosition(uint160(alice), 0, 1);
         vm.expectRevert(
             abi.encodeWithSelector(
                 IRestrictedSecurity.RecipientNotEligible.selector, lp, Eligibility.AccreditationExpired, block.timestamp - 1

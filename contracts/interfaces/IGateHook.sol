@@ -117,6 +117,9 @@ interface IGateHook {
     /// @param positionKey The PoolManager's key: `Position.calculatePositionKey(owner, tickLower, tickUpper, salt)`,
     /// where `owner` is the contract that called the PoolManager (the PositionManager, salt = the token id).
     function depositorOf(PoolId poolId, bytes32 positionKey) external view returns (address);
+    /// @notice The shares counted for the position's depositor because the position could come to hold them (see
+    /// `IRestrictedSecurity.reservePosition`).
+    function reservationOf(PoolId poolId, bytes32 positionKey) external view returns (uint256);
     /// @notice If the gate admitted `holder` to a pool of the calling security token earlier in this transaction, the
     /// holder's key (its identity; see `IInvestorRegistry.holderKey`), with `Clearance.MAY_RECEIVE` set if it was
     /// admitted as a buyer; else 0.

@@ -88,7 +88,9 @@ interface IInvestorRegistry is IAccessControl {
     error ZeroAddress();
     /// @notice Thrown when an edit targets a wallet that is not linked to an identity.
     error InvestorNotRegistered(address investor);
-    /// @notice Thrown when an identity id is zero or not below 2^160.
+    /// @notice Thrown when an identity id is zero or not below 2^160, when an officer creates one at or above 2^64
+    /// (the roster's range: a roster identity is numbered by its wallet), or when a roster wallet's address is below
+    /// 2^64 (the officers' range).
     error InvalidIdentityId(uint256 id);
     /// @notice Thrown when an identity row names jurisdiction 0, or a rule names a jurisdiction mode above 2.
     error InvalidJurisdiction(uint256 value);
@@ -110,7 +112,8 @@ interface IInvestorRegistry is IAccessControl {
     error FreezeNotEditable(address investor, bool frozen);
     /// @notice Thrown when a lockup override is cleared that was never set.
     error NoLockupOverride(address security, address investor);
-    /// @notice Thrown when an investor record is written for a venue contract.
+    /// @notice Thrown when an investor record is written for a venue contract, or for one that ever was a venue (its
+    /// shares were never counted for anyone).
     error AccountIsVenue(address account);
     /// @notice Thrown when a registered investor is listed as a venue contract.
     error AccountIsInvestor(address account);
@@ -171,7 +174,8 @@ interface IInvestorRegistry is IAccessControl {
     /// @dev Lockup overrides survive. A row must repeat the investor's freeze as it stands ({FreezeNotEditable}
     /// otherwise); a new investor may arrive frozen, which also emits {InvestorFrozen}.
     function upsertInvestors(InvestorInput[] calldata investors) external;
-    /// @notice Identity roster: creates identities or replaces their details; status (frozen, exit-only) is kept.
+    /// @notice Identity roster: creates identities (ids below 2^64) or replaces their details (any existing
+    /// identity, roster ones included); status (frozen, exit-only) is kept.
     function upsertIdentities(IdentityInput[] calldata identities) external;
     /// @notice Links wallets to an existing identity (at most {MAX_WALLETS} at once).
     function linkWallets(uint256 identity, address[] calldata wallets) external;
@@ -183,7 +187,8 @@ interface IInvestorRegistry is IAccessControl {
     /// @notice Makes the identity of `wallet` exit-only (sell, remove liquidity, collect fees; never buy or add), or
     /// active again.
     function setExitOnly(address wallet, bool exitOnly) external;
-    /// @notice Lists or unlists a venue contract (admin only). Venue contracts pass every token transfer check.
+    /// @notice Lists or unlists a venue contract (admin only). Venue contracts pass every token transfer check. An
+    /// unlisted venue may be listed again, never registered as an investor.
     function setVenue(address account, bool isVenue) external;
     /// @notice Lists a security, or changes its default lockup end (for example offering close + 12 months). A new
     /// security starts as a Reg D 506(c) offering: accredited acquirers, every jurisdiction.

@@ -58,7 +58,10 @@ interface IRestrictedSecurity {
     /// @notice Thrown when a wallet recovery names wallets of two identities, a lost wallet still linked, or a
     /// replacement that is not linked.
     error NotARecovery(address lost, address replacement);
-    /// @notice Thrown when anyone but the gate credits an exit.
+    /// @notice Thrown when a wallet recovery would move shares to a wallet whose lockup ends before the lost one's
+    /// (set the replacement's override first).
+    error RecoveryShortensLockup(address replacement, uint40 lockupEnd, uint40 replacementLockupEnd);
+    /// @notice Thrown when anyone but the gate reserves for or exits a position.
     error NotGate(address caller);
     /// @notice Thrown when the caller lacks `role` in the registry.
     error Unauthorized(address account, bytes32 role);
@@ -78,10 +81,22 @@ interface IRestrictedSecurity {
     function registry() external view returns (IInvestorRegistry);
     /// @notice The venue's gate: its clearances let settlements skip a second registry call.
     function gate() external view returns (IGateHook);
-    /// @notice Called by the gate when a depositor exits its own gated position: for the rest of the transaction the
-    /// PoolManager pays this security to `depositor` only, and `depositor` accepts `amount` of it (principal and
-    /// fees) whatever its status: lapsed, frozen, in lockup or off the roster, an exit is never refused.
-    function creditExit(address depositor, uint256 amount) external;
+    /// @notice Called by the gate when a depositor adds liquidity to its gated position. A position's exit is never
+    /// refused, and sellers can fill a position with shares whatever it held when it was opened, so the most it could
+    /// ever hold (`ceiling`: all of the added liquidity converted to the security) counts for the depositor's identity
+    /// (`holderKey`) at once: it makes the identity a holder of record, within the caps, and counts towards its
+    /// maximum holding. No position holds more than the supply, so the reservation is bounded by it.
+    /// @param reserved What the position carries already.
+    /// @return added What this deposit adds to the position's reservation.
+    function reservePosition(uint256 holderKey, uint256 reserved, uint256 ceiling) external returns (uint256 added);
+    /// @notice Called by the gate when liquidity leaves a gated position: `released` of the reservation made for it
+    /// stops counting for the depositor's identity. When the depositor exits its own position, `owed` is what the
+    /// exit owes it in this security (principal and fees): for the rest of the transaction the PoolManager pays this
+    /// security to `depositor` only, and `depositor` accepts `owed` of it whatever its status: lapsed, frozen, in
+    /// lockup or off the roster, an exit is never refused. The release then waits for the exit's first payout, so that
+    /// the identity never leaves the holder book in between (to re-enter it unchecked). Anyone else removing
+    /// liquidity passes `owed` 0, and the release is immediate.
+    function exitPosition(address depositor, uint256 released, uint256 owed) external;
     /// @notice Issues new units to an eligible holder (issuer role), within the offering's caps.
     function mint(address to, uint256 amount) external;
     /// @notice Replaces the how-many rules (compliance role). Caps below today's counts admit no new holder until
@@ -91,12 +106,17 @@ interface IRestrictedSecurity {
     /// error correction, an estate. The recipient must be allowed to hold it, within every cap.
     function forceTransfer(address from, address to, uint256 amount, RemedyReason reason) external;
     /// @notice Moves all of `lost`'s shares to `replacement` (compliance role). Both must belong to the same identity,
-    /// `lost` unlinked and `replacement` linked in the registry first: holder counts do not change.
+    /// `lost` unlinked and `replacement` linked in the registry first: holder counts do not change. The replacement's
+    /// lockup may not end before the lost wallet's, and it may not be sanctioned.
     function recoverWallet(address lost, address replacement, RemedyReason reason) external;
     /// @notice The how-many rules.
     function limits() external view returns (Limits memory);
-    /// @notice Holders of record (identities with shares in a wallet), and how many of them are not accredited.
+    /// @notice Holders of record (identities with shares in a wallet or liquidity in a gated position), and how many
+    /// of them are not accredited.
     function holderCount() external view returns (uint32 holders, uint32 nonAccredited);
     /// @notice An identity's shares across its wallets, linked or not.
     function holdingOf(uint256 identity) external view returns (uint256);
+    /// @notice The most shares an identity's gated positions could come to hold (see {reservePosition}). The maximum
+    /// holding is judged against `holdingOf + reservedOf`.
+    function reservedOf(uint256 identity) external view returns (uint256);
 }

@@ -6,12 +6,16 @@ import {HolderLimits, Holding, HoldingLibrary} from "./HolderLimits.sol";
 
 /// @title HolderBook
 /// @notice A security's holders of record, per identity, kept live as shares move: each identity's shares across its
-/// wallets, and how many identities hold any (and how many of those are not accredited). The caps are checked at the
-/// moment an identity becomes a holder, the maximum holding whenever one grows.
+/// wallets and the most its gated positions could come to hold, and how many identities hold either (and how many of
+/// those are not accredited). The caps are checked at the moment an identity becomes a holder, the maximum holding
+/// whenever a holding grows.
 /// @dev Holder keys come from the registry: identity in the low 160 bits, bit 160 set if accredited (see
 /// `IInvestorRegistry.holderKey`); 0 for venues, which hold in custody and are never counted. A move within one
 /// identity (between its own wallets) changes nothing and is checked against nothing.
 library HolderBook {
+    /// @dev The holder key's accredited bit (see `IInvestorRegistry.holderKey`).
+    uint256 internal constant ACCREDITED = 1 << 160;
+
     struct Book {
         mapping(uint160 identity => Holding) holdings;
         uint32 holders;
@@ -33,19 +37,35 @@ library HolderBook {
         uint160 toId = uint160(toKey);
         if (fromId == toId) return;
         if (minimum && value < limits.minTrade()) {
-            revert IRestrictedSecurity.BelowMinimumTrade(value, limits.minTrade());
+            // A whole holding smaller than the minimum may still leave: otherwise it could never be sold.
+            if (fromId == 0 || value != book.holdings[fromId].shares()) {
+                revert IRestrictedSecurity.BelowMinimumTrade(value, limits.minTrade());
+            }
         }
-        if (fromId != 0) _debit(book, fromId, value);
-        if (toId != 0) _credit(book, limits, toId, toKey & (1 << 160) == 0, value, enforce);
+        if (fromId != 0) _debit(book, fromId, value, 0);
+        if (toId != 0) _credit(book, limits, toKey, value, 0, enforce);
     }
 
-    function _debit(Book storage book, uint160 id, uint256 value) private {
+    /// @notice Counts `value` more shares that the identity's gated positions could come to hold, as if it held them:
+    /// against the caps (it is a holder of record from now on) and the maximum holding.
+    function reserve(Book storage book, HolderLimits limits, uint256 key, uint256 value) internal {
+        _credit(book, limits, key, 0, value, true);
+    }
+
+    /// @notice Stops counting `value` of the identity's reservation: the liquidity behind it left the pool.
+    function release(Book storage book, uint160 id, uint256 value) internal {
+        _debit(book, id, 0, value);
+    }
+
+    function _debit(Book storage book, uint160 id, uint256 shares, uint256 reserved) private {
         Holding holding = book.holdings[id];
-        // Cannot underflow: every share outside a venue was credited to the identity of the wallet holding it, and a
-        // wallet's identity never changes.
-        uint256 left = holding.amount() - value;
-        if (left != 0) {
-            book.holdings[id] = holding.with(left);
+        // Cannot underflow: every share outside a venue was credited to the identity of the wallet holding it (a
+        // wallet's identity never changes, and no former venue becomes an investor), and every release follows its
+        // reservation.
+        Holding next =
+            HoldingLibrary.pack(holding.shares() - shares, holding.reserved() - reserved, holding.nonAccredited());
+        if (!next.isEmpty()) {
+            book.holdings[id] = next;
             return;
         }
         book.holdings[id] = Holding.wrap(0);
@@ -56,33 +76,35 @@ library HolderBook {
     function _credit(
         Book storage book,
         HolderLimits limits,
-        uint160 id,
-        bool nonAccredited,
-        uint256 value,
+        uint256 key,
+        uint256 shares,
+        uint256 reserved,
         bool enforce
     ) private {
+        uint160 id = uint160(key);
+        bool nonAccredited = key & ACCREDITED == 0;
         Holding holding = book.holdings[id];
-        uint256 total = holding.amount() + value;
-        if (holding.amount() == 0) {
-            uint32 holders = book.holders + 1;
-            if (enforce && limits.maxHolders() != 0 && holders > limits.maxHolders()) {
-                revert IRestrictedSecurity.HolderCapReached(false, book.holders, limits.maxHolders());
-            }
-            book.holders = holders;
-            if (nonAccredited) {
-                uint32 count = book.nonAccredited + 1;
-                if (enforce && limits.maxNonAccredited() != 0 && count > limits.maxNonAccredited()) {
-                    revert IRestrictedSecurity.HolderCapReached(true, book.nonAccredited, limits.maxNonAccredited());
-                }
-                book.nonAccredited = count;
-            }
-            holding = HoldingLibrary.opened(total, nonAccredited);
+        if (holding.isEmpty()) {
+            book.holders = _joined(book.holders, limits.maxHolders(), false, enforce);
+            if (nonAccredited) book.nonAccredited = _joined(book.nonAccredited, limits.maxNonAccredited(), true, enforce);
+        } else if (!enforce || holding.nonAccredited() == nonAccredited) {
+            nonAccredited = holding.nonAccredited();
+        } else if (nonAccredited) {
+            // Judged again whenever it acquires: a holder whose accreditation lapsed joins that count, within its cap.
+            book.nonAccredited = _joined(book.nonAccredited, limits.maxNonAccredited(), true, true);
         } else {
-            holding = holding.with(total);
+            book.nonAccredited -= 1;
         }
-        if (enforce && limits.maxHolding() != 0 && total > limits.maxHolding()) {
-            revert IRestrictedSecurity.MaxHoldingExceeded(id, total, limits.maxHolding());
+        Holding next = HoldingLibrary.pack(holding.shares() + shares, holding.reserved() + reserved, nonAccredited);
+        if (enforce && limits.maxHolding() != 0 && next.total() > limits.maxHolding()) {
+            revert IRestrictedSecurity.MaxHoldingExceeded(id, next.total(), limits.maxHolding());
         }
-        book.holdings[id] = holding;
+        book.holdings[id] = next;
+    }
+
+    /// @dev `count` plus one new holder, within `cap` (0: none) when enforced.
+    function _joined(uint32 count, uint32 cap, bool nonAccredited, bool enforce) private pure returns (uint32) {
+        if (enforce && cap != 0 && count >= cap) revert IRestrictedSecurity.HolderCapReached(nonAccredited, count, cap);
+        return count + 1;
     }
 }

@@ -8,8 +8,12 @@ pragma solidity ^0.8.26;
 ///   [224, 256) maxNonAccredited  holders of record that are not accredited at most; 0: no cap
 type HolderLimits is uint256;
 
-/// @dev One identity's holding of one security: [0, 255) shares across its wallets, [255] counted as not accredited
-/// (set when it became a holder, so that the count it joined is the count it leaves).
+/// @dev One identity's holding of one security:
+///   [0, 128)    shares     across its wallets, linked or not
+///   [128, 255)  reserved   the most shares its gated positions could ever hold (see {IRestrictedSecurity.reservedOf})
+///   [255]       nonAccredited  which count it is in (re-judged whenever it acquires, so the count it joined is the
+///               count it leaves)
+/// It is a holder of record while shares or reserved is nonzero.
 type Holding is uint256;
 
 using HolderLimitsLibrary for HolderLimits global;
@@ -50,20 +54,35 @@ library HolderLimitsLibrary {
 /// @title HoldingLibrary
 library HoldingLibrary {
     uint256 internal constant NON_ACCREDITED_BIT = 1 << 255;
+    uint256 internal constant MASK_128 = (1 << 128) - 1;
+    uint256 internal constant MASK_127 = (1 << 127) - 1;
 
-    function amount(Holding self) internal pure returns (uint256) {
-        return Holding.unwrap(self) & ~NON_ACCREDITED_BIT;
+    error HoldingOverflow();
+
+    function pack(uint256 shareCount, uint256 reservedCount, bool isNonAccredited) internal pure returns (Holding) {
+        if (shareCount > MASK_128 || reservedCount > MASK_127) revert HoldingOverflow();
+        uint256 word = shareCount | (reservedCount << 128);
+        return Holding.wrap(isNonAccredited ? word | NON_ACCREDITED_BIT : word);
+    }
+
+    function shares(Holding self) internal pure returns (uint256) {
+        return Holding.unwrap(self) & MASK_128;
+    }
+
+    function reserved(Holding self) internal pure returns (uint256) {
+        return (Holding.unwrap(self) >> 128) & MASK_127;
+    }
+
+    /// @notice What the maximum holding is judged against: the shares, and what the positions could still bring.
+    function total(Holding self) internal pure returns (uint256) {
+        return self.shares() + self.reserved();
     }
 
     function nonAccredited(Holding self) internal pure returns (bool) {
         return Holding.unwrap(self) & NON_ACCREDITED_BIT != 0;
     }
 
-    function with(Holding self, uint256 newAmount) internal pure returns (Holding) {
-        return Holding.wrap((Holding.unwrap(self) & NON_ACCREDITED_BIT) | newAmount);
-    }
-
-    function opened(uint256 newAmount, bool isNonAccredited) internal pure returns (Holding) {
-        return Holding.wrap(isNonAccredited ? newAmount | NON_ACCREDITED_BIT : newAmount);
+    function isEmpty(Holding self) internal pure returns (bool) {
+        return Holding.unwrap(self) & ~NON_ACCREDITED_BIT == 0;
     }
 }

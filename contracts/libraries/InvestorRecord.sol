@@ -16,6 +16,8 @@ import {Eligibility, InvestorClass} from "./Eligibility.sol";
 ///   [60, 64)   classes              profile: {InvestorClass} bits
 ///   [64, 80)   jurisdiction         profile: ISO 3166-1 numeric
 ///   [80, 88)   wallets              identity: linked wallets
+///   [88]       formerVenue          wallet: was a venue; its shares were never counted for anyone, so it never
+///                                   becomes an investor
 ///   [96, 256)  identity             wallet: the identity it belongs to. Permanent once set: a wallet's shares are
 ///                                   always counted for the same identity, linked or not (see {RestrictedSecurityToken})
 type InvestorRecord is uint256;
@@ -35,6 +37,7 @@ library InvestorRecordLibrary {
     uint256 internal constant CLASSES_OFFSET = 60;
     uint256 internal constant JURISDICTION_OFFSET = 64;
     uint256 internal constant WALLETS_OFFSET = 80;
+    uint256 internal constant FORMER_VENUE_BIT = 1 << 88;
     uint256 internal constant IDENTITY_OFFSET = 96;
     /// @dev What a roster row sets: accreditation expiry, classes, jurisdiction.
     uint256 internal constant DETAILS_MASK = MASK_40 | (0xf << CLASSES_OFFSET) | (MASK_16 << JURISDICTION_OFFSET);
@@ -43,6 +46,8 @@ library InvestorRecordLibrary {
 
     /// @notice The record of a venue contract: it may hold and move securities, but never trades as an investor.
     InvestorRecord internal constant VENUE = InvestorRecord.wrap(VENUE_BIT);
+    /// @notice The record of a venue contract that no longer is one.
+    InvestorRecord internal constant FORMER_VENUE = InvestorRecord.wrap(FORMER_VENUE_BIT);
 
     /// @notice A new identity's record: registered, active, no wallets.
     function identity(uint40 expiry, uint8 classBits, uint16 country) internal pure returns (InvestorRecord) {
@@ -87,6 +92,11 @@ library InvestorRecordLibrary {
 
     function isVenue(InvestorRecord self) internal pure returns (bool) {
         return InvestorRecord.unwrap(self) & VENUE_BIT != 0;
+    }
+
+    /// @notice Whether the account is or ever was a venue.
+    function everVenue(InvestorRecord self) internal pure returns (bool) {
+        return InvestorRecord.unwrap(self) & (VENUE_BIT | FORMER_VENUE_BIT) != 0;
     }
 
     function accreditationExpiry(InvestorRecord self) internal pure returns (uint40) {

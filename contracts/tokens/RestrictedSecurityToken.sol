@@ -2,10 +2,12 @@
 pragma solidity 0.8.26;
 
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {BaseHook} from "@openzeppelin/uniswap-hooks/src/base/BaseHook.sol";
 import {IRestrictedSecurity} from "../interfaces/IRestrictedSecurity.sol";
 import {IInvestorRegistry} from "../interfaces/IInvestorRegistry.sol";
 import {IGateHook} from "../interfaces/IGateHook.sol";
+import {ISanctionsList} from "../interfaces/ISanctionsList.sol";
 import {Eligibility} from "../libraries/Eligibility.sol";
 import {ExitBinding} from "../libraries/ExitBinding.sol";
 import {Clearance} from "../libraries/Clearance.sol";
@@ -52,10 +54,27 @@ contract RestrictedSecurityToken is ERC20, IRestrictedSecurity {
     }
 
     /// @inheritdoc IRestrictedSecurity
-    function creditExit(address depositor, uint256 amount) external {
+    function reservePosition(uint256 holderKey, uint256 reserved, uint256 ceiling) external returns (uint256 added) {
         if (msg.sender != address(gate)) revert NotGate(msg.sender);
-        address bound = ExitBinding.credit(depositor, amount);
+        // No position can hold more than every share there is (nor, in the gate's record, more than 96 bits).
+        uint256 bound = Math.min(totalSupply(), type(uint96).max);
+        if (reserved >= bound) return 0;
+        added = Math.min(ceiling, bound - reserved);
+        _book.reserve(_limits, holderKey, added);
+    }
+
+    /// @inheritdoc IRestrictedSecurity
+    function exitPosition(address depositor, uint256 released, uint256 owed) external {
+        if (msg.sender != address(gate)) revert NotGate(msg.sender);
+        if (owed == 0) {
+            if (released != 0) _book.release(uint160(registry.holderKey(depositor)), released);
+            return;
+        }
+        address bound = ExitBinding.credit(depositor, owed);
         if (bound != depositor) revert ExitAlreadyBound(bound);
+        // Released once the exit's shares are booked: let go first, the holding could empty and the payout then
+        // re-open it, unchecked and possibly in the other count.
+        ExitBinding.addPendingRelease(released);
     }
 
     /// @inheritdoc IRestrictedSecurity
@@ -93,6 +112,15 @@ contract RestrictedSecurityToken is ERC20, IRestrictedSecurity {
         if (old.identity == 0 || old.identity != next.identity || old.registered || !next.registered) {
             revert NotARecovery(lost, replacement);
         }
+        // The lost wallet's standing goes with its shares: its lockup (an override is per wallet), and no sanctioned
+        // wallet receives them.
+        uint40 lostEnd = registry.lockupEnd(address(this), lost);
+        uint40 replacementEnd = registry.lockupEnd(address(this), replacement);
+        if (replacementEnd < lostEnd) revert RecoveryShortensLockup(replacement, lostEnd, replacementEnd);
+        ISanctionsList list = registry.sanctionsList();
+        if (address(list) != address(0) && list.isSanctioned(replacement)) {
+            revert RecipientNotEligible(replacement, Eligibility.Sanctioned, 0);
+        }
         uint256 amount = balanceOf(lost);
         // Same identity on both sides: the holder book does not change.
         super._update(lost, replacement, amount);
@@ -112,7 +140,12 @@ contract RestrictedSecurityToken is ERC20, IRestrictedSecurity {
 
     /// @inheritdoc IRestrictedSecurity
     function holdingOf(uint256 identity) external view returns (uint256) {
-        return identity >= 1 << 160 ? 0 : _book.holdings[uint160(identity)].amount();
+        return identity >= 1 << 160 ? 0 : _book.holdings[uint160(identity)].shares();
+    }
+
+    /// @inheritdoc IRestrictedSecurity
+    function reservedOf(uint256 identity) external view returns (uint256) {
+        return identity >= 1 << 160 ? 0 : _book.holdings[uint160(identity)].reserved();
     }
 
     /// @dev A zero-value transfer moves nothing and is not checked for eligibility: the PoolManager pays an LP's
@@ -144,6 +177,10 @@ contract RestrictedSecurityToken is ERC20, IRestrictedSecurity {
         super._update(from, to, value);
         // An exit owed to its depositor is counted but never refused; issuance has no minimum trade.
         _book.move(_limits, fromKey, toKey, value, !owedExit, !owedExit && from != address(0));
+        if (owedExit) {
+            uint256 released = ExitBinding.takePendingRelease();
+            if (released != 0) _book.release(uint160(toKey), released);
+        }
     }
 
     /// @dev A payout from the PoolManager: a swap's output, an exit, ERC-6909 claims redeemed. If a depositor's exit

@@ -4,6 +4,11 @@ pragma solidity 0.8.26;
 import {Test} from "../utils/Test.sol";
 import {PoolKey} from "@uniswap/v4-core/src/types/PoolKey.sol";
 import {Currency} from "@uniswap/v4-core/src/types/Currency.sol";
+import {IPoolManager} from "@uniswap/v4-core/src/interfaces/IPoolManager.sol";
+import {StateLibrary} from "@uniswap/v4-core/src/libraries/StateLibrary.sol";
+import {TickMath} from "@uniswap/v4-core/src/libraries/TickMath.sol";
+import {IPositionManager} from "@uniswap/v4-periphery/src/interfaces/IPositionManager.sol";
+import {LiquidityAmounts} from "@uniswap/v4-periphery/src/libraries/LiquidityAmounts.sol";
 import {IUniversalRouter} from "../../script/lib/IUniversalRouter.sol";
 import {InvestorRegistry} from "../../contracts/InvestorRegistry.sol";
 import {IInvestorRegistry} from "../../contracts/interfaces/IInvestorRegistry.sol";
@@ -13,12 +18,17 @@ import {RestrictedSecurityToken} from "../../contracts/tokens/RestrictedSecurity
 import {VenueCalls} from "../utils/VenueCalls.sol";
 
 /// @notice Moves shares between identities with several wallets (transfers, buys and sells through the canonical
-/// UniversalRouter, issuance, forced transfers, wallet recoveries) while officers link and unlink wallets, change
-/// accreditation and tighten or loosen the caps. Caps are only ever set at or above what already holds, so that
+/// UniversalRouter, positions opened and closed through the canonical PositionManager, dollar-only ones included,
+/// issuance, forced transfers, wallet recoveries) while officers link and unlink wallets, change accreditation and
+/// tighten or loosen the caps. Caps are only ever set at or above what already holds, so that
 /// "nobody exceeds a cap" is a fact to check, not a consequence of a cap set below the count.
 contract HolderBookHandler is Test {
+    using StateLibrary for IPoolManager;
+
     struct Venue {
         IUniversalRouter router;
+        IPositionManager posm;
+        IPoolManager manager;
         InvestorRegistry registry;
         RestrictedSecurityToken security;
         address officer;
@@ -41,6 +51,14 @@ contract HolderBookHandler is Test {
         uint256 unlinks;
         uint256 lapses;
         uint256 limitChanges;
+        uint256 positionsOpened;
+        uint256 dollarOnlyPositions;
+        uint256 positionsClosed;
+    }
+
+    struct Position {
+        address owner;
+        uint256 tokenId;
     }
 
     Venue internal v;
@@ -48,7 +66,8 @@ contract HolderBookHandler is Test {
     address[] public wallets;
     /// @dev Wallets not yet linked, handed out by {link}.
     address[] internal spares;
-    Coverage public coverage;
+    Coverage internal coverage;
+    Position[] internal _positions;
 
     constructor(Venue memory venue, address[] memory investors, address[] memory spareWallets) {
         v = venue;
@@ -163,6 +182,40 @@ contract HolderBookHandler is Test {
         _afterMove();
     }
 
+    /// @dev Opens a position through the PositionManager: half of them hold dollars only, beside the price, where
+    /// sellers fill them with shares. Either way it may come to hold up to `sharesSeed`'s worth of shares.
+    function openPosition(uint256 seed, bool dollarOnly, uint256 sharesSeed) external {
+        address owner = _wallet(seed);
+        // A wallet without shares has none to deposit beside the dollars.
+        dollarOnly = dollarOnly || v.security.balanceOf(owner) == 0;
+        bytes memory mint = _mintCall(owner, dollarOnly, bound(sharesSeed, 1e15, 200e18));
+        _track();
+        vm.prank(owner);
+        try v.posm.modifyLiquidities(mint, block.timestamp) {
+            coverage.positionsOpened++;
+            if (dollarOnly) coverage.dollarOnlyPositions++;
+            _positions.push(Position(owner, v.posm.nextTokenId() - 1));
+        } catch (bytes memory reason) {
+            _countWrapped(reason);
+        }
+        _afterMove();
+    }
+
+    /// @dev Its owner burns a position: an exit, never refused, and never checked against the maximum holding (its
+    /// fees may pass it), so the ghost check is skipped here.
+    function closePosition(uint256 seed) external {
+        if (_positions.length == 0) return;
+        uint256 i = seed % _positions.length;
+        Position memory p = _positions[i];
+        _positions[i] = _positions[_positions.length - 1];
+        _positions.pop();
+        coverage.positionsClosed++;
+        _track();
+        vm.prank(p.owner);
+        v.posm.modifyLiquidities(VenueCalls.burn(v.gated, p.tokenId, p.owner), block.timestamp);
+        _countJoinsAndLeaves(false);
+    }
+
     function issue(uint256 seed, uint256 amountSeed) external {
         coverage.issues++;
         _track();
@@ -231,16 +284,22 @@ contract HolderBookHandler is Test {
         vm.prank(v.officer);
         v.registry.unlinkWallet(lost);
         if (!recover) return;
-        address[] memory linked = v.registry.identity(w.identity).wallets;
+        address replacement = v.registry.identity(w.identity).wallets[0];
+        // The lost wallet's lockup goes with its shares: the officer carries it over first.
+        uint40 end = v.registry.lockupEnd(address(v.security), lost);
+        if (v.registry.lockupEnd(address(v.security), replacement) < end) {
+            vm.prank(v.officer);
+            v.registry.setLockupOverride(address(v.security), replacement, end);
+        }
         coverage.recoveries++;
         _track();
         vm.prank(v.officer);
-        v.security.recoverWallet(lost, linked[0], IRestrictedSecurity.RemedyReason.LostKey);
+        v.security.recoverWallet(lost, replacement, IRestrictedSecurity.RemedyReason.LostKey);
         _afterMove();
     }
 
-    /// @dev Lapses or renews an identity's accreditation (a lapsed holder is counted as not accredited only if it
-    /// becomes a holder again later).
+    /// @dev Lapses or renews an identity's accreditation (a holder moves to the other count the next time it
+    /// acquires).
     function setAccreditation(uint256 seed, bool lapse) external {
         address wallet = _wallet(seed);
         IInvestorRegistry.InvestorView memory w = v.registry.investor(wallet);
@@ -282,44 +341,19 @@ contract HolderBookHandler is Test {
         return wallets.length;
     }
 
+    /// @dev Every path, named in the order of {Coverage}'s fields, and how often the campaign took it.
     function coverageReport() external view returns (string[] memory paths, uint256[] memory counts) {
-        Coverage memory c = coverage;
-        uint256[14] memory all = [
-            c.transfers,
-            c.newHolders,
-            c.holdersLeft,
-            c.capRefusals,
-            c.maxHoldingRefusals,
-            c.buys,
-            c.sells,
-            c.issues,
-            c.forcedTransfers,
-            c.recoveries,
-            c.links,
-            c.unlinks,
-            c.lapses,
-            c.limitChanges
-        ];
-        string[14] memory names = [
-            "transfer",
-            "new holder",
-            "holder left",
-            "holder cap refusal",
-            "maximum holding refusal",
-            "buy",
-            "sell",
-            "issue",
-            "forced transfer",
-            "wallet recovery",
-            "link",
-            "unlink",
-            "accreditation change",
-            "limits change"
-        ];
-        paths = new string[](14);
-        counts = new uint256[](14);
-        for (uint256 i; i < 14; ++i) {
-            (paths[i], counts[i]) = (names[i], all[i]);
+        paths = vm.split(
+            "transfer,new holder,holder left,holder cap refusal,maximum holding refusal,buy,sell,issue,"
+            "forced transfer,wallet recovery,link,unlink,accreditation change,limits change,position opened,"
+            "dollar-only position,position closed",
+            ","
+        );
+        // A struct of 17 words encodes as 17 words.
+        uint256[17] memory all = abi.decode(abi.encode(coverage), (uint256[17]));
+        counts = new uint256[](paths.length);
+        for (uint256 i; i < paths.length; ++i) {
+            counts[i] = all[i];
         }
     }
 
@@ -336,13 +370,19 @@ contract HolderBookHandler is Test {
         }
     }
 
+    /// @dev What the maximum holding is judged against: shares, and what the identity's positions could bring.
     function _holdingOf(address wallet) internal view returns (uint256) {
-        return v.security.holdingOf(v.registry.investor(wallet).identity);
+        uint256 id = v.registry.investor(wallet).identity;
+        return v.security.holdingOf(id) + v.security.reservedOf(id);
     }
 
     /// @dev Counts, identity by identity, who joined and who left the book in the call just made, and checks that no
     /// holding grew past the maximum holding.
     function _afterMove() internal {
+        _countJoinsAndLeaves(true);
+    }
+
+    function _countJoinsAndLeaves(bool checkMax) internal {
         uint256 max = v.security.limits().maxHolding;
         bool joined;
         bool left;
@@ -351,7 +391,7 @@ contract HolderBookHandler is Test {
             if (_holdingsBefore[i] == 0 && held != 0) joined = true;
             if (_holdingsBefore[i] != 0 && held == 0) left = true;
             // A cap below an existing holding freezes it where it is; it never lets it grow.
-            if (max != 0 && held > max && held > _holdingsBefore[i]) ghost_holdingGrewPastMax++;
+            if (checkMax && max != 0 && held > max && held > _holdingsBefore[i]) ghost_holdingGrewPastMax++;
         }
         if (joined) coverage.newHolders++;
         if (left) coverage.holdersLeft++;
@@ -364,19 +404,48 @@ contract HolderBookHandler is Test {
     }
 
     function _swap(address user, bool sellShares, uint128 amountIn) internal {
-        bool securityIs0 = Currency.unwrap(v.gated.currency0) == address(v.security);
-        bool zeroForOne = sellShares == securityIs0;
+        bool zeroForOne = sellShares == _securityIs0();
         (bytes memory commands, bytes[] memory inputs) =
             VenueCalls.swapExactInSingle(v.gated, zeroForOne, amountIn, "", address(0));
         vm.prank(user);
         try v.router.execute(commands, inputs, block.timestamp) {}
         catch (bytes memory reason) {
-            // The token's refusal arrives wrapped by the PoolManager: WrappedError(token, selector, reason, details).
-            if (reason.length > 4 + 32 * 4) {
-                (,, bytes memory inner,) = abi.decode(_tail(reason), (address, bytes4, bytes, bytes));
-                _countRefusal(inner);
-            }
+            _countWrapped(reason);
         }
+    }
+
+    /// @dev A refusal of the token or the hook arrives wrapped by the PoolManager: WrappedError(target, selector,
+    /// reason, details).
+    function _countWrapped(bytes memory reason) internal {
+        if (reason.length <= 4 + 32 * 4) return;
+        (,, bytes memory inner,) = abi.decode(_tail(reason), (address, bytes4, bytes, bytes));
+        _countRefusal(inner);
+    }
+
+    /// @dev A MINT_POSITION for liquidity that could come to hold `shares` at most.
+    function _mintCall(address owner, bool dollarOnly, uint256 shares) internal view returns (bytes memory) {
+        (int24 lower, int24 upper) = _range(dollarOnly);
+        uint160 a = TickMath.getSqrtPriceAtTick(lower);
+        uint160 b = TickMath.getSqrtPriceAtTick(upper);
+        uint128 liquidity = _securityIs0()
+            ? LiquidityAmounts.getLiquidityForAmount0(a, b, shares)
+            : LiquidityAmounts.getLiquidityForAmount1(a, b, shares);
+        return VenueCalls.mint(v.gated, lower, upper, liquidity, owner);
+    }
+
+    function _securityIs0() internal view returns (bool) {
+        return Currency.unwrap(v.gated.currency0) == address(v.security);
+    }
+
+    /// @dev Dollar-only: just beside the price, on the side where a position holds dollars. Otherwise around it.
+    function _range(bool dollarOnly) internal view returns (int24 lower, int24 upper) {
+        (, int24 tick,,) = v.manager.getSlot0(v.gated.toId());
+        int24 spacing = v.gated.tickSpacing;
+        int24 floored = tick / spacing * spacing;
+        if (tick < 0 && tick % spacing != 0) floored -= spacing;
+        if (!dollarOnly) return (floored - 20 * spacing, floored + 20 * spacing);
+        if (_securityIs0()) return (floored - 10 * spacing, floored);
+        return (floored + spacing, floored + 11 * spacing);
     }
 
     function _tail(bytes memory data) internal pure returns (bytes memory tail) {

@@ -59,11 +59,11 @@ contract HolderBookInvariantsTest is GateTestBase {
             _fund(spares[i]);
         }
         handler = new HolderBookHandler(
-            HolderBookHandler.Venue(router, registry, security, officer, issuer, key), investors, spares
+            HolderBookHandler.Venue(router, posm, manager, registry, security, officer, issuer, key), investors, spares
         );
         targetContract(address(handler));
         // Transfers and cap changes weighted up: caps are met only when a newcomer arrives while the book is full.
-        bytes4[] memory actions = new bytes4[](13);
+        bytes4[] memory actions = new bytes4[](17);
         actions[0] = HolderBookHandler.transfer.selector;
         actions[1] = HolderBookHandler.buy.selector;
         actions[2] = HolderBookHandler.sell.selector;
@@ -77,6 +77,10 @@ contract HolderBookInvariantsTest is GateTestBase {
         actions[10] = HolderBookHandler.leave.selector;
         actions[11] = HolderBookHandler.attemptPastCap.selector;
         actions[12] = HolderBookHandler.sell.selector;
+        actions[13] = HolderBookHandler.openPosition.selector;
+        actions[14] = HolderBookHandler.closePosition.selector;
+        actions[15] = HolderBookHandler.openPosition.selector;
+        actions[16] = HolderBookHandler.openPosition.selector;
         targetSelector(FuzzSelector({addr: address(handler), selectors: actions}));
     }
 
@@ -97,7 +101,8 @@ contract HolderBookInvariantsTest is GateTestBase {
         uint256 holders;
         for (uint256 j; j < distinct; ++j) {
             assertEq(security.holdingOf(ids[j]), sums[j], "an identity's holding differs from its wallets' balances");
-            if (sums[j] != 0) holders++;
+            // A holder of record holds shares, or liquidity that could come to hold them.
+            if (sums[j] != 0 || security.reservedOf(ids[j]) != 0) holders++;
         }
         (uint32 counted, uint32 nonAccredited) = security.holderCount();
         assertEq(counted, holders, "the live holder count differs from the balances");
