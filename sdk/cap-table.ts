@@ -6,14 +6,16 @@ export interface CapTableRow {
   identity: string;
   accredited: boolean;
   wallets: { address: Address; balance: string; linked: boolean }[];
-  /** Shares in the identity's wallets: what the token's holder book counts. */
+  /** Shares in the identity's wallets. */
   inWallets: string;
   /** Shares under the gated positions the identity deposited, at the block's price. */
   inPositions: string;
   total: string;
+  /** The most shares the identity's open positions could still come to hold: reserved against its maximum holding. */
+  reserved: string;
   /** total / supply, in percent. */
   concentrationPct: number;
-  /** A holder of record in the token's book (shares in a wallet). */
+  /** A holder of record in the token's book: shares in a wallet, or a position that could come to hold some. */
   holderOfRecord: boolean;
 }
 

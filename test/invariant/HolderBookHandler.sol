@@ -150,6 +150,7 @@ contract HolderBookHandler is Test {
             if (w.registered && w.identity != id && v.security.holdingOf(w.identity) != 0) to = candidate;
         }
         if (to == address(0) || linked.length == 0) return;
+        _closePositionsOf(id);
         _track();
         for (uint256 i; i < linked.length; ++i) {
             uint256 balance = v.security.balanceOf(linked[i]);
@@ -213,6 +214,22 @@ contract HolderBookHandler is Test {
         _track();
         vm.prank(p.owner);
         v.posm.modifyLiquidities(VenueCalls.burn(v.gated, p.tokenId, p.owner), block.timestamp);
+        _countJoinsAndLeaves(false);
+    }
+
+    /// @dev Burns every position an identity's wallets own, as an investor selling out does first (a position keeps
+    /// its depositor on the book). Exits are never checked against the maximum holding (fees may pass it).
+    function _closePositionsOf(uint256 id) internal {
+        _track();
+        for (uint256 i = _positions.length; i > 0; --i) {
+            Position memory p = _positions[i - 1];
+            if (v.registry.investor(p.owner).identity != id) continue;
+            _positions[i - 1] = _positions[_positions.length - 1];
+            _positions.pop();
+            coverage.positionsClosed++;
+            vm.prank(p.owner);
+            v.posm.modifyLiquidities(VenueCalls.burn(v.gated, p.tokenId, p.owner), block.timestamp);
+        }
         _countJoinsAndLeaves(false);
     }
 

@@ -189,7 +189,7 @@ describe('access matrix', () => {
     const security = venue.deployment.pools[0].security;
     const { status, body } = await as('officer', `/cap-table?security=${security}`);
     expect(status).toBe(200);
-    const rows = body.rows as { identity: string; wallets: { address: string }[]; inWallets: string; inPositions: string; holderOfRecord: boolean; concentrationPct: number }[];
+    const rows = body.rows as { identity: string; wallets: { address: string }[]; inWallets: string; inPositions: string; reserved: string; holderOfRecord: boolean; concentrationPct: number }[];
     expect(rows.filter((r) => r.holderOfRecord)).toHaveLength(body.holders);
     // alice's hot and cold wallets are one identity; the LP's shares are mostly under its positions.
     const aliceRow = rows.find((r) => r.identity === BigInt(alice.address).toString())!;
@@ -197,9 +197,11 @@ describe('access matrix', () => {
     expect(aliceRow.wallets).toHaveLength(2);
     const lpRow = rows.find((r) => r.identity === BigInt(lp.address).toString())!;
     expect(Number(lpRow.inPositions)).toBeGreaterThan(0);
+    // Its positions hold shares, so they reserve the most they could come to hold against its maximum holding.
+    expect(Number(lpRow.reserved)).toBeGreaterThan(0);
     expect(rows[0].concentrationPct).toBeGreaterThan(rows[rows.length - 1].concentrationPct);
     const csv = await as('officer', `/cap-table?security=${security}&format=csv`);
-    expect(String(csv.body).split('\n')[0]).toBe('identity,accredited,holder_of_record,in_wallets,in_positions,total,concentration_pct,wallets');
+    expect(String(csv.body).split('\n')[0]).toBe('identity,accredited,holder_of_record,in_wallets,in_positions,total,reserved,concentration_pct,wallets');
     expect((await as('officer', `/cap-table?security=${venue.deployment.stablecoin}`)).status).toBe(404);
   });
 

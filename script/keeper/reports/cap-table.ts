@@ -25,18 +25,18 @@ export async function capTable({ client, ledger, deployment: d, security, blockN
   const block = blockNumber ?? (await client.getBlockNumber({ cacheTime: 0 }));
   const read = <T>(address: Address, abi: readonly unknown[], functionName: string, args: readonly unknown[] = []) =>
     client.readContract({ address, abi, functionName, args, blockNumber: block } as never) as Promise<T>;
-  const token = (functionName: string, args: readonly unknown[] = []) => read(security, restrictedSecurityTokenAbi, functionName, args);
+  const token = <T = unknown>(functionName: string, args: readonly unknown[] = []) => read<T>(security, restrictedSecurityTokenAbi, functionName, args);
 
   const walletRows = await ledger.query<{ wallet: Address }>(
     `select distinct coalesce(args->>'wallet', args->>'investor') as wallet from registry_events
      where chain_id = $1 and status <> 'voided' and event in ('InvestorUpserted', 'WalletLinked')`,
     [d.chainId],
   );
-  const byIdentity = new Map<bigint, { accredited: boolean; wallets: CapTableRow['wallets']; inWallets: bigint; inPositions: bigint }>();
+  const byIdentity = new Map<bigint, { accredited: boolean; wallets: CapTableRow['wallets']; inWallets: bigint; inPositions: bigint; reserved: bigint }>();
   const identityOf = new Map<string, bigint>();
   const entry = (id: bigint) => {
     let e = byIdentity.get(id);
-    if (!e) byIdentity.set(id, (e = { accredited: false, wallets: [], inWallets: 0n, inPositions: 0n }));
+    if (!e) byIdentity.set(id, (e = { accredited: false, wallets: [], inWallets: 0n, inPositions: 0n, reserved: 0n }));
     return e;
   };
   await Promise.all(
@@ -76,6 +76,8 @@ export async function capTable({ client, ledger, deployment: d, security, blockN
     }
   }
 
+  await Promise.all([...byIdentity].map(async ([id, e]) => (e.reserved = await token<bigint>('reservedOf', [id]))));
+
   const [supply, [holders, nonAccredited], limits] = await Promise.all([
     token('totalSupply') as Promise<bigint>,
     token('holderCount') as Promise<readonly [number, number]>,
@@ -83,7 +85,7 @@ export async function capTable({ client, ledger, deployment: d, security, blockN
   ]);
   const rows = [...byIdentity]
     .map(([id, e]) => ({ id, ...e, total: e.inWallets + e.inPositions }))
-    .filter((r) => r.total > 0n)
+    .filter((r) => r.total > 0n || r.reserved > 0n)
     .sort((a, b) => (a.total === b.total ? 0 : a.total > b.total ? -1 : 1))
     .map((r): CapTableRow => ({
       identity: r.id.toString(),
@@ -92,8 +94,10 @@ export async function capTable({ client, ledger, deployment: d, security, blockN
       inWallets: formatUnits(r.inWallets, SHARE_DECIMALS),
       inPositions: formatUnits(r.inPositions, SHARE_DECIMALS),
       total: formatUnits(r.total, SHARE_DECIMALS),
+      reserved: formatUnits(r.reserved, SHARE_DECIMALS),
       concentrationPct: supply === 0n ? 0 : Number((r.total * 1_000_000n) / supply) / 10_000,
-      holderOfRecord: r.inWallets > 0n,
+      // The token's rule: a holder of record holds shares in a wallet or has reserved some under a position.
+      holderOfRecord: r.inWallets > 0n || r.reserved > 0n,
     }));
   return {
     security,
@@ -113,9 +117,9 @@ export async function capTable({ client, ledger, deployment: d, security, blockN
 
 /** The cap table as CSV, one identity a row (wallets joined with spaces). */
 export function capTableCsv(t: CapTable): string {
-  const header = 'identity,accredited,holder_of_record,in_wallets,in_positions,total,concentration_pct,wallets';
+  const header = 'identity,accredited,holder_of_record,in_wallets,in_positions,total,reserved,concentration_pct,wallets';
   const lines = t.rows.map((r) =>
-    [r.identity, r.accredited, r.holderOfRecord, r.inWallets, r.inPositions, r.total, r.concentrationPct, r.wallets.map((w) => w.address).join(' ')].join(','),
+    [r.identity, r.accredited, r.holderOfRecord, r.inWallets, r.inPositions, r.total, r.reserved, r.concentrationPct, r.wallets.map((w) => w.address).join(' ')].join(','),
   );
   return `${[header, ...lines].join('\n')}\n`;
 }

@@ -48,7 +48,7 @@ function CapTable({ security }: { security: Address }) {
   return (
     <div className="table-scroll">
       <table data-testid="cap-table">
-        <thead><tr><th>Identity</th><th>Wallets</th><th>In wallets</th><th>In positions</th><th>Total</th><th>Share</th><th>Accredited</th></tr></thead>
+        <thead><tr><th>Identity</th><th>Wallets</th><th>In wallets</th><th>In positions</th><th>Total</th><th title="The most the identity's open positions could still come to hold, counted against its maximum holding">Reserved</th><th>Share</th><th>Accredited</th></tr></thead>
         <tbody>
           {table.data.rows.map((r) => (
             <tr key={r.identity} data-testid="cap-row" data-identity={r.identity}>
@@ -57,13 +57,14 @@ function CapTable({ security }: { security: Address }) {
               <td>{r.inWallets}</td>
               <td>{r.inPositions}</td>
               <td>{r.total}</td>
+              <td>{r.reserved}</td>
               <td>{r.concentrationPct.toFixed(2)}%</td>
               <td>{r.accredited ? 'Yes' : 'No'}</td>
             </tr>
           ))}
         </tbody>
       </table>
-      <p className="muted">{table.data.holders} holders of record on the token's book at block {table.data.block}; shares under positions are counted for their depositor here, not in the book.</p>
+      <p className="muted">{table.data.holders} holders of record on the token's book at block {table.data.block}. An open position keeps its depositor on the book until it closes.</p>
     </div>
   );
 }
