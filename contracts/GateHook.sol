@@ -21,6 +21,7 @@ import {IRestrictedSecurity} from "./interfaces/IRestrictedSecurity.sol";
 import {Eligibility} from "./libraries/Eligibility.sol";
 import {PoolConfig, PoolConfigLibrary} from "./libraries/PoolConfig.sol";
 import {Clearance} from "./libraries/Clearance.sol";
+import {InvestorRecordLibrary} from "./libraries/InvestorRecord.sol";
 import {Deposit, DepositLibrary} from "./libraries/Deposit.sol";
 
 /// @title GateHook
@@ -231,6 +232,11 @@ contract GateHook is BaseHook, IGateHook {
     ) internal override returns (bytes4) {
         PoolId poolId = key.toId();
         (, address investor, uint256 holderKey) = _admit(poolId, sender, false, true);
+        // Liquidity is an offer to sell: an affiliate of the issuer sells only by direct transfer (see
+        // {Eligibility.AffiliateResale}), so it provides none.
+        if (holderKey & InvestorRecordLibrary.KEY_AFFILIATE != 0) {
+            revert InvestorNotEligible(investor, _pools[poolId].security(), Eligibility.AffiliateResale, 0);
+        }
         _bind(poolId, key, _positionKey(sender, params), investor, holderKey, params);
         emit InvestorLiquidityAdded(poolId, investor);
         return this.beforeAddLiquidity.selector;

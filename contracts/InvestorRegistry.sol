@@ -265,6 +265,8 @@ contract InvestorRegistry is IInvestorRegistry, AccessControlDefaultAdminRules {
         if (buying) {
             (status, until) = _acquirerStatus(record, config, securityToken);
             if (status != Eligibility.Ok) return (status, until, key);
+        } else if (key & InvestorRecordLibrary.KEY_AFFILIATE != 0) {
+            return (Eligibility.AffiliateResale, 0, key);
         }
         if (!config.isListed()) return (Eligibility.SecurityNotListed, 0, key);
         uint40 end = _lockupEnd(record, config, securityToken, account);

@@ -27,6 +27,23 @@ interface IRestrictedSecurity {
         EstateTransfer
     }
 
+    /// @notice Why a lot is locked.
+    enum LotKind {
+        /// @dev Issued by the issuer: the Rule 144 holding period of that issuance.
+        Issuance,
+        /// @dev Bought from an affiliate of the issuer: a new holding period from the purchase.
+        AffiliateSale,
+        /// @dev A partial freeze (a remedy); an officer may lift it before its release time.
+        Freeze
+    }
+
+    /// @notice A lot as the views return it.
+    struct LotView {
+        uint128 amount;
+        uint40 releaseAt;
+        LotKind kind;
+    }
+
     /// @notice The how-many rules: 0 in any field means no limit.
     struct Limits {
         uint96 maxHolding;
@@ -61,6 +78,17 @@ interface IRestrictedSecurity {
     /// @notice Thrown when a wallet recovery would move shares to a wallet whose lockup ends before the lost one's
     /// (set the replacement's override first).
     error RecoveryShortensLockup(address replacement, uint40 lockupEnd, uint40 replacementLockupEnd);
+    /// @notice Thrown when a move would take shares of the identity that are still locked in lots.
+    /// @param available What the identity can move now; `nextRelease` is when its first locked lot is released.
+    error SharesLocked(uint256 identity, uint256 amount, uint256 available, uint40 nextRelease);
+    /// @notice Thrown when an identity would hold more live lots than the book keeps per identity.
+    error TooManyLots(uint256 identity, uint256 maxLots);
+    /// @notice Thrown when a partial freeze asks for more than the identity's free (unlocked) shares.
+    error FreezeExceedsFreeShares(uint256 identity, uint256 amount, uint256 free);
+    /// @notice Thrown when lifting more of a partial freeze than is frozen.
+    error UnfreezeExceedsFrozen(uint256 identity, uint256 amount, uint256 frozen);
+    /// @notice Thrown when a wallet named in a remedy has no identity.
+    error NoIdentity(address wallet);
     /// @notice Thrown when anyone but the gate reserves for or exits a position.
     error NotGate(address caller);
     /// @notice Thrown when the caller lacks `role` in the registry.
@@ -76,6 +104,19 @@ interface IRestrictedSecurity {
     event WalletRecovered(
         address indexed lost, address indexed replacement, uint256 amount, RemedyReason reason, address indexed officer
     );
+
+    /// @notice Shares of `identity` (received by `wallet`, or held by it for a freeze) are locked until `releaseAt`.
+    event Locked(
+        uint256 indexed identity, address indexed wallet, uint256 amount, uint40 releaseAt, LotKind indexed kind
+    );
+    /// @notice An officer froze part of a holding (a remedy); `releaseAt` is type(uint40).max for "until lifted".
+    event SharesFrozen(
+        uint256 indexed identity, uint256 amount, uint40 releaseAt, RemedyReason reason, address indexed officer
+    );
+    /// @notice An officer lifted part of a holding's partial freezes.
+    event SharesUnfrozen(uint256 indexed identity, uint256 amount, RemedyReason reason, address indexed officer);
+    /// @notice The holding period that a purchase from an affiliate starts changed.
+    event AffiliateHoldingPeriodSet(uint40 period, address indexed officer);
 
     /// @notice The registry that decides who may hold and move this security.
     function registry() external view returns (IInvestorRegistry);
@@ -97,13 +138,29 @@ interface IRestrictedSecurity {
     /// the identity never leaves the holder book in between (to re-enter it unchecked). Anyone else removing
     /// liquidity passes `owed` 0, and the release is immediate.
     function exitPosition(address depositor, uint256 released, uint256 owed) external;
-    /// @notice Issues new units to an eligible holder (issuer role), within the offering's caps.
+    /// @notice Issues new units to an eligible holder (issuer role), within the offering's caps, free to move (shares
+    /// whose holding period has passed, or registered).
     function mint(address to, uint256 amount) external;
+    /// @notice Issues new units to an eligible holder (issuer role), within the offering's caps, as a lot of its
+    /// identity locked until `releaseAt` (the issuance's Rule 144 holding period; none if it has passed). The lot
+    /// stays with the identity: its wallets may pass it between them, it never leaves before `releaseAt`.
+    function issue(address to, uint256 amount, uint40 releaseAt) external;
+    /// @notice Freezes `amount` of the free shares of `wallet`'s identity until `releaseAt` (0: until lifted)
+    /// (compliance role; a remedy).
+    function freezeShares(address wallet, uint256 amount, uint40 releaseAt, RemedyReason reason) external;
+    /// @notice Lifts `amount` of the partial freezes of `wallet`'s identity (compliance role).
+    function unfreezeShares(address wallet, uint256 amount, RemedyReason reason) external;
+    /// @notice Sets the holding period that a purchase from an affiliate starts for the buyer (compliance role):
+    /// Rule 144(d), one year for an issuer that does not report under the Exchange Act, six months for one that does.
+    function setAffiliateHoldingPeriod(uint40 period) external;
+    /// @notice The holding period a purchase from an affiliate starts (by default one year).
+    function affiliateHoldingPeriod() external view returns (uint40);
     /// @notice Replaces the how-many rules (compliance role). Caps below today's counts admit no new holder until
     /// the count falls under them; nobody is forced out.
     function setLimits(Limits calldata limits) external;
     /// @notice Moves `amount` from `from` to `to` whatever the sender's status (compliance role): a court order, an
-    /// error correction, an estate. The recipient must be allowed to hold it, within every cap.
+    /// error correction, an estate. The recipient must be allowed to hold it, within every cap. Shares the sender
+    /// cannot move free (locked lots, partial freezes) go with their lots and release times.
     function forceTransfer(address from, address to, uint256 amount, RemedyReason reason) external;
     /// @notice Moves all of `lost`'s shares to `replacement` (compliance role). Both must belong to the same identity,
     /// `lost` unlinked and `replacement` linked in the registry first: holder counts do not change. The replacement's
@@ -119,4 +176,8 @@ interface IRestrictedSecurity {
     /// @notice The most shares an identity's gated positions could come to hold (see {reservePosition}). The maximum
     /// holding is judged against `holdingOf + reservedOf`.
     function reservedOf(uint256 identity) external view returns (uint256);
+    /// @notice An identity's shares still locked, and when the first of them is released (0 if none is locked).
+    function lockedOf(uint256 identity) external view returns (uint256 locked, uint40 nextRelease);
+    /// @notice An identity's lots, released ones included until a move of its shares drops them.
+    function lotsOf(uint256 identity) external view returns (LotView[] memory);
 }

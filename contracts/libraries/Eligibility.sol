@@ -19,7 +19,10 @@ enum Eligibility {
     /// @dev Reg S distribution compliance period: until it ends (`until`), only non-US persons may acquire.
     FlowbackRestricted,
     /// @dev The venue's sanctions oracle lists the wallet.
-    Sanctioned
+    Sanctioned,
+    /// @dev An affiliate of the issuer sells only by a direct transfer, never on the venue: its buyer's shares start a
+    /// new Rule 144 holding period, which an anonymous pool could not give them.
+    AffiliateResale
 }
 
 /// @notice Investor classes, as bits of an identity's `classes` and of an offering's `requiredClasses` (any one of

@@ -2,22 +2,26 @@
 pragma solidity ^0.8.26;
 
 import {IRestrictedSecurity} from "../interfaces/IRestrictedSecurity.sol";
-import {HolderLimits, Holding, HoldingLibrary} from "./HolderLimits.sol";
+import {HolderLimits, Holding} from "./HolderLimits.sol";
+import {InvestorRecordLibrary} from "./InvestorRecord.sol";
+import {Lot, Lots} from "./Lots.sol";
 
 /// @title HolderBook
 /// @notice A security's holders of record, per identity, kept live as shares move: each identity's shares across its
 /// wallets and the most its gated positions could come to hold, and how many identities hold either (and how many of
 /// those are not accredited). The caps are checked at the moment an identity becomes a holder, the maximum holding
-/// whenever a holding grows.
-/// @dev Holder keys come from the registry: identity in the low 160 bits, bit 160 set if accredited (see
-/// `IInvestorRegistry.holderKey`); 0 for venues, which hold in custody and are never counted. A move within one
+/// whenever a holding grows. Locked lots (see {Lots}) keep their shares in the identity until they are released.
+/// @dev Holder keys come from the registry: identity in the low 160 bits, bit 160 set if accredited, bit 162 if an
+/// affiliate of the issuer (see `IInvestorRegistry.holderKey`); 0 for venues, which hold in custody and are never counted. A move within one
 /// identity (between its own wallets) changes nothing and is checked against nothing.
 library HolderBook {
-    /// @dev The holder key's accredited bit (see `IInvestorRegistry.holderKey`).
-    uint256 internal constant ACCREDITED = 1 << 160;
+    using Lots for Lot[];
+
+    uint256 internal constant ACCREDITED = InvestorRecordLibrary.KEY_ACCREDITED;
 
     struct Book {
         mapping(uint160 identity => Holding) holdings;
+        mapping(uint160 identity => Lot[]) lots;
         uint32 holders;
         uint32 nonAccredited;
     }
@@ -57,13 +61,54 @@ library HolderBook {
         _debit(book, id, 0, value);
     }
 
+    /// @notice Locks `amount` of the identity's shares until `releaseAt` (nothing if that has passed). An issuance's
+    /// or an affiliate's sale's lot comes with the shares it locks; a partial freeze locks shares the identity holds
+    /// free, and no more than those.
+    function lock(Book storage book, uint160 id, uint256 amount, uint40 releaseAt, IRestrictedSecurity.LotKind kind)
+        internal
+    {
+        if (releaseAt <= block.timestamp || amount == 0) return;
+        Holding holding = book.holdings[id];
+        if (kind == IRestrictedSecurity.LotKind.Freeze) {
+            (uint256 alreadyLocked,) = book.lots[id].locked();
+            uint256 free = holding.shares() - alreadyLocked;
+            if (amount > free) revert IRestrictedSecurity.FreezeExceedsFreeShares(id, amount, free);
+        }
+        book.lots[id].add(amount, releaseAt, kind, id);
+        book.holdings[id] = holding.withLots(true);
+    }
+
+    /// @notice Lifts `amount` of the identity's partial freezes.
+    function unfreeze(Book storage book, uint160 id, uint256 amount) internal {
+        book.lots[id].unfreeze(amount, id);
+    }
+
+    /// @notice Before a forced transfer of `value`: whatever of it the sender cannot move free leaves with its lots,
+    /// each keeping its release time for the recipient.
+    function carryLocks(Book storage book, uint160 fromId, uint160 toId, uint256 value) internal {
+        if (fromId == toId || !book.holdings[fromId].hasLots()) return;
+        (uint256 lockedShares,) = book.lots[fromId].locked();
+        uint256 free = book.holdings[fromId].shares() - lockedShares;
+        if (value <= free) return;
+        book.lots[fromId].carry(book.lots[toId], value - free, toId);
+        book.holdings[toId] = book.holdings[toId].withLots(true);
+    }
+
+    /// @return lockedShares The identity's shares still locked.
+    /// @return nextRelease When the first of them is released (0 if none is locked).
+    function lockedOf(Book storage book, uint160 id) internal view returns (uint256 lockedShares, uint40 nextRelease) {
+        if (!book.holdings[id].hasLots()) return (0, 0);
+        return book.lots[id].locked();
+    }
+
     function _debit(Book storage book, uint160 id, uint256 shares, uint256 reserved) private {
         Holding holding = book.holdings[id];
+        // Holders without lots skip this: the bit is in the word just read.
+        if (shares != 0 && holding.hasLots()) holding = _checkLocks(book, id, holding, shares);
         // Cannot underflow: every share outside a venue was credited to the identity of the wallet holding it (a
         // wallet's identity never changes, and no former venue becomes an investor), and every release follows its
         // reservation.
-        Holding next =
-            HoldingLibrary.pack(holding.shares() - shares, holding.reserved() - reserved, holding.nonAccredited());
+        Holding next = holding.withAmounts(holding.shares() - shares, holding.reserved() - reserved);
         if (!next.isEmpty()) {
             book.holdings[id] = next;
             return;
@@ -71,6 +116,17 @@ library HolderBook {
         book.holdings[id] = Holding.wrap(0);
         book.holders -= 1;
         if (holding.nonAccredited()) book.nonAccredited -= 1;
+    }
+
+    /// @dev Refuses a debit that would take locked shares; drops released lots, and the holding's lots bit with the
+    /// last of them.
+    function _checkLocks(Book storage book, uint160 id, Holding holding, uint256 shares) private returns (Holding) {
+        Lot[] storage lots = book.lots[id];
+        if (lots.prune() == 0) return holding.withLots(false);
+        (uint256 lockedShares, uint40 nextRelease) = lots.locked();
+        uint256 free = holding.shares() - lockedShares;
+        if (shares > free) revert IRestrictedSecurity.SharesLocked(id, shares, free, nextRelease);
+        return holding;
     }
 
     function _credit(
@@ -95,7 +151,8 @@ library HolderBook {
         } else {
             book.nonAccredited -= 1;
         }
-        Holding next = HoldingLibrary.pack(holding.shares() + shares, holding.reserved() + reserved, nonAccredited);
+        Holding next =
+            holding.withAmounts(holding.shares() + shares, holding.reserved() + reserved).withNonAccredited(nonAccredited);
         if (enforce && limits.maxHolding() != 0 && next.total() > limits.maxHolding()) {
             revert IRestrictedSecurity.MaxHoldingExceeded(id, next.total(), limits.maxHolding());
         }

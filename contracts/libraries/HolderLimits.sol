@@ -10,7 +10,9 @@ type HolderLimits is uint256;
 
 /// @dev One identity's holding of one security:
 ///   [0, 128)    shares     across its wallets, linked or not
-///   [128, 255)  reserved   the most shares its gated positions could ever hold (see {IRestrictedSecurity.reservedOf})
+///   [128, 254)  reserved   the most shares its gated positions could ever hold (see {IRestrictedSecurity.reservedOf})
+///   [254]       hasLots    it may hold locked lots (see {Lots}): only then does a debit read them, so holders without
+///               locked shares pay nothing for the rule
 ///   [255]       nonAccredited  which count it is in (re-judged whenever it acquires, so the count it joined is the
 ///               count it leaves)
 /// It is a holder of record while shares or reserved is nonzero.
@@ -54,15 +56,27 @@ library HolderLimitsLibrary {
 /// @title HoldingLibrary
 library HoldingLibrary {
     uint256 internal constant NON_ACCREDITED_BIT = 1 << 255;
+    uint256 internal constant LOTS_BIT = 1 << 254;
     uint256 internal constant MASK_128 = (1 << 128) - 1;
-    uint256 internal constant MASK_127 = (1 << 127) - 1;
+    uint256 internal constant MASK_126 = (1 << 126) - 1;
+    uint256 internal constant AMOUNTS_MASK = MASK_128 | (MASK_126 << 128);
 
     error HoldingOverflow();
 
-    function pack(uint256 shareCount, uint256 reservedCount, bool isNonAccredited) internal pure returns (Holding) {
-        if (shareCount > MASK_128 || reservedCount > MASK_127) revert HoldingOverflow();
-        uint256 word = shareCount | (reservedCount << 128);
+    /// @notice `self` with new amounts; its flags (count, lots) kept.
+    function withAmounts(Holding self, uint256 shareCount, uint256 reservedCount) internal pure returns (Holding) {
+        if (shareCount > MASK_128 || reservedCount > MASK_126) revert HoldingOverflow();
+        return Holding.wrap((Holding.unwrap(self) & ~AMOUNTS_MASK) | shareCount | (reservedCount << 128));
+    }
+
+    function withNonAccredited(Holding self, bool isNonAccredited) internal pure returns (Holding) {
+        uint256 word = Holding.unwrap(self) & ~NON_ACCREDITED_BIT;
         return Holding.wrap(isNonAccredited ? word | NON_ACCREDITED_BIT : word);
+    }
+
+    function withLots(Holding self, bool has) internal pure returns (Holding) {
+        uint256 word = Holding.unwrap(self) & ~LOTS_BIT;
+        return Holding.wrap(has ? word | LOTS_BIT : word);
     }
 
     function shares(Holding self) internal pure returns (uint256) {
@@ -70,7 +84,11 @@ library HoldingLibrary {
     }
 
     function reserved(Holding self) internal pure returns (uint256) {
-        return (Holding.unwrap(self) >> 128) & MASK_127;
+        return (Holding.unwrap(self) >> 128) & MASK_126;
+    }
+
+    function hasLots(Holding self) internal pure returns (bool) {
+        return Holding.unwrap(self) & LOTS_BIT != 0;
     }
 
     /// @notice What the maximum holding is judged against: the shares, and what the positions could still bring.
@@ -82,7 +100,8 @@ library HoldingLibrary {
         return Holding.unwrap(self) & NON_ACCREDITED_BIT != 0;
     }
 
+    /// @notice Neither shares nor a reservation: not a holder of record.
     function isEmpty(Holding self) internal pure returns (bool) {
-        return Holding.unwrap(self) & ~NON_ACCREDITED_BIT == 0;
+        return Holding.unwrap(self) & AMOUNTS_MASK == 0;
     }
 }

@@ -39,6 +39,9 @@ library InvestorRecordLibrary {
     uint256 internal constant WALLETS_OFFSET = 80;
     uint256 internal constant FORMER_VENUE_BIT = 1 << 88;
     uint256 internal constant IDENTITY_OFFSET = 96;
+    /// @notice A holder key's bits above the identity (bit 161 is the gate's, see `Clearance.MAY_RECEIVE`).
+    uint256 internal constant KEY_ACCREDITED = 1 << 160;
+    uint256 internal constant KEY_AFFILIATE = 1 << 162;
     /// @dev What a roster row sets: accreditation expiry, classes, jurisdiction.
     uint256 internal constant DETAILS_MASK = MASK_40 | (0xf << CLASSES_OFFSET) | (MASK_16 << JURISDICTION_OFFSET);
     /// @dev The bits an identity shares with its wallets: its details and its status.
@@ -152,13 +155,16 @@ library InvestorRecordLibrary {
         return InvestorRecord.wrap(word | (uint256(count) << OVERRIDES_OFFSET));
     }
 
-    /// @notice The key a security token counts holdings under: the identity, and whether it is accredited now (the
-    /// holder-of-record caps count non-accredited holders apart). Zero for a wallet with no identity.
+    /// @notice The key a security token counts holdings under: the identity, whether it is accredited now (the
+    /// holder-of-record caps count non-accredited holders apart), and whether it is an affiliate of the issuer (its
+    /// sales start a new holding period for the buyer). Zero for a wallet with no identity.
     function holderKey(InvestorRecord self, uint256 timestamp) internal pure returns (uint256 key) {
         uint160 id = self.identityId();
         if (id == 0) return 0;
         key = uint256(id);
-        if (self.currentClasses(timestamp) & InvestorClass.ACCREDITED != 0) key |= 1 << 160;
+        uint8 current = self.currentClasses(timestamp);
+        if (current & InvestorClass.ACCREDITED != 0) key |= KEY_ACCREDITED;
+        if (current & InvestorClass.AFFILIATE != 0) key |= KEY_AFFILIATE;
     }
 
     /// @notice The checks every holder must pass, whatever the security: known, not frozen.

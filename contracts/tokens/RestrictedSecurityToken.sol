@@ -13,6 +13,8 @@ import {ExitBinding} from "../libraries/ExitBinding.sol";
 import {Clearance} from "../libraries/Clearance.sol";
 import {HolderBook} from "../libraries/HolderBook.sol";
 import {HolderLimits, HolderLimitsLibrary} from "../libraries/HolderLimits.sol";
+import {InvestorRecordLibrary} from "../libraries/InvestorRecord.sol";
+import {Lot} from "../libraries/Lots.sol";
 
 /// @title RestrictedSecurityToken
 /// @notice A tokenized private security (demo issuance): every transfer is checked against the investor registry,
@@ -32,6 +34,8 @@ contract RestrictedSecurityToken is ERC20, IRestrictedSecurity {
 
     HolderLimits internal _limits;
     HolderBook.Book internal _book;
+    /// @inheritdoc IRestrictedSecurity
+    uint40 public affiliateHoldingPeriod = 365 days;
 
     /// @param investorRegistry Decides who may hold and move the security.
     /// @param gateHook The venue's gate; its PoolManager is the venue this token settles with.
@@ -51,6 +55,39 @@ contract RestrictedSecurityToken is ERC20, IRestrictedSecurity {
     /// @inheritdoc IRestrictedSecurity
     function mint(address to, uint256 amount) external onlyRole(registry.ISSUER_ROLE()) {
         _mint(to, amount);
+    }
+
+    /// @inheritdoc IRestrictedSecurity
+    function issue(address to, uint256 amount, uint40 releaseAt) external onlyRole(registry.ISSUER_ROLE()) {
+        _mint(to, amount);
+        _lock(to, _identityOf(to), amount, releaseAt, LotKind.Issuance);
+    }
+
+    /// @inheritdoc IRestrictedSecurity
+    function freezeShares(address wallet, uint256 amount, uint40 releaseAt, RemedyReason reason)
+        external
+        onlyRole(registry.COMPLIANCE_ROLE())
+    {
+        uint160 id = _identityOf(wallet);
+        if (releaseAt == 0) releaseAt = type(uint40).max;
+        _lock(wallet, id, amount, releaseAt, LotKind.Freeze);
+        emit SharesFrozen(id, amount, releaseAt, reason, msg.sender);
+    }
+
+    /// @inheritdoc IRestrictedSecurity
+    function unfreezeShares(address wallet, uint256 amount, RemedyReason reason)
+        external
+        onlyRole(registry.COMPLIANCE_ROLE())
+    {
+        uint160 id = _identityOf(wallet);
+        _book.unfreeze(id, amount);
+        emit SharesUnfrozen(id, amount, reason, msg.sender);
+    }
+
+    /// @inheritdoc IRestrictedSecurity
+    function setAffiliateHoldingPeriod(uint40 period) external onlyRole(registry.COMPLIANCE_ROLE()) {
+        affiliateHoldingPeriod = period;
+        emit AffiliateHoldingPeriodSet(period, msg.sender);
     }
 
     /// @inheritdoc IRestrictedSecurity
@@ -96,8 +133,10 @@ contract RestrictedSecurityToken is ERC20, IRestrictedSecurity {
         if (fromKey == 0) revert SenderNotEligible(from, Eligibility.NotRegistered, 0);
         if (toKey == 0) revert RecipientNotEligible(to, Eligibility.NotRegistered, 0);
         if (toStatus != Eligibility.Ok) revert RecipientNotEligible(to, toStatus, toUntil);
+        _book.carryLocks(uint160(fromKey), uint160(toKey), amount);
         super._update(from, to, amount);
         _book.move(_limits, fromKey, toKey, amount, true, false);
+        _afterAffiliateSale(to, fromKey, toKey, amount);
         emit ForcedTransfer(from, to, amount, reason, msg.sender);
     }
 
@@ -148,6 +187,23 @@ contract RestrictedSecurityToken is ERC20, IRestrictedSecurity {
         return identity >= 1 << 160 ? 0 : _book.holdings[uint160(identity)].reserved();
     }
 
+    /// @inheritdoc IRestrictedSecurity
+    function lockedOf(uint256 identity) external view returns (uint256 locked, uint40 nextRelease) {
+        if (identity >= 1 << 160) return (0, 0);
+        return _book.lockedOf(uint160(identity));
+    }
+
+    /// @inheritdoc IRestrictedSecurity
+    function lotsOf(uint256 identity) external view returns (LotView[] memory lots) {
+        if (identity >= 1 << 160) return lots;
+        Lot[] storage stored = _book.lots[uint160(identity)];
+        lots = new LotView[](stored.length);
+        for (uint256 i; i < lots.length; ++i) {
+            Lot lot = stored[i];
+            lots[i] = LotView(uint128(lot.amount()), lot.releaseAt(), lot.kind());
+        }
+    }
+
     /// @dev A zero-value transfer moves nothing and is not checked for eligibility: the PoolManager pays an LP's
     /// exit in both currencies, often 0 of one, and that must never block the exit. But OpenZeppelin lets anyone call
     /// `transferFrom(x, y, 0)`, which emits `Transfer(x, y, 0)`: a relationship between two holders that neither
@@ -177,6 +233,7 @@ contract RestrictedSecurityToken is ERC20, IRestrictedSecurity {
         super._update(from, to, value);
         // An exit owed to its depositor is counted but never refused; issuance has no minimum trade.
         _book.move(_limits, fromKey, toKey, value, !owedExit, !owedExit && from != address(0));
+        _afterAffiliateSale(to, fromKey, toKey, value);
         if (owedExit) {
             uint256 released = ExitBinding.takePendingRelease();
             if (released != 0) _book.release(uint160(toKey), released);
@@ -200,6 +257,28 @@ contract RestrictedSecurityToken is ERC20, IRestrictedSecurity {
         uint40 until;
         (,, status, until,, key) = registry.transferStatus(address(this), address(0), to);
         if (status != Eligibility.Ok) revert RecipientNotEligible(to, status, until);
+    }
+
+    /// @dev A sale by an affiliate to another identity arrives as a new lot, locked for the affiliate holding period
+    /// from now. The rest of the venue's shares are free to their buyer: the seller's holding period carries over.
+    /// An affiliate's shares never go to a venue contract: not to the PoolManager, even on the clearance of a buy in
+    /// the same transaction (the pool would pass them to a buyer free), nor to a router or the PositionManager (which
+    /// pass them on to whoever asks).
+    function _afterAffiliateSale(address to, uint256 fromKey, uint256 toKey, uint256 value) private {
+        if (fromKey & InvestorRecordLibrary.KEY_AFFILIATE == 0 || uint160(fromKey) == uint160(toKey)) return;
+        if (toKey == 0) revert RecipientNotEligible(to, Eligibility.AffiliateResale, 0);
+        uint40 releaseAt = uint40(Math.min(block.timestamp + affiliateHoldingPeriod, type(uint40).max));
+        _lock(to, uint160(toKey), value, releaseAt, LotKind.AffiliateSale);
+    }
+
+    function _lock(address wallet, uint160 id, uint256 amount, uint40 releaseAt, LotKind kind) private {
+        _book.lock(id, amount, releaseAt, kind);
+        if (releaseAt > block.timestamp && amount != 0) emit Locked(id, wallet, amount, releaseAt, kind);
+    }
+
+    function _identityOf(address wallet) private view returns (uint160 id) {
+        id = uint160(registry.holderKey(wallet));
+        if (id == 0) revert NoIdentity(wallet);
     }
 
     /// @dev One registry call checks both sides and names their identities.

@@ -35,6 +35,26 @@ library VenueCalls {
         return _v4Swap(actions, params);
     }
 
+    /// @dev A buy whose clearance is then used to pay `shares` of the bought currency in from the caller's wallet
+    /// (SETTLE, payer the user), everything bought and paid in going to `recipient`: a transfer made through the
+    /// PoolManager in the shadow of a buy.
+    function buyAndPassOn(PoolKey memory k, bool zeroForOne, uint128 amountIn, uint256 shares, address recipient)
+        internal
+        pure
+        returns (bytes memory commands, bytes[] memory inputs)
+    {
+        (Currency cin, Currency cout) = zeroForOne ? (k.currency0, k.currency1) : (k.currency1, k.currency0);
+        bytes[] memory params = new bytes[](4);
+        params[0] = abi.encode(IV4Router.ExactInputSingleParams(k, zeroForOne, amountIn, 0, ""));
+        params[1] = abi.encode(cin, uint256(amountIn));
+        params[2] = abi.encode(cout, shares, true);
+        params[3] = abi.encode(cout, recipient, uint256(0));
+        bytes memory actions = abi.encodePacked(
+            uint8(Actions.SWAP_EXACT_IN_SINGLE), uint8(Actions.SETTLE_ALL), uint8(Actions.SETTLE), uint8(Actions.TAKE)
+        );
+        return _v4Swap(actions, params);
+    }
+
     function swapExactIn(Currency currencyIn, PathKey[] memory path, uint128 amountIn)
         internal
         pure
