@@ -4,7 +4,7 @@ import { venueErrorsAbi } from './abis/venueErrorsAbi.ts';
 /** The registry's reasons, in the order of the Eligibility enum (contracts/libraries/Eligibility.sol). */
 export const ELIGIBILITY = [
   'Ok', 'NotRegistered', 'Frozen', 'AccreditationExpired', 'LockupActive', 'SecurityNotListed',
-  'ExitOnly', 'ClassNotAllowed', 'JurisdictionNotAllowed', 'FlowbackRestricted', 'Sanctioned',
+  'ExitOnly', 'ClassNotAllowed', 'JurisdictionNotAllowed', 'FlowbackRestricted', 'Sanctioned', 'AffiliateResale',
 ] as const;
 export type EligibilityReason = (typeof ELIGIBILITY)[number];
 

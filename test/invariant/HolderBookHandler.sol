@@ -13,14 +13,14 @@ import {IUniversalRouter} from "../../script/lib/IUniversalRouter.sol";
 import {InvestorRegistry} from "../../contracts/InvestorRegistry.sol";
 import {IInvestorRegistry} from "../../contracts/interfaces/IInvestorRegistry.sol";
 import {IRestrictedSecurity} from "../../contracts/interfaces/IRestrictedSecurity.sol";
-import {Eligibility} from "../../contracts/libraries/Eligibility.sol";
+import {Eligibility, InvestorClass} from "../../contracts/libraries/Eligibility.sol";
 import {RestrictedSecurityToken} from "../../contracts/tokens/RestrictedSecurityToken.sol";
 import {VenueCalls} from "../utils/VenueCalls.sol";
 
 /// @notice Moves shares between identities with several wallets (transfers, buys and sells through the canonical
 /// UniversalRouter, positions opened and closed through the canonical PositionManager, dollar-only ones included,
-/// issuance, forced transfers, wallet recoveries) while officers link and unlink wallets, change accreditation and
-/// tighten or loosen the caps. Caps are only ever set at or above what already holds, so that
+/// issuance (locked lots included), forced transfers, wallet recoveries) while officers link and unlink wallets,
+/// change accreditation, freeze parts of holdings and tighten or loosen the caps, and time passes. Caps are only ever set at or above what already holds, so that
 /// "nobody exceeds a cap" is a fact to check, not a consequence of a cap set below the count.
 contract HolderBookHandler is Test {
     using StateLibrary for IPoolManager;
@@ -54,6 +54,10 @@ contract HolderBookHandler is Test {
         uint256 positionsOpened;
         uint256 dollarOnlyPositions;
         uint256 positionsClosed;
+        uint256 lotsIssued;
+        uint256 lockedRefusals;
+        uint256 partialFreezes;
+        uint256 lotsReleased;
     }
 
     struct Position {
@@ -68,11 +72,14 @@ contract HolderBookHandler is Test {
     address[] internal spares;
     Coverage internal coverage;
     Position[] internal _positions;
+    /// @dev The identity of each of {wallets} (permanent once linked).
+    uint256[] internal _identities;
 
     constructor(Venue memory venue, address[] memory investors, address[] memory spareWallets) {
         v = venue;
         for (uint256 i; i < investors.length; ++i) {
             wallets.push(investors[i]);
+            _identities.push(venue.registry.investor(investors[i]).identity);
         }
         for (uint256 i; i < spareWallets.length; ++i) {
             spares.push(spareWallets[i]);
@@ -108,10 +115,13 @@ contract HolderBookHandler is Test {
         if (from == address(0)) return;
         uint256 balance = v.security.balanceOf(from);
         uint256 fromId = v.registry.investor(from).identity;
+        // Positions and issuance soon make every identity a holder: onboard a newcomer if none is left.
+        if (holderCap && !_hasNewcomer()) _onboardNewcomer();
         for (uint256 i; i < wallets.length; ++i) {
             address to = wallets[(toSeed % wallets.length + i) % wallets.length];
             IInvestorRegistry.InvestorView memory w = v.registry.investor(to);
-            uint256 held = v.security.holdingOf(w.identity);
+            // A newcomer holds neither shares nor a position (which keeps its depositor on the book).
+            uint256 held = _holdingOf(to);
             if (!w.registered || w.identity == fromId || (holderCap ? held != 0 : held == 0)) continue;
             // Only a transfer the registry allows: the cap must be the one thing in the way.
             (Eligibility fromStatus,, Eligibility toStatus,,,) =
@@ -125,9 +135,10 @@ contract HolderBookHandler is Test {
             vm.prank(v.officer);
             v.security.setLimits(limits);
             coverage.transfers++;
+            uint256 amount = _sendable(from, balance);
             _track();
             vm.prank(from);
-            try v.security.transfer(to, balance > 1 ? balance / 2 : 1) {}
+            try v.security.transfer(to, amount) {}
             catch (bytes memory reason) {
                 _countRefusal(reason);
             }
@@ -141,25 +152,24 @@ contract HolderBookHandler is Test {
     /// @dev An investor sells out: every linked wallet of its identity sends everything to a holder of another
     /// identity (no newcomer, so no holder cap is met).
     function leave(uint256 seed, uint256 toSeed) external {
-        uint256 id = v.registry.investor(_wallet(seed)).identity;
-        address[] memory linked = v.registry.identity(id).wallets;
-        address to;
-        for (uint256 i; i < wallets.length && to == address(0); ++i) {
-            address candidate = wallets[(toSeed % wallets.length + i) % wallets.length];
-            IInvestorRegistry.InvestorView memory w = v.registry.investor(candidate);
-            if (w.registered && w.identity != id && v.security.holdingOf(w.identity) != 0) to = candidate;
-        }
-        if (to == address(0) || linked.length == 0) return;
+        uint256 id = _identityFreeToLeave(seed);
+        if (id == 0) return;
         _closePositionsOf(id);
         _track();
-        for (uint256 i; i < linked.length; ++i) {
-            uint256 balance = v.security.balanceOf(linked[i]);
-            if (balance == 0) continue;
-            coverage.transfers++;
-            vm.prank(linked[i]);
-            try v.security.transfer(to, balance) {}
-            catch (bytes memory reason) {
-                _countRefusal(reason);
+        for (uint256 k; k < wallets.length; ++k) {
+            uint256 balance = v.security.balanceOf(wallets[k]);
+            if (_identities[k] != id || balance == 0) continue;
+            // To the first holder that can take it all (a maximum holding may stop some).
+            for (uint256 i; i < wallets.length; ++i) {
+                uint256 j = (toSeed % wallets.length + i) % wallets.length;
+                if (_identities[j] == id || v.security.holdingOf(_identities[j]) == 0) continue;
+                coverage.transfers++;
+                vm.prank(wallets[k]);
+                try v.security.transfer(wallets[j], balance) {
+                    break;
+                } catch (bytes memory reason) {
+                    _countRefusal(reason);
+                }
             }
         }
         _afterMove();
@@ -217,6 +227,83 @@ contract HolderBookHandler is Test {
         _countJoinsAndLeaves(false);
     }
 
+    /// @dev An attack on a lot: a wallet of an identity with locked shares (the issuer issues a lot first if none
+    /// has any) sends one share more than its identity has free to another identity that may receive it. Must be
+    /// refused.
+    function attemptLockedMove(uint256 seed, uint256 toSeed) external {
+        address from = _walletWithLockedShares(seed);
+        if (from == address(0)) {
+            from = _senderWithShares(seed);
+            if (from == address(0)) return;
+            vm.prank(v.issuer);
+            try v.security.issue(from, 1e18, uint40(block.timestamp + 1 days)) {
+                coverage.lotsIssued++;
+            } catch {
+                return;
+            }
+        }
+        uint256 id = v.registry.investor(from).identity;
+        (uint256 locked,) = v.security.lockedOf(id);
+        uint256 free = v.security.holdingOf(id) - locked;
+        for (uint256 i; i < wallets.length; ++i) {
+            address to = wallets[(toSeed % wallets.length + i) % wallets.length];
+            if (_identities[(toSeed % wallets.length + i) % wallets.length] == id) continue;
+            (Eligibility fromStatus,, Eligibility toStatus,,,) =
+                v.registry.transferStatus(address(v.security), from, to);
+            if (fromStatus != Eligibility.Ok || toStatus != Eligibility.Ok) continue;
+            coverage.transfers++;
+            _track();
+            vm.prank(from);
+            try v.security.transfer(to, free + 1) {}
+            catch (bytes memory reason) {
+                _countRefusal(reason);
+            }
+            _afterMove();
+            return;
+        }
+    }
+
+    /// @dev A wallet that may send, holding more than its identity has free, from `seed`; zero if none.
+    function _walletWithLockedShares(uint256 seed) internal view returns (address) {
+        for (uint256 i; i < wallets.length; ++i) {
+            uint256 k = (seed % wallets.length + i) % wallets.length;
+            (uint256 locked,) = v.security.lockedOf(_identities[k]);
+            if (locked == 0 || v.security.balanceOf(wallets[k]) <= v.security.holdingOf(_identities[k]) - locked) {
+                continue;
+            }
+            (Eligibility status,,,,,) = v.registry.transferStatus(address(v.security), wallets[k], address(0));
+            if (status == Eligibility.Ok) return wallets[k];
+        }
+        return address(0);
+    }
+
+    /// @dev An identity on the book with nothing locked (locked lots keep their holder on the book), from `seed`:
+    /// the officer lifts its partial freezes first, as before a court-approved sale.
+    function _identityFreeToLeave(uint256 seed) internal returns (uint256) {
+        for (uint256 i; i < wallets.length; ++i) {
+            uint256 k = (seed % wallets.length + i) % wallets.length;
+            uint256 id = _identities[k];
+            if (v.security.holdingOf(id) + v.security.reservedOf(id) == 0) continue;
+            uint256 frozen = _frozenOf(id);
+            if (frozen != 0) {
+                vm.prank(v.officer);
+                v.security.unfreezeShares(wallets[k], frozen, IRestrictedSecurity.RemedyReason.CourtOrder);
+            }
+            (uint256 locked,) = v.security.lockedOf(id);
+            if (locked == 0) return id;
+        }
+        return 0;
+    }
+
+    function _frozenOf(uint256 id) internal view returns (uint256 frozen) {
+        IRestrictedSecurity.LotView[] memory lots = v.security.lotsOf(id);
+        for (uint256 i; i < lots.length; ++i) {
+            if (lots[i].kind == IRestrictedSecurity.LotKind.Freeze && lots[i].releaseAt > block.timestamp) {
+                frozen += lots[i].amount;
+            }
+        }
+    }
+
     /// @dev Burns every position an identity's wallets own, as an investor selling out does first (a position keeps
     /// its depositor on the book). Exits are never checked against the maximum holding (fees may pass it).
     function _closePositionsOf(uint256 id) internal {
@@ -233,15 +320,43 @@ contract HolderBookHandler is Test {
         _countJoinsAndLeaves(false);
     }
 
-    function issue(uint256 seed, uint256 amountSeed) external {
+    /// @dev Locked lots are released within a month.
+    function issue(uint256 seed, uint256 amountSeed, bool locked) external {
         coverage.issues++;
+        uint40 releaseAt = locked ? uint40(block.timestamp + bound(amountSeed, 1 hours, 30 days)) : 0;
         _track();
         vm.prank(v.issuer);
-        try v.security.mint(_wallet(seed), bound(amountSeed, 1, 10_000e18)) {}
-        catch (bytes memory reason) {
+        try v.security.issue(_wallet(seed), bound(amountSeed, 1, 10_000e18), releaseAt) {
+            if (releaseAt != 0) coverage.lotsIssued++;
+        } catch (bytes memory reason) {
             _countRefusal(reason);
         }
         _afterMove();
+    }
+
+    /// @dev An officer freezes part of an identity's free shares (for a while, or until lifted), or lifts a freeze.
+    function freezePart(uint256 seed, uint256 amountSeed) external {
+        address wallet = _holderWallet(seed);
+        uint256 id = v.registry.investor(wallet).identity;
+        (uint256 locked,) = v.security.lockedOf(id);
+        uint256 free = v.security.holdingOf(id) - locked;
+        vm.startPrank(v.officer);
+        if (amountSeed % 3 == 0) {
+            try v.security.unfreezeShares(wallet, bound(amountSeed, 1, 1_000e18), IRestrictedSecurity.RemedyReason.ErrorCorrection) {}
+            catch {}
+        } else if (free != 0) {
+            uint40 releaseAt = amountSeed % 2 == 0 ? 0 : uint40(block.timestamp + bound(amountSeed, 1 hours, 30 days));
+            v.security.freezeShares(wallet, bound(amountSeed, 1, free), releaseAt, IRestrictedSecurity.RemedyReason.CourtOrder);
+            coverage.partialFreezes++;
+        }
+        vm.stopPrank();
+    }
+
+    /// @dev Time passes: lots are released.
+    function wait(uint256 secondsSeed) external {
+        uint256 lockedBefore = _lockedTotal();
+        vm.warp(block.timestamp + bound(secondsSeed, 1 hours, 10 days));
+        if (_lockedTotal() < lockedBefore) coverage.lotsReleased++;
     }
 
     function forceTransfer(uint256 fromSeed, uint256 toSeed, uint256 amountSeed) external {
@@ -250,6 +365,7 @@ contract HolderBookHandler is Test {
         if (balance == 0) return;
         coverage.forcedTransfers++;
         _track();
+        _carrying = true;
         vm.prank(v.officer);
         try v.security
             .forceTransfer(
@@ -262,6 +378,7 @@ contract HolderBookHandler is Test {
             _countRefusal(reason);
         }
         _afterMove();
+        _carrying = false;
     }
 
     // ------------------------------------------------------------------ officers
@@ -283,6 +400,7 @@ contract HolderBookHandler is Test {
         vm.prank(v.officer);
         v.registry.linkWallets(id, one);
         wallets.push(wallet);
+        _identities.push(id);
     }
 
     /// @dev Unlinks a wallet, and three times in four recovers its shares into another wallet of the same identity
@@ -363,11 +481,11 @@ contract HolderBookHandler is Test {
         paths = vm.split(
             "transfer,new holder,holder left,holder cap refusal,maximum holding refusal,buy,sell,issue,"
             "forced transfer,wallet recovery,link,unlink,accreditation change,limits change,position opened,"
-            "dollar-only position,position closed",
+            "dollar-only position,position closed,locked lot issued,locked shares refused,partial freeze,lot released",
             ","
         );
-        // A struct of 17 words encodes as 17 words.
-        uint256[17] memory all = abi.decode(abi.encode(coverage), (uint256[17]));
+        // A struct of 21 words encodes as 21 words.
+        uint256[21] memory all = abi.decode(abi.encode(coverage), (uint256[21]));
         counts = new uint256[](paths.length);
         for (uint256 i; i < paths.length; ++i) {
             counts[i] = all[i];
@@ -380,11 +498,51 @@ contract HolderBookHandler is Test {
     /// @dev Moves after which an identity held more than before and more than the maximum holding: must stay 0.
     uint256 public ghost_holdingGrewPastMax;
 
+    uint256[] internal _lockedBefore;
+    /// @dev Moves after which an identity had fewer locked shares than before (time stands still within a move, and
+    /// only a forced transfer carries locked shares away, to another identity): must stay 0.
+    uint256 public ghost_locksMoved;
+    bool internal _carrying;
+
     function _track() internal {
         delete _holdingsBefore;
+        delete _lockedBefore;
         for (uint256 i; i < wallets.length; ++i) {
             _holdingsBefore.push(_holdingOf(wallets[i]));
+            _lockedBefore.push(_lockedOf(i));
         }
+    }
+
+    function _lockedOf(uint256 i) internal view returns (uint256 locked) {
+        (locked,) = v.security.lockedOf(_identities[i]);
+    }
+
+    /// @dev Locked shares of all identities.
+    function _lockedTotal() internal view returns (uint256 total) {
+        for (uint256 i; i < wallets.length; ++i) {
+            if (_firstWalletOfItsIdentity(i)) total += _lockedOf(i);
+        }
+    }
+
+    /// @dev Whether any identity's locked shares shrank in the move just made (for a forced transfer: in total).
+    function _checkLocks() internal {
+        uint256 before;
+        uint256 afterwards;
+        for (uint256 i; i < _lockedBefore.length; ++i) {
+            uint256 locked = _lockedOf(i);
+            if (!_carrying && locked < _lockedBefore[i]) ghost_locksMoved++;
+            if (!_firstWalletOfItsIdentity(i)) continue;
+            before += _lockedBefore[i];
+            afterwards += locked;
+        }
+        if (afterwards < before) ghost_locksMoved++;
+    }
+
+    function _firstWalletOfItsIdentity(uint256 i) internal view returns (bool) {
+        for (uint256 j; j < i; ++j) {
+            if (_identities[j] == _identities[i]) return false;
+        }
+        return true;
     }
 
     /// @dev What the maximum holding is judged against: shares, and what the identity's positions could bring.
@@ -412,12 +570,14 @@ contract HolderBookHandler is Test {
         }
         if (joined) coverage.newHolders++;
         if (left) coverage.holdersLeft++;
+        _checkLocks();
     }
 
     function _countRefusal(bytes memory reason) internal {
         bytes4 selector = bytes4(reason);
         if (selector == IRestrictedSecurity.HolderCapReached.selector) coverage.capRefusals++;
         if (selector == IRestrictedSecurity.MaxHoldingExceeded.selector) coverage.maxHoldingRefusals++;
+        if (selector == IRestrictedSecurity.SharesLocked.selector) coverage.lockedRefusals++;
     }
 
     function _swap(address user, bool sellShares, uint128 amountIn) internal {
@@ -473,6 +633,35 @@ contract HolderBookHandler is Test {
     }
 
     bool internal _attackHolderCap;
+
+    function _hasNewcomer() internal view returns (bool) {
+        for (uint256 i; i < wallets.length; ++i) {
+            if (v.registry.investor(wallets[i]).registered && _holdingOf(wallets[i]) == 0) return true;
+        }
+        return false;
+    }
+
+    /// @dev A new accredited investor, with a spare wallet, if any is left.
+    function _onboardNewcomer() internal {
+        if (spares.length == 0) return;
+        uint256 id = 5_000 + wallets.length;
+        IInvestorRegistry.IdentityInput[] memory rows = new IInvestorRegistry.IdentityInput[](1);
+        rows[0] = IInvestorRegistry.IdentityInput(
+            id, uint40(block.timestamp + 365 days), InvestorClass.ACCREDITED, 840, IInvestorRegistry.Verification(1, 1, 0)
+        );
+        vm.prank(v.officer);
+        v.registry.upsertIdentities(rows);
+        _link(id);
+    }
+
+    /// @dev Half of `balance`, within what `from`'s identity has free: the cap must be the one thing in the way.
+    function _sendable(address from, uint256 balance) internal view returns (uint256) {
+        uint256 id = v.registry.investor(from).identity;
+        (uint256 locked,) = v.security.lockedOf(id);
+        uint256 free = v.security.holdingOf(id) - locked;
+        uint256 half = balance > 1 ? balance / 2 : 1;
+        return half < free ? half : free == 0 ? 1 : free;
+    }
 
     /// @dev A wallet holding shares that the registry lets send, starting at `seed`; zero if none.
     function _senderWithShares(uint256 seed) internal view returns (address) {

@@ -9,7 +9,8 @@ import {IRestrictedSecurity} from "../../contracts/interfaces/IRestrictedSecurit
 import {InvestorClass} from "../../contracts/libraries/Eligibility.sol";
 
 /// @notice Holders of record are counted per identity, live: whatever moves, the token's holder book equals one
-/// recomputed from balances, no count ever passes a cap, and no holding ever grows past the maximum holding. Each campaign must take every path.
+/// recomputed from balances, no count ever passes a cap, no holding ever grows past the maximum holding, and locked
+/// lots never move. Each campaign must take every path.
 /// forge-config: default.invariant.runs = 16
 /// forge-config: default.invariant.depth = 400
 /// forge-config: default.invariant.fail-on-revert = true
@@ -48,7 +49,7 @@ contract HolderBookInvariantsTest is GateTestBase {
             registry.linkWallets(1000 + i, one);
         }
         vm.stopPrank();
-        address[] memory spares = new address[](6);
+        address[] memory spares = new address[](10);
         for (uint256 i; i < spares.length; ++i) {
             spares[i] = makeAddr(string.concat("spare wallet ", vm.toString(i)));
         }
@@ -63,7 +64,7 @@ contract HolderBookInvariantsTest is GateTestBase {
         );
         targetContract(address(handler));
         // Transfers and cap changes weighted up: caps are met only when a newcomer arrives while the book is full.
-        bytes4[] memory actions = new bytes4[](17);
+        bytes4[] memory actions = new bytes4[](20);
         actions[0] = HolderBookHandler.transfer.selector;
         actions[1] = HolderBookHandler.buy.selector;
         actions[2] = HolderBookHandler.sell.selector;
@@ -76,11 +77,14 @@ contract HolderBookInvariantsTest is GateTestBase {
         actions[9] = HolderBookHandler.attemptPastCap.selector;
         actions[10] = HolderBookHandler.leave.selector;
         actions[11] = HolderBookHandler.attemptPastCap.selector;
-        actions[12] = HolderBookHandler.sell.selector;
+        actions[12] = HolderBookHandler.attemptLockedMove.selector;
         actions[13] = HolderBookHandler.openPosition.selector;
         actions[14] = HolderBookHandler.closePosition.selector;
         actions[15] = HolderBookHandler.openPosition.selector;
         actions[16] = HolderBookHandler.openPosition.selector;
+        actions[17] = HolderBookHandler.freezePart.selector;
+        actions[18] = HolderBookHandler.wait.selector;
+        actions[19] = HolderBookHandler.issue.selector;
         targetSelector(FuzzSelector({addr: address(handler), selectors: actions}));
     }
 
@@ -117,6 +121,17 @@ contract HolderBookInvariantsTest is GateTestBase {
             assertLe(nonAccredited, limits.maxNonAccredited, "non-accredited cap exceeded");
         }
         assertEq(handler.ghost_holdingGrewPastMax(), 0, "a holding grew past the maximum holding");
+    }
+
+    /// @dev Locked lots never move: no identity holds fewer shares than it has locked, and no move (a forced
+    /// transfer aside, which carries them to another identity) ever lessened what is locked.
+    function invariant_lockedLotsNeverMove() public view {
+        for (uint256 i; i < handler.walletCount(); ++i) {
+            uint256 id = registry.investor(handler.wallets(i)).identity;
+            (uint256 locked,) = security.lockedOf(id);
+            assertLe(locked, security.holdingOf(id), "an identity holds fewer shares than it has locked");
+        }
+        assertEq(handler.ghost_locksMoved(), 0, "a move took locked shares");
     }
 
     function afterInvariant() external view {

@@ -37,6 +37,15 @@ describe('explainError', () => {
     expect(explainError(viemError(tooLittle))).toMatch(/slippage tolerance/);
   });
 
+  it('says how many shares can move when the rest are locked in lots, and when the next is released', () => {
+    const locked = encodeErrorResult({ abi: restrictedSecurityTokenAbi, errorName: 'SharesLocked', args: [1n, 5n * 10n ** 18n, 2n * 10n ** 18n, 1_893_456_000] });
+    expect(explainError(viemError(locked))).toBe(
+      'Only 2 of these shares can move now; the rest are locked in lots (a Rule 144 holding period or a partial freeze), the next released on 2030-01-01.',
+    );
+    const affiliate = encodeErrorResult({ abi: gateHookAbi, errorName: 'InvestorNotEligible', args: [A, A, 11, 0] });
+    expect(explainError(viemError(affiliate))).toMatch(/affiliate of the issuer: it may buy, but sells only by a direct transfer/);
+  });
+
   it('says why the registry refuses a roster row that would change a freeze', () => {
     const lift = encodeErrorResult({ abi: investorRegistryAbi, errorName: 'FreezeNotEditable', args: [A, true] });
     expect(explainError(viemError(lift))).toBe('That investor is frozen: a roster row cannot lift a freeze. Use Unfreeze in the roster.');

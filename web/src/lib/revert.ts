@@ -29,6 +29,8 @@ export function eligibilitySentence(reason: EligibilityReason, until?: number, w
       return `Until the Reg S distribution compliance period ends${until ? ` on ${formatDate(until)}` : ''}, only non-US persons may acquire this security.`;
     case 'Sanctioned':
       return `${who} is on the venue's sanctions list: no trading, sending or receiving.`;
+    case 'AffiliateResale':
+      return `${who} belongs to an affiliate of the issuer: it may buy, but sells only by a direct transfer to an eligible investor, whose shares then start a new holding period.`;
   }
 }
 
@@ -67,6 +69,12 @@ const sentences: Record<string, (args: readonly unknown[]) => string> = {
     `The offering is full: ${Number(args[1])} ${args[0] ? 'non-accredited ' : ''}holders of record, the most it allows is ${Number(args[2])}. Only existing holders can buy until one leaves.`,
   MaxHoldingExceeded: (args) => `That would take the investor's holding (all wallets) to ${formatUnits(args[1] as bigint, 18)}, above the offering's maximum of ${formatUnits(args[2] as bigint, 18)}.`,
   BelowMinimumTrade: (args) => `The offering's minimum trade is ${formatUnits(args[1] as bigint, 18)} shares; this moves ${formatUnits(args[0] as bigint, 18)}.`,
+  SharesLocked: (args) =>
+    `Only ${formatUnits(args[2] as bigint, 18)} of these shares can move now; the rest are locked in lots (a Rule 144 holding period or a partial freeze)${Number(args[3]) ? `, the next released on ${formatDate(Number(args[3]))}` : ''}.`,
+  TooManyLots: (args) => `That investor already has ${Number(args[1])} locked lots, the most the book keeps; wait for one to be released.`,
+  FreezeExceedsFreeShares: (args) => `The investor has ${formatUnits(args[2] as bigint, 18)} shares free to freeze; ${formatUnits(args[1] as bigint, 18)} were asked.`,
+  UnfreezeExceedsFrozen: (args) => `Only ${formatUnits(args[2] as bigint, 18)} of the investor's shares are under a partial freeze; ${formatUnits(args[1] as bigint, 18)} were asked.`,
+  NoIdentity: () => 'That wallet belongs to no identity in the registry.',
   TooManyWallets: (args) => `That identity already has ${Number(args[1])} wallets, the most it may have.`,
   WalletOfAnotherIdentity: () => 'That wallet belongs to another identity. Wallets never change hands: recover it instead.',
   WalletAlreadyLinked: () => 'That wallet is linked already.',

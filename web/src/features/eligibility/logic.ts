@@ -14,6 +14,7 @@ const REASON_LABELS: Record<EligibilityReason, string> = {
   JurisdictionNotAllowed: 'jurisdiction not admitted',
   FlowbackRestricted: 'Reg S: non-US persons only',
   Sanctioned: 'sanctioned',
+  AffiliateResale: 'affiliate: sells by direct transfer only',
 };
 
 export type StandingTone = 'good' | 'warn' | 'bad';
