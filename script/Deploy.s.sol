@@ -28,6 +28,7 @@ import {RestrictedSecurityToken} from "../contracts/tokens/RestrictedSecurityTok
 import {DemoStablecoin} from "../contracts/tokens/DemoStablecoin.sol";
 import {IRestrictedSecurity} from "../contracts/interfaces/IRestrictedSecurity.sol";
 import {SanctionsList} from "../contracts/SanctionsList.sol";
+import {InvestorClass} from "../contracts/libraries/Eligibility.sol";
 
 /// @title Deploy
 /// @notice Deploys Accredex on top of the canonical Uniswap v4 contracts and writes `deployments/<chainId>.json`.
@@ -240,6 +241,7 @@ contract Deploy is Script, CanonicalStack {
         uint256 lp;
         uint256 officer;
         uint256 aliceCold;
+        uint256 gina;
     }
 
     function _cast() internal pure returns (Cast memory c) {
@@ -251,6 +253,7 @@ contract Deploy is Script, CanonicalStack {
         c.lp = vm.deriveKey(ANVIL_MNEMONIC, 6);
         c.officer = vm.deriveKey(ANVIL_MNEMONIC, 7);
         c.aliceCold = vm.deriveKey(ANVIL_MNEMONIC, 8);
+        c.gina = vm.deriveKey(ANVIL_MNEMONIC, 9);
     }
 
     /// @dev Investors for every gate decision, balances, and full-range plus concentrated liquidity in each pool.
@@ -291,6 +294,7 @@ contract Deploy is Script, CanonicalStack {
             // Bob bought late: his holding period ends in a few days.
             venue.registry.setLockupOverride(address(venue.securities[i]), bob, uint40(block.timestamp + 3 days));
         }
+        _issuanceLots(venue);
         // Since then, carol's accreditation lapsed (she is exit-only: she may sell, not buy) and dave was frozen.
         rows = new IInvestorRegistry.InvestorInput[](1);
         rows[0] = IInvestorRegistry.InvestorInput(carol, uint40(block.timestamp - 1 days), false);
@@ -301,6 +305,31 @@ contract Deploy is Script, CanonicalStack {
         vm.startBroadcast(c.lp);
         for (uint256 i; i < venue.pools.length; ++i) _provideLiquidity(venue, venue.pools[i], lp);
         vm.stopBroadcast();
+    }
+
+    /// @dev ACME-A's later issuances carry their own Rule 144 holding periods: alice's second subscription is locked
+    /// for six more months. gina, an accredited non-US person (Germany), bought a Reg S tranche: its shares stay locked until the
+    /// distribution compliance period ends (one year for a non-reporting issuer's equity).
+    function _issuanceLots(Venue memory venue) internal {
+        Cast memory c = _cast();
+        (address alice, address gina) = (vm.addr(c.alice), vm.addr(c.gina));
+        IInvestorRegistry.IdentityInput[] memory person = new IInvestorRegistry.IdentityInput[](1);
+        person[0] = IInvestorRegistry.IdentityInput(
+            uint160(gina),
+            uint40(block.timestamp + 365 days),
+            InvestorClass.ACCREDITED | InvestorClass.NON_US_PERSON,
+            276,
+            IInvestorRegistry.Verification(1, uint40(block.timestamp), 0)
+        );
+        // A roster row makes her an identity of her own (her wallet's id); the identity row adds her class and country.
+        IInvestorRegistry.InvestorInput[] memory row = new IInvestorRegistry.InvestorInput[](1);
+        row[0] = IInvestorRegistry.InvestorInput(gina, uint40(block.timestamp + 365 days), false);
+        venue.registry.upsertInvestors(row);
+        venue.registry.upsertIdentities(person);
+        venue.usd.mint(gina, 1_000_000e6);
+        RestrictedSecurityToken acme = venue.securities[0];
+        acme.issue(alice, 250e18, uint40(block.timestamp + 182 days));
+        acme.issue(gina, 400e18, uint40(block.timestamp + 365 days));
     }
 
     /// @dev ACME-A is a Reg D 506(c) offering: accredited investors, US or not, within the Exchange Act 12(g) limits
@@ -420,9 +449,9 @@ contract Deploy is Script, CanonicalStack {
 
     /// @dev The local demo cast, by anvil account index; the dashboard offers them as dev accounts.
     function _accountsJson() internal pure returns (string memory out) {
-        string[9] memory labels =
-            ["operator", "alice", "bob", "carol", "dave", "eve", "lp", "officer", "alice (cold)"];
-        string[9] memory roles = [
+        string[10] memory labels =
+            ["operator", "alice", "bob", "carol", "dave", "eve", "lp", "officer", "alice (cold)", "gina"];
+        string[10] memory roles = [
             "default admin, pauser, issuer, compliance",
             "accredited, post-lockup: may trade",
             "accredited, in lockup for a few more days",
@@ -431,7 +460,8 @@ contract Deploy is Script, CanonicalStack {
             "never registered",
             "liquidity provider",
             "compliance officer",
-            "alice's second wallet: same investor"
+            "alice's second wallet: same investor",
+            "non-US person: a Reg S tranche of ACME-A, locked until its compliance period ends"
         ];
         for (uint256 i; i < labels.length; ++i) {
             out = string.concat(

@@ -13,6 +13,9 @@ export interface CapTableRow {
   total: string;
   /** The most shares the identity's open positions could still come to hold: reserved against its maximum holding. */
   reserved: string;
+  /** Shares locked in lots now, and the identity's lots (released ones included until its next move drops them). */
+  locked: string;
+  lots: { amount: string; releaseAt: number; kind: 'issuance' | 'affiliate sale' | 'freeze' }[];
   /** total / supply, in percent. */
   concentrationPct: number;
   /** A holder of record in the token's book: shares in a wallet, or a position that could come to hold some. */

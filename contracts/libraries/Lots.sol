@@ -95,14 +95,8 @@ library Lots {
     function carry(Lot[] storage from, Lot[] storage to, uint256 amount, uint160 toId) internal {
         for (uint256 i = prune(from); i > 0 && amount != 0; --i) {
             Lot lot = from[i - 1];
-            uint256 taken = lot.amount() < amount ? lot.amount() : amount;
+            uint256 taken = _take(from, i - 1, amount);
             amount -= taken;
-            if (taken == lot.amount()) {
-                from[i - 1] = from[from.length - 1];
-                from.pop();
-            } else {
-                from[i - 1] = lot.withAmount(lot.amount() - taken);
-            }
             add(to, taken, lot.releaseAt(), lot.kind(), toId);
         }
     }
@@ -111,17 +105,22 @@ library Lots {
     function unfreeze(Lot[] storage lots, uint256 amount, uint160 id) internal {
         uint256 remaining = amount;
         for (uint256 i = prune(lots); i > 0 && remaining != 0; --i) {
-            Lot lot = lots[i - 1];
-            if (lot.kind() != IRestrictedSecurity.LotKind.Freeze) continue;
-            uint256 lifted = lot.amount() < remaining ? lot.amount() : remaining;
-            remaining -= lifted;
-            if (lifted == lot.amount()) {
-                lots[i - 1] = lots[lots.length - 1];
-                lots.pop();
-            } else {
-                lots[i - 1] = lot.withAmount(lot.amount() - lifted);
-            }
+            if (lots[i - 1].kind() != IRestrictedSecurity.LotKind.Freeze) continue;
+            remaining -= _take(lots, i - 1, remaining);
         }
         if (remaining != 0) revert IRestrictedSecurity.UnfreezeExceedsFrozen(id, amount, amount - remaining);
+    }
+
+    /// @dev Takes up to `amount` out of lot `i`, dropping it when emptied (the last lot takes its place: callers walk
+    /// the array from the end, so it was seen already).
+    function _take(Lot[] storage lots, uint256 i, uint256 amount) private returns (uint256 taken) {
+        Lot lot = lots[i];
+        taken = lot.amount() < amount ? lot.amount() : amount;
+        if (taken < lot.amount()) {
+            lots[i] = lot.withAmount(lot.amount() - taken);
+            return taken;
+        }
+        lots[i] = lots[lots.length - 1];
+        lots.pop();
     }
 }

@@ -32,9 +32,9 @@ describe('compliance desk (in Chromium)', () => {
   it('shows the officer the roster with each investor’s standing, and searches and filters it', async () => {
     const page = await openAs(e2e, 'compliance', 'officer');
     await page.getByTestId('compliance-desk').waitFor();
-    await expect.poll(() => page.getByTestId('roster-row').count(), { timeout: 20_000 }).toBe(6);
+    await expect.poll(() => page.getByTestId('roster-row').count(), { timeout: 20_000 }).toBe(7);
     const labels = await page.getByTestId('roster-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-label')));
-    expect(labels.sort()).toEqual(['alice', 'alice (cold)', 'bob', 'carol', 'dave', 'lp']);
+    expect(labels.sort()).toEqual(['alice', 'alice (cold)', 'bob', 'carol', 'dave', 'gina', 'lp']);
 
     // Each offering's rules in plain words, the live count beside each cap; the cap table counts identities.
     const acme = page.getByTestId('offering-ACME-A');
@@ -77,7 +77,7 @@ describe('compliance desk (in Chromium)', () => {
 
   it('refuses a CSV with an invalid row before anything is sent, then onboards eve in one transaction', async () => {
     const page = await openAs(e2e, 'compliance', 'officer');
-    await expect.poll(() => page.getByTestId('roster-row').count(), { timeout: 20_000 }).toBe(6);
+    await expect.poll(() => page.getByTestId('roster-row').count(), { timeout: 20_000 }).toBe(7);
     const inAYear = isoDate((await chainNow()) + 365 * 86_400);
     const eve = account('eve');
     const router = e2e.venue.deployment.universalRouter;
@@ -148,7 +148,7 @@ describe('compliance desk (in Chromium)', () => {
     expect(await page.getByTestId('alerts').count()).toBe(1);
     await page.route(`${e2e.apiUrl}/alerts**`, (route) => route.abort());
     await expect.poll(() => page.getByText("The keepers' alert feed is unavailable").count(), { timeout: 15_000 }).toBe(1);
-    expect(await page.getByTestId('roster-row').count()).toBe(7);
+    expect(await page.getByTestId('roster-row').count()).toBe(8);
   });
 
   it('shows an investor without a role no officer tools', async () => {

@@ -109,7 +109,8 @@ describe('liquidity positions (in Chromium)', () => {
     await page.getByTestId('open-amount-stable').fill('5000000');
     await expect.poll(() => page.getByRole('alert').filter({ hasText: 'More than your balance' }).count()).toBeGreaterThan(0);
     expect(await page.getByTestId('open-submit').isDisabled()).toBe(true);
-    // Alice has the dollars for 900k dUSD, but not the ~36k ACME-A that goes with them in this range.
+    // Alice has the dollars for 900k dUSD, but not the ~36k ACME-A that goes with them in this range: 1,000 free (her
+    // other 250 are still in their Rule 144 holding period and cannot go in).
     await page.getByTestId('open-amount-stable').fill('900000');
     await expect.poll(() => page.getByRole('alert').filter({ hasText: /This needs [\d,.]+ ACME-A; you have 1,000/ }).count()).toBe(1);
     expect(await page.getByTestId('open-submit').isDisabled()).toBe(true);

@@ -189,19 +189,22 @@ describe('access matrix', () => {
     const security = venue.deployment.pools[0].security;
     const { status, body } = await as('officer', `/cap-table?security=${security}`);
     expect(status).toBe(200);
-    const rows = body.rows as { identity: string; wallets: { address: string }[]; inWallets: string; inPositions: string; reserved: string; holderOfRecord: boolean; concentrationPct: number }[];
+    const rows = body.rows as { identity: string; wallets: { address: string }[]; inWallets: string; inPositions: string; reserved: string; locked: string; lots: { amount: string; kind: string }[]; holderOfRecord: boolean; concentrationPct: number }[];
     expect(rows.filter((r) => r.holderOfRecord)).toHaveLength(body.holders);
     // alice's hot and cold wallets are one identity; the LP's shares are mostly under its positions.
     const aliceRow = rows.find((r) => r.identity === BigInt(alice.address).toString())!;
     expect(aliceRow.wallets.map((w) => getAddress(w.address))).toContain(alice.address);
     expect(aliceRow.wallets).toHaveLength(2);
+    // Her second subscription of ACME-A is still in its Rule 144 holding period.
+    expect(aliceRow.locked).toBe('250');
+    expect(aliceRow.lots).toMatchObject([{ amount: '250', kind: 'issuance' }]);
     const lpRow = rows.find((r) => r.identity === BigInt(lp.address).toString())!;
     expect(Number(lpRow.inPositions)).toBeGreaterThan(0);
     // Its positions hold shares, so they reserve the most they could come to hold against its maximum holding.
     expect(Number(lpRow.reserved)).toBeGreaterThan(0);
     expect(rows[0].concentrationPct).toBeGreaterThan(rows[rows.length - 1].concentrationPct);
     const csv = await as('officer', `/cap-table?security=${security}&format=csv`);
-    expect(String(csv.body).split('\n')[0]).toBe('identity,accredited,holder_of_record,in_wallets,in_positions,total,reserved,concentration_pct,wallets');
+    expect(String(csv.body).split('\n')[0]).toBe('identity,accredited,holder_of_record,in_wallets,in_positions,total,reserved,locked,concentration_pct,wallets');
     expect((await as('officer', `/cap-table?security=${venue.deployment.stablecoin}`)).status).toBe(404);
   });
 

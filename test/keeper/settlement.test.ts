@@ -79,7 +79,7 @@ describe('settlement keeper', () => {
     expect(new Set(liquidity.map((l) => l.router))).toEqual(new Set([deployment.positionManager]));
     const registry = await ledger.query<{ event: string; n: string }>('select event, count(*)::text as n from registry_events group by event');
     const counts = Object.fromEntries(registry.map((r) => [r.event, Number(r.n)]));
-    expect(counts.InvestorUpserted).toBe(6); // five at onboarding, then carol's lapse
+    expect(counts.InvestorUpserted).toBe(7); // five at onboarding, carol's lapse, then gina (a Reg S tranche)
     expect(counts.InvestorFrozen).toBe(1);
     expect(counts.VenueSet).toBe(3); // the PoolManager, PositionManager and UniversalRouter (Permit2 is no venue)
   });

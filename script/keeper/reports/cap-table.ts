@@ -12,6 +12,8 @@ import { positionAmounts } from '../../../sdk/v4/math.ts';
 import type { Ledger } from '../ledger/db.ts';
 
 const SHARE_DECIMALS = 18;
+/** IRestrictedSecurity.LotKind, in order. */
+const LOT_KINDS = ['issuance', 'affiliate sale', 'freeze'] as const;
 
 export interface CapTableParameters {
   client: PublicClient;
@@ -76,7 +78,18 @@ export async function capTable({ client, ledger, deployment: d, security, blockN
     }
   }
 
-  await Promise.all([...byIdentity].map(async ([id, e]) => (e.reserved = await token<bigint>('reservedOf', [id]))));
+  const lots = new Map<bigint, { locked: bigint; lots: CapTableRow['lots'] }>();
+  await Promise.all(
+    [...byIdentity].map(async ([id, e]) => {
+      const [reserved, [locked], held] = await Promise.all([
+        token<bigint>('reservedOf', [id]),
+        token<readonly [bigint, number]>('lockedOf', [id]),
+        token<readonly { amount: bigint; releaseAt: number; kind: number }[]>('lotsOf', [id]),
+      ]);
+      e.reserved = reserved;
+      lots.set(id, { locked, lots: held.map((l) => ({ amount: formatUnits(l.amount, SHARE_DECIMALS), releaseAt: l.releaseAt, kind: LOT_KINDS[l.kind] })) });
+    }),
+  );
 
   const [supply, [holders, nonAccredited], limits] = await Promise.all([
     token('totalSupply') as Promise<bigint>,
@@ -95,6 +108,8 @@ export async function capTable({ client, ledger, deployment: d, security, blockN
       inPositions: formatUnits(r.inPositions, SHARE_DECIMALS),
       total: formatUnits(r.total, SHARE_DECIMALS),
       reserved: formatUnits(r.reserved, SHARE_DECIMALS),
+      locked: formatUnits(lots.get(r.id)!.locked, SHARE_DECIMALS),
+      lots: lots.get(r.id)!.lots,
       concentrationPct: supply === 0n ? 0 : Number((r.total * 1_000_000n) / supply) / 10_000,
       // The token's rule: a holder of record holds shares in a wallet or has reserved some under a position.
       holderOfRecord: r.inWallets > 0n || r.reserved > 0n,
@@ -117,9 +132,9 @@ export async function capTable({ client, ledger, deployment: d, security, blockN
 
 /** The cap table as CSV, one identity a row (wallets joined with spaces). */
 export function capTableCsv(t: CapTable): string {
-  const header = 'identity,accredited,holder_of_record,in_wallets,in_positions,total,reserved,concentration_pct,wallets';
+  const header = 'identity,accredited,holder_of_record,in_wallets,in_positions,total,reserved,locked,concentration_pct,wallets';
   const lines = t.rows.map((r) =>
-    [r.identity, r.accredited, r.holderOfRecord, r.inWallets, r.inPositions, r.total, r.reserved, r.concentrationPct, r.wallets.map((w) => w.address).join(' ')].join(','),
+    [r.identity, r.accredited, r.holderOfRecord, r.inWallets, r.inPositions, r.total, r.reserved, r.locked, r.concentrationPct, r.wallets.map((w) => w.address).join(' ')].join(','),
   );
   return `${[header, ...lines].join('\n')}\n`;
 }

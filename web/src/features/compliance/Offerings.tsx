@@ -6,7 +6,7 @@ import { useState } from 'react';
 import type { Address } from 'viem';
 import { Panel, Skeleton, Unavailable } from '../../app/ui.tsx';
 import { useChainNow } from '../../app/venue.tsx';
-import { formatAmount, shortAddress } from '../../lib/amount.ts';
+import { formatAmount, formatDate, shortAddress } from '../../lib/amount.ts';
 import { useViewer } from '../session/queries.ts';
 import { describeOffering, identityLabel } from './logic.ts';
 import { useCapTable, useOfferings } from './queries.ts';
@@ -48,7 +48,7 @@ function CapTable({ security }: { security: Address }) {
   return (
     <div className="table-scroll">
       <table data-testid="cap-table">
-        <thead><tr><th>Identity</th><th>Wallets</th><th>In wallets</th><th>In positions</th><th>Total</th><th title="The most the identity's open positions could still come to hold, counted against its maximum holding">Reserved</th><th>Share</th><th>Accredited</th></tr></thead>
+        <thead><tr><th>Identity</th><th>Wallets</th><th>In wallets</th><th>In positions</th><th>Total</th><th title="The most the identity's open positions could still come to hold, counted against its maximum holding">Reserved</th><th>Locked</th><th>Share</th><th>Accredited</th></tr></thead>
         <tbody>
           {table.data.rows.map((r) => (
             <tr key={r.identity} data-testid="cap-row" data-identity={r.identity}>
@@ -58,6 +58,14 @@ function CapTable({ security }: { security: Address }) {
               <td>{r.inPositions}</td>
               <td>{r.total}</td>
               <td>{r.reserved}</td>
+              <td data-testid="cap-locked">
+                {r.lots.length === 0 ? '—' : (
+                  <details>
+                    <summary>{r.locked}</summary>
+                    <ul className="lots">{r.lots.map((l, i) => <li key={i}>{l.amount} · {l.kind} · {l.releaseAt === 2 ** 40 - 1 ? 'until lifted' : `until ${formatDate(l.releaseAt)}`}</li>)}</ul>
+                  </details>
+                )}
+              </td>
               <td>{r.concentrationPct.toFixed(2)}%</td>
               <td>{r.accredited ? 'Yes' : 'No'}</td>
             </tr>

@@ -1,5 +1,5 @@
 /** Always visible under the header: may the connected address trade each security, and if not, why and until when. */
-import { formatDate, formatDuration } from '../../lib/amount.ts';
+import { formatAmount, formatDate, formatDuration } from '../../lib/amount.ts';
 import { eligibilitySentence } from '../../lib/revert.ts';
 import { useChainNow } from '../../app/venue.tsx';
 import { useWalletStore } from '../../wallet/store.ts';
@@ -35,6 +35,11 @@ export function EligibilityStrip() {
           </span>
         );
       })}
+      {s.securities.filter((sec) => sec.limits.locked > 0n).map((sec) => (
+        <span key={`lots-${sec.security}`} className="chip warn" data-testid={`locked-${sec.poolName}`} title="Shares in lots (a Rule 144 holding period or a partial freeze) cannot be sold or sent until they are released">
+          {sec.poolName.split('/')[0]}: {formatAmount(sec.limits.locked, 18)} locked, next release {formatDate(sec.limits.nextRelease)}
+        </span>
+      ))}
       {notice && <p className="exit-only" data-testid="exit-only">{notice}</p>}
     </aside>
   );

@@ -15,6 +15,9 @@ export interface OfferingLimits {
   nonAccredited: number;
   /** The investor's shares across all of its identity's wallets. */
   holding: bigint;
+  /** Of those, the shares still locked in lots (Rule 144 holding periods, partial freezes), and the next release. */
+  locked: bigint;
+  nextRelease: number;
   accredited: boolean;
 }
 
@@ -54,13 +57,14 @@ export function useEligibility(address: Address | undefined) {
       const securities = await Promise.all(
         deployment.pools.map(async (pool) => {
           const token = { address: pool.security, abi: restrictedSecurityTokenAbi, blockNumber: block } as const;
-          const [[status, until, key], [sellStatus, sellUntil], lockupEnd, limits, [holders, nonAccredited], holding] = await Promise.all([
+          const [[status, until, key], [sellStatus, sellUntil], lockupEnd, limits, [holders, nonAccredited], holding, [locked, nextRelease]] = await Promise.all([
             client.readContract({ ...registry, functionName: 'tradeStatus', args: [address!, pool.security, true], blockNumber: block }),
             client.readContract({ ...registry, functionName: 'tradeStatus', args: [address!, pool.security, false], blockNumber: block }),
             client.readContract({ ...registry, functionName: 'lockupEnd', args: [pool.security, address!], blockNumber: block }),
             client.readContract({ ...token, functionName: 'limits' }),
             client.readContract({ ...token, functionName: 'holderCount' }),
             client.readContract({ ...token, functionName: 'holdingOf', args: [record.identity] }),
+            client.readContract({ ...token, functionName: 'lockedOf', args: [record.identity] }),
           ]);
           return {
             security: pool.security,
@@ -70,7 +74,7 @@ export function useEligibility(address: Address | undefined) {
             sellReason: ELIGIBILITY[sellStatus],
             sellUntil: Number(sellUntil),
             lockupEnd: Number(lockupEnd),
-            limits: { ...limits, holders, nonAccredited, holding, accredited: (key >> 160n) & 1n ? true : false },
+            limits: { ...limits, holders, nonAccredited, holding, locked, nextRelease: Number(nextRelease), accredited: (key >> 160n) & 1n ? true : false },
           };
         }),
       );

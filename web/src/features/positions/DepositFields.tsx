@@ -8,7 +8,8 @@ import { useBalance } from '../../app/venue.tsx';
 import { formatAmount, parseAmount } from '../../lib/amount.ts';
 import { useWalletStore } from '../../wallet/store.ts';
 import type { PoolTokens } from './hooks.ts';
-import { depositFromAmount, depositSides, type Deposit, type PoolPoint, type TickRange } from './logic.ts';
+import { useEligibility } from '../eligibility/useEligibility.ts';
+import { depositFromAmount, depositSides, spendableShares, type Deposit, type PoolPoint, type TickRange } from './logic.ts';
 
 export interface DepositInput {
   /** Which token the person typed. */
@@ -31,9 +32,11 @@ export interface DepositForm {
 export function useDepositForm(tokens: PoolTokens | undefined, point: PoolPoint | undefined, range: TickRange | undefined): DepositForm {
   const address = useWalletStore((s) => s.address);
   const [input, setInput] = useState<DepositInput>({ which: 'stable', text: '' });
-  const balance0 = useBalance(tokens?.tokens[0].address, address).data;
-  const balance1 = useBalance(tokens?.tokens[1].address, address).data;
-  const balances: [bigint | undefined, bigint | undefined] = [balance0, balance1];
+  const standing = useEligibility(address).data;
+  const raw: [bigint | undefined, bigint | undefined] = [useBalance(tokens?.tokens[0].address, address).data, useBalance(tokens?.tokens[1].address, address).data];
+  // Shares locked in lots cannot be deposited: what this wallet can put in is at most its identity's free shares.
+  const securityLimits = tokens && standing?.securities.find((s) => s.security.toLowerCase() === tokens.tokens[tokens.securityIndex].address.toLowerCase())?.limits;
+  const balances = raw.map((b, i) => (tokens && i === tokens.securityIndex ? spendableShares(b, securityLimits) : b)) as [bigint | undefined, bigint | undefined];
   const sides = point && range ? depositSides(point, range.tickLower, range.tickUpper) : ([true, true] as [boolean, boolean]);
   const errors: [string | undefined, string | undefined] = [undefined, undefined];
   if (!tokens) return { input, setInput, errors, sides, balances };

@@ -17,6 +17,7 @@ import {
   liquidityForPercent,
   maxAmountsForAdd,
   minAmountsForRemove,
+  spendableShares,
   gatedExitMinimums,
   parsePrice,
   priceAtSqrtPrice,
@@ -317,5 +318,15 @@ describe('range chart axis', () => {
     expect(chartX(25, far)).toBeGreaterThan(0);
     expect(chartX(0, far)).toBe(0);
     expect(chartX(1e9, far)).toBe(1);
+  });
+});
+
+describe('spendableShares', () => {
+  it('keeps shares locked in lots out of what a wallet can deposit', () => {
+    expect(spendableShares(1_250n, { holding: 1_250n, locked: 250n })).toBe(1_000n);
+    // Another wallet of the identity holds free shares too: this wallet still has only its balance.
+    expect(spendableShares(300n, { holding: 1_250n, locked: 250n })).toBe(300n);
+    expect(spendableShares(1_250n, { holding: 1_250n, locked: 0n })).toBe(1_250n);
+    expect(spendableShares(undefined, { holding: 1n, locked: 0n })).toBeUndefined();
   });
 });

@@ -350,3 +350,10 @@ export function chartX(price: number, domain: { lo: number; hi: number }): numbe
   const x = (Math.log(price) - Math.log(domain.lo)) / (Math.log(domain.hi) - Math.log(domain.lo));
   return Math.min(1, Math.max(0, x));
 }
+
+/** What a wallet can deposit of the security: its balance, within its identity's shares not locked in lots. */
+export function spendableShares(balance: bigint | undefined, limits: { holding: bigint; locked: bigint } | undefined): bigint | undefined {
+  if (balance === undefined || !limits || limits.locked === 0n) return balance;
+  const free = limits.holding - limits.locked;
+  return balance < free ? balance : free;
+}

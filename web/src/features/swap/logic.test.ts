@@ -34,7 +34,7 @@ describe('order entry: why an order cannot be sent', () => {
   const E18 = 10n ** 18n;
   const standing = (over: Partial<SecurityStanding> = {}, limits: Partial<SecurityStanding['limits']> = {}): SecurityStanding => ({
     security: '0x0000000000000000000000000000000000000001', poolName: 'ACME-A/dUSD', reason: 'Ok', until: 0, sellReason: 'Ok', sellUntil: 0, lockupEnd: 0,
-    limits: { maxHolding: 0n, minTrade: 0n, maxHolders: 0, maxNonAccredited: 0, holders: 10, nonAccredited: 0, holding: 5n * E18, accredited: true, ...limits },
+    limits: { maxHolding: 0n, minTrade: 0n, maxHolders: 0, maxNonAccredited: 0, holders: 10, nonAccredited: 0, holding: 5n * E18, locked: 0n, nextRelease: 0, accredited: true, ...limits },
     ...over,
   });
   const order = (over: Partial<OrderCheck>): OrderCheck => ({ side: 'buy', standing: standing(), input: { ok: true }, sharesIn: E18, shares: E18, securityDecimals: 18, ...over });
@@ -60,6 +60,16 @@ describe('order entry: why an order cannot be sent', () => {
     expect(orderBlocker(order({ side: 'sell', standing: standing({}, { minTrade: 10n * E18 }), shares: 9n * E18 }))).toBe(
       "The offering's minimum trade is 10 shares; this order moves 9.",
     );
+  });
+
+  it('refuses to sell shares still locked in lots, before anything is sent, and lets the free ones go', () => {
+    const locked = standing({}, { holding: 5n * E18, locked: 3n * E18, nextRelease: 1_893_456_000 });
+    expect(orderBlocker(order({ side: 'sell', standing: locked, shares: 3n * E18 }))).toBe(
+      'Only 2 of your shares can move now; 3 are locked in lots (a Rule 144 holding period or a partial freeze), the next released on 2030-01-01.',
+    );
+    expect(orderBlocker(order({ side: 'sell', standing: locked, shares: 2n * E18 }))).toBeUndefined();
+    // Buying is not affected by lots.
+    expect(orderBlocker(order({ side: 'buy', standing: locked, sharesIn: 3n * E18, shares: 3n * E18 }))).toBeUndefined();
   });
 
   it('puts the first reason first, and says nothing about an empty form', () => {

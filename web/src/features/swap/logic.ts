@@ -1,7 +1,7 @@
 /** The logic behind the swap form: prices, impact, slippage bounds, and whether an order may be sent. Pure, so it is
  * unit-tested on its own. */
 import { Q96 } from '../../../../sdk/v4/math.ts';
-import { formatAmount } from '../../lib/amount.ts';
+import { formatAmount, formatDate } from '../../lib/amount.ts';
 import { eligibilitySentence } from '../../lib/revert.ts';
 import type { OfferingLimits, SecurityStanding } from '../eligibility/useEligibility.ts';
 
@@ -87,6 +87,10 @@ export function orderBlocker(c: OrderCheck): string | undefined {
     const shares = (n: bigint) => formatAmount(n, c.securityDecimals);
     if (c.shares !== undefined && limits.minTrade > 0n && c.shares < limits.minTrade) {
       return `The offering's minimum trade is ${shares(limits.minTrade)} shares; this order moves ${shares(c.shares)}.`;
+    }
+    const free = limits.holding - limits.locked;
+    if (c.side === 'sell' && c.shares !== undefined && limits.locked > 0n && c.shares > free) {
+      return `Only ${shares(free)} of your shares can move now; ${shares(limits.locked)} are locked in lots (a Rule 144 holding period or a partial freeze), the next released on ${formatDate(limits.nextRelease)}.`;
     }
     if (c.side === 'buy' && c.sharesIn !== undefined) {
       const full = offeringFull(limits);
