@@ -262,7 +262,7 @@ contract LotsTest is GateTestBase {
         security.transfer(henry, 7_000e18);
     }
 
-    function test_freezeShares_revertsWhen_moreThanTheFreeSharesOrNoIdentityOrNotOfficer() public {
+    function test_freezeShares_revertsWhen_moreThanTheFreeSharesOrNothingOrNoIdentityOrNotOfficer() public {
         _issueLocked(alice, 1_000e18, release);
         // alice holds 11,000, of which 1,000 are locked already.
         vm.expectRevert(
@@ -273,6 +273,12 @@ contract LotsTest is GateTestBase {
         _freeze(alice, 10_001e18, release);
         vm.expectRevert(abi.encodeWithSelector(IRestrictedSecurity.NoIdentity.selector, eve));
         _freeze(eve, 1, release);
+        vm.expectRevert(abi.encodeWithSelector(IRestrictedSecurity.InvalidFreeze.selector, 0, release));
+        _freeze(alice, 0, release);
+        vm.expectRevert(
+            abi.encodeWithSelector(IRestrictedSecurity.InvalidFreeze.selector, 1, uint40(block.timestamp))
+        );
+        _freeze(alice, 1, uint40(block.timestamp));
         vm.expectRevert(
             abi.encodeWithSelector(IRestrictedSecurity.Unauthorized.selector, alice, registry.COMPLIANCE_ROLE())
         );

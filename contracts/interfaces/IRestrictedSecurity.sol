@@ -85,6 +85,8 @@ interface IRestrictedSecurity {
     error TooManyLots(uint256 identity, uint256 maxLots);
     /// @notice Thrown when a partial freeze asks for more than the identity's free (unlocked) shares.
     error FreezeExceedsFreeShares(uint256 identity, uint256 amount, uint256 free);
+    /// @notice Thrown when a partial freeze would lock nothing: no amount, or a release time already passed.
+    error InvalidFreeze(uint256 amount, uint40 releaseAt);
     /// @notice Thrown when lifting more of a partial freeze than is frozen.
     error UnfreezeExceedsFrozen(uint256 identity, uint256 amount, uint256 frozen);
     /// @notice Thrown when a wallet named in a remedy has no identity.

@@ -70,6 +70,7 @@ contract RestrictedSecurityToken is ERC20, IRestrictedSecurity {
     {
         uint160 id = _identityOf(wallet);
         if (releaseAt == 0) releaseAt = type(uint40).max;
+        if (amount == 0 || releaseAt <= block.timestamp) revert InvalidFreeze(amount, releaseAt);
         _lock(wallet, id, amount, releaseAt, LotKind.Freeze);
         emit SharesFrozen(id, amount, releaseAt, reason, msg.sender);
     }

@@ -82,6 +82,13 @@ describe('settlement keeper', () => {
     expect(counts.InvestorUpserted).toBe(7); // five at onboarding, carol's lapse, then gina (a Reg S tranche)
     expect(counts.InvestorFrozen).toBe(1);
     expect(counts.VenueSet).toBe(3); // the PoolManager, PositionManager and UniversalRouter (Permit2 is no venue)
+    // The securities' own trail: each offering's limits, and ACME-A's two issuance lots (alice's, gina's).
+    expect(counts.LimitsSet).toBe(2);
+    const lots = await ledger.query<{ args: { identity: string; amount: string; security: string } }>("select args from registry_events where event = 'Locked'");
+    expect(lots.map((l) => [l.args.amount, l.args.security])).toEqual([
+      ['250000000000000000000', deployment.pools[0].security],
+      ['400000000000000000000', deployment.pools[0].security],
+    ]);
   });
 
   it('writes one confirmation per trade that names the investor and matches the chain', async () => {

@@ -1,5 +1,5 @@
 import { decodeEventLog, getAddress, toEventSelector, type Abi, type AbiEvent, type Address, type Hex } from 'viem';
-import { gateHookAbi, investorRegistryAbi, poolManagerAbi } from '../../../sdk/abis/generated.ts';
+import { gateHookAbi, investorRegistryAbi, poolManagerAbi, restrictedSecurityTokenAbi } from '../../../sdk/abis/generated.ts';
 import type { Deployment, Pool } from '../../../sdk/manifest.ts';
 
 export interface BlockRef {
@@ -54,13 +54,21 @@ export interface Decoded {
 }
 
 const SETTLEMENT_EVENTS = new Set(['Swap', 'ModifyLiquidity', 'InvestorSwap', 'InvestorLiquidityAdded', 'InvestorLiquidityRemoved']);
+/** A security's own compliance events (its rules, remedies and lots): the audit trail beside the registry's. */
+const SECURITY_EVENTS = new Set(['LimitsSet', 'ForcedTransfer', 'WalletRecovered', 'Locked', 'SharesFrozen', 'SharesUnfrozen', 'AffiliateHoldingPeriodSet']);
 /** Only the events the keeper reads. */
 const abi = [
   ...[...poolManagerAbi, ...gateHookAbi].filter((item) => item.type === 'event' && SETTLEMENT_EVENTS.has(item.name)),
   ...investorRegistryAbi.filter((item) => item.type === 'event'),
+  ...restrictedSecurityTokenAbi.filter((item) => item.type === 'event' && SECURITY_EVENTS.has(item.name)),
 ] as Abi;
 
-/** The topic0 of every event the settlement keeper reads: one eth_getLogs covers all three contracts. */
+/** The contracts whose events the settlement keeper reads: the PoolManager, the gate, the registry, the securities. */
+export function settlementSources(d: Deployment): Address[] {
+  return [d.poolManager, d.gateHook, d.investorRegistry, ...new Set(d.pools.map((p) => getAddress(p.security)))];
+}
+
+/** The topic0 of every event the settlement keeper reads: one eth_getLogs covers all the contracts. */
 export const SETTLEMENT_TOPICS: Hex[] = [
   ...new Set(abi.filter((item): item is AbiEvent => item.type === 'event').map((e) => toEventSelector(e))),
 ];
@@ -157,13 +165,14 @@ export function decodeSettlementLogs(logs: RpcLog[], d: Deployment, blocks: Map<
   const registry = d.investorRegistry.toLowerCase();
   const gate = d.gateHook.toLowerCase();
   const poolManager = d.poolManager.toLowerCase();
+  const securities = new Set(d.pools.map((p) => p.security.toLowerCase()));
   const events: Event[] = [];
   for (const l of logs) {
     if (l.removed) continue;
     const address = l.address.toLowerCase();
     // The PoolManager's events of pools other than the gated ones are not the venue's (topic1 is the pool id).
     if (address === poolManager && !pools.has(l.topics[1]?.toLowerCase())) continue;
-    if (address !== poolManager && address !== gate && address !== registry) continue;
+    if (address !== poolManager && address !== gate && address !== registry && !securities.has(address)) continue;
     const { name, args } = decodeLog(l);
     if (address === gate && !name.startsWith('Investor')) continue;
     events.push({ name, address, args, blockNumber: BigInt(l.blockNumber), txHash: l.transactionHash, logIndex: Number(l.logIndex) });
@@ -180,6 +189,10 @@ export function decodeSettlementLogs(logs: RpcLog[], d: Deployment, blocks: Map<
     const args = e.args;
     if (e.address === registry) {
       out.registry.push({ ...place(e), event: e.name, args: jsonSafe(args) });
+      continue;
+    }
+    if (securities.has(e.address)) {
+      out.registry.push({ ...place(e), event: e.name, args: jsonSafe({ ...args, security: getAddress(e.address) }) });
       continue;
     }
     if (e.address !== poolManager) continue;

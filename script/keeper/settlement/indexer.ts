@@ -4,7 +4,7 @@ import type { Ledger } from '../ledger/db.ts';
 import { LOG_TABLES } from '../ledger/schema.ts';
 import { readCheckpoint, saveCheckpoint } from '../ledger/checkpoints.ts';
 import { commonAncestor, header, nextLogRange } from '../logs.ts';
-import { decodeSettlementLogs, SETTLEMENT_TOPICS, type BlockRef, type Decoded, type RpcLog } from './decode.ts';
+import { decodeSettlementLogs, settlementSources, SETTLEMENT_TOPICS, type BlockRef, type Decoded, type RpcLog } from './decode.ts';
 
 export const KEEPER = 'settlement';
 
@@ -76,7 +76,7 @@ export async function syncOnce(o: SettlementOptions): Promise<SyncResult> {
 
   const started = performance.now();
   const fetched = await nextLogRange(
-    { client: o.client, filter: { address: [o.deployment.poolManager, o.deployment.gateHook, o.deployment.investorRegistry], topics: [SETTLEMENT_TOPICS] }, maxRange: o.maxRange, state: (o.state ??= {}), log: o.log },
+    { client: o.client, filter: { address: settlementSources(o.deployment), topics: [SETTLEMENT_TOPICS] }, maxRange: o.maxRange, state: (o.state ??= {}), log: o.log },
     from,
     head,
   );

@@ -75,6 +75,7 @@ const sentences: Record<string, (args: readonly unknown[]) => string> = {
   FreezeExceedsFreeShares: (args) => `The investor has ${formatUnits(args[2] as bigint, 18)} shares free to freeze; ${formatUnits(args[1] as bigint, 18)} were asked.`,
   UnfreezeExceedsFrozen: (args) => `Only ${formatUnits(args[2] as bigint, 18)} of the investor's shares are under a partial freeze; ${formatUnits(args[1] as bigint, 18)} were asked.`,
   NoIdentity: () => 'That wallet belongs to no identity in the registry.',
+  InvalidFreeze: () => 'A partial freeze needs an amount above 0 and a release time in the future (or none: until lifted).',
   TooManyWallets: (args) => `That identity already has ${Number(args[1])} wallets, the most it may have.`,
   WalletOfAnotherIdentity: () => 'That wallet belongs to another identity. Wallets never change hands: recover it instead.',
   WalletAlreadyLinked: () => 'That wallet is linked already.',

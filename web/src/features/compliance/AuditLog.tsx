@@ -19,6 +19,7 @@ const GROUPS: Record<string, { label: string; events: string[] }> = {
   all: { label: 'All events', events: [] },
   investors: { label: 'Investor records', events: ['InvestorUpserted', 'IdentityUpserted', 'WalletLinked', 'WalletUnlinked', 'InvestorFrozen', 'InvestorExitOnly'] },
   lockups: { label: 'Lockups and securities', events: ['LockupOverrideSet', 'LockupOverrideCleared', 'SecurityConfigured', 'SecurityDelisted'] },
+  remedies: { label: 'Limits, lots and remedies', events: ['LimitsSet', 'Locked', 'SharesFrozen', 'SharesUnfrozen', 'ForcedTransfer', 'WalletRecovered', 'AffiliateHoldingPeriodSet'] },
   access: { label: 'Roles and venue contracts', events: ['RoleGranted', 'RoleRevoked', 'RoleAdminChanged', 'VenueSet', 'DefaultAdminTransferScheduled', 'DefaultAdminTransferCanceled', 'DefaultAdminDelayChangeScheduled', 'DefaultAdminDelayChangeCanceled'] },
 };
 

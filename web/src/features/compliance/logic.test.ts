@@ -298,6 +298,15 @@ describe('the roster from registry events', () => {
       "bob's lockup in ACME-A token ends 2026-07-04 (override)",
     );
     expect(describeEvent(event('VenueSet', { account: ROUTER, isVenue: true }, 1n), name)).toBe('UniversalRouter listed as a venue contract');
+    expect(describeEvent(event('Locked', { identity: 42n, wallet: BOB, amount: 250n * 10n ** 18n, releaseAt: Date.UTC(2027, 5, 1) / 1000, kind: 0, security: ACME }, 1n), name)).toBe(
+      '250 ACME-A token of identity #42 locked until 2027-06-01 (Rule 144 issuance lot)',
+    );
+    expect(describeEvent(event('SharesFrozen', { identity: 42n, amount: 10n ** 18n, releaseAt: 2 ** 40 - 1, reason: 0, security: ACME }, 1n), name)).toBe(
+      '1 ACME-A token of identity #42 frozen until lifted (court order)',
+    );
+    expect(describeEvent(event('ForcedTransfer', { from: ALICE, to: BOB, amount: 5n * 10n ** 18n, reason: 3, security: ACME }, 1n), name)).toBe(
+      '5 ACME-A token forced from alice to bob (estate transfer)',
+    );
     expect(describeEvent(event('RoleGranted', { role: `0x${'0'.repeat(64)}`, account: ALICE }, 1n), name)).toBe('default admin role granted to alice');
     expect(describeEvent(event('RoleGranted', { role: `0x${'a'.repeat(64)}`, account: ALICE }, 1n), name, { [`0x${'a'.repeat(64)}`]: 'compliance' })).toBe(
       'compliance role granted to alice',

@@ -3,7 +3,7 @@
  * the roster folded from the registry's events, its statuses, filters and search, the audit log's sentences, and which
  * router kinds the gate accepts. No React, no chain: everything here is unit-tested on its own.
  */
-import { getAddress, isAddress, zeroAddress, type Address, type Hex } from 'viem';
+import { formatUnits, getAddress, isAddress, zeroAddress, type Address, type Hex } from 'viem';
 import type { Deployment } from '../../../../sdk/manifest.ts';
 import { formatDate, formatDuration, parseDate, type Parsed } from '../../lib/amount.ts';
 
@@ -357,7 +357,12 @@ export function describeClasses(bits: number): string {
   return names.length === 0 ? 'no class' : names.join(', ');
 }
 
-/** One audit-log line for a registry event, with addresses named by `name`. */
+/** IRestrictedSecurity.LotKind and RemedyReason, in order. */
+const LOT_KINDS = ['Rule 144 issuance lot', 'bought from an affiliate', 'partial freeze'];
+const REMEDY_REASONS = ['court order', 'error correction', 'lost key', 'estate transfer'];
+const shares = (amount: unknown) => formatUnits(BigInt(amount as bigint), 18);
+
+/** One audit-log line for a registry or security event, with addresses named by `name`. */
 export function describeEvent(e: RegistryEvent, name: (a: Address) => string, roleNames: Record<string, string> = {}): string {
   const a = e.args;
   const who = (key: string) => name(a[key] as Address);
@@ -401,6 +406,20 @@ export function describeEvent(e: RegistryEvent, name: (a: Address) => string, ro
       return `default admin transfer to ${who('newAdmin')} scheduled`;
     case 'DefaultAdminTransferCanceled':
       return 'default admin transfer canceled';
+    case 'LimitsSet':
+      return `${who('security')} holder caps and limits changed`;
+    case 'Locked':
+      return `${shares(a.amount)} ${who('security')} of identity ${identityLabel(a.identity)} locked until ${formatDate(Number(a.releaseAt))} (${LOT_KINDS[Number(a.kind)]})`;
+    case 'SharesFrozen':
+      return `${shares(a.amount)} ${who('security')} of identity ${identityLabel(a.identity)} frozen ${Number(a.releaseAt) === 2 ** 40 - 1 ? 'until lifted' : `until ${formatDate(Number(a.releaseAt))}`} (${REMEDY_REASONS[Number(a.reason)]})`;
+    case 'SharesUnfrozen':
+      return `${shares(a.amount)} ${who('security')} of identity ${identityLabel(a.identity)} unfrozen (${REMEDY_REASONS[Number(a.reason)]})`;
+    case 'ForcedTransfer':
+      return `${shares(a.amount)} ${who('security')} forced from ${who('from')} to ${who('to')} (${REMEDY_REASONS[Number(a.reason)]})`;
+    case 'WalletRecovered':
+      return `${shares(a.amount)} ${who('security')} recovered from ${who('lost')} to ${who('replacement')} (${REMEDY_REASONS[Number(a.reason)]})`;
+    case 'AffiliateHoldingPeriodSet':
+      return `${who('security')}: a purchase from an affiliate now starts a ${Math.round(Number(a.period) / 86_400)}-day holding period`;
     default:
       return e.name;
   }

@@ -3,7 +3,7 @@
  * refreshes per block (and right after a write, which invalidates everything).
  */
 import { useQuery } from '@tanstack/react-query';
-import { parseEventLogs, type Address, type Log, type PublicClient } from 'viem';
+import { parseEventLogs, type AbiEvent, type Address, type Log, type PublicClient } from 'viem';
 import { gateHookAbi, investorRegistryAbi, restrictedSecurityTokenAbi } from '../../../../sdk/abis/generated.ts';
 import type { CapTable } from '../../../../sdk/cap-table.ts';
 import { useBlock, useVenue } from '../../app/venue.tsx';
@@ -64,15 +64,32 @@ const LOG_SPAN = 10_000n;
 const REORG_MARGIN = 16n;
 const logCache = new Map<string, { to: bigint; logs: Log[] }>();
 
-async function readLogs(client: PublicClient, address: Address, from: bigint, to: bigint): Promise<Log[]> {
+async function readLogs(client: PublicClient, address: Address | Address[], from: bigint, to: bigint, events?: readonly AbiEvent[]): Promise<Log[]> {
   const logs: Log[] = [];
-  for (const [start, end] of logRanges(from, to, LOG_SPAN)) logs.push(...(await client.getLogs({ address, fromBlock: start, toBlock: end })));
+  for (const [start, end] of logRanges(from, to, LOG_SPAN)) logs.push(...((await client.getLogs({ address, events, fromBlock: start, toBlock: end } as never)) as Log[]));
+  return logs;
+}
+
+/** A security's own compliance events (its rules, remedies and lots); never its transfers. */
+const SECURITY_AUDIT_EVENTS = restrictedSecurityTokenAbi.filter(
+  (item): item is Extract<(typeof restrictedSecurityTokenAbi)[number], { type: 'event' }> =>
+    item.type === 'event' && !['Transfer', 'Approval'].includes(item.name),
+) as readonly AbiEvent[];
+
+/** Logs of `address` since the deploy block, re-reading only new blocks plus a reorg margin on later calls. */
+async function cachedLogs(client: PublicClient, key: string, address: Address | Address[], deployBlock: bigint, block: bigint, events?: readonly AbiEvent[]): Promise<Log[]> {
+  const cached = logCache.get(key);
+  const from = cached && cached.to - REORG_MARGIN > deployBlock ? cached.to - REORG_MARGIN : deployBlock;
+  const logs = mergeLogs(cached?.logs ?? [], await readLogs(client, address, from, block, events), from);
+  // A slower read of an older block must not roll the cache back.
+  if (!cached || block >= cached.to) logCache.set(key, { to: block, logs });
   return logs;
 }
 
 /**
- * Every event the registry emitted since the manifest's deploy block, in chain order. The first read walks the whole
- * range; later reads only the new blocks plus a reorg margin, merged into a cache that outlives the page.
+ * Every event the registry emitted since the manifest's deploy block, and every compliance event of the venue's
+ * securities (limits, remedies, lots), in chain order. The first read walks the whole range; later reads only the
+ * new blocks plus a reorg margin, merged into a cache that outlives the page.
  */
 export function useRegistryEvents() {
   const { client, deployment } = useVenue();
@@ -82,15 +99,17 @@ export function useRegistryEvents() {
     enabled: block !== undefined,
     placeholderData: (previous) => previous,
     queryFn: async (): Promise<RegistryEvent[]> => {
-      const key = `${deployment.chainId}:${deployment.investorRegistry}`;
-      const cached = logCache.get(key);
       const deployBlock = BigInt(deployment.deployBlock);
-      const from = cached && cached.to - REORG_MARGIN > deployBlock ? cached.to - REORG_MARGIN : deployBlock;
-      const fresh = await readLogs(client, deployment.investorRegistry, from, block!);
-      const logs = mergeLogs(cached?.logs ?? [], fresh, from);
-      // A slower read of an older block must not roll the cache back.
-      if (!cached || block! >= cached.to) logCache.set(key, { to: block!, logs });
-      return parseEventLogs({ abi: investorRegistryAbi, logs }).map((e) => ({
+      const securities = [...new Set(deployment.pools.map((p) => p.security))];
+      const [registryLogs, securityLogs] = await Promise.all([
+        cachedLogs(client, `${deployment.chainId}:${deployment.investorRegistry}`, deployment.investorRegistry, deployBlock, block!),
+        cachedLogs(client, `${deployment.chainId}:securities`, securities, deployBlock, block!, SECURITY_AUDIT_EVENTS),
+      ]);
+      const parsed = [
+        ...parseEventLogs({ abi: investorRegistryAbi, logs: registryLogs }),
+        ...parseEventLogs({ abi: SECURITY_AUDIT_EVENTS, logs: securityLogs }).map((e) => ({ ...e, args: { ...(e.args as object), security: e.address } })),
+      ].sort((a, b) => (a.blockNumber === b.blockNumber ? a.logIndex! - b.logIndex! : a.blockNumber! < b.blockNumber! ? -1 : 1));
+      return parsed.map((e) => ({
         name: e.eventName,
         args: e.args as unknown as Record<string, unknown>,
         blockNumber: e.blockNumber,
