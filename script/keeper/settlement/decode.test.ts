@@ -6,7 +6,7 @@ import { decodeEventLog, encodeAbiParameters, encodeEventTopics, getAddress, toH
 import { describe, expect, it } from 'vitest';
 import { gateHookAbi, investorRegistryAbi, poolManagerAbi } from '../../../sdk/abis/generated.ts';
 import { seededRandom } from '../../venue/fixtures.ts';
-import { decodeLog, type RpcLog } from './decode.ts';
+import { decodeLog, jsonSafe, type RpcLog } from './decode.ts';
 
 const random = seededRandom(7);
 const randomBytes = (n: number): Hex => toHex(Uint8Array.from({ length: n }, () => Math.floor(random() * 256)));
@@ -82,5 +82,14 @@ describe('decodeLog', () => {
   it('refuses an event the keeper does not read', () => {
     const paused = randomLog(eventsOf(gateHookAbi).find((e) => e.name === 'PoolPausedSet')!);
     expect(() => decodeLog(paused)).toThrow(/signature/i);
+  });
+
+  it("stores a security's struct arguments (LimitsSet) as JSON, bigints as decimal strings at any depth", () => {
+    const args = { limits: { maxHolding: 10n ** 30n, minTrade: 0n, maxHolders: 100, maxNonAccredited: 0 }, officer: '0x01', codes: [1n, 2n] };
+    expect(JSON.parse(JSON.stringify(jsonSafe(args)))).toEqual({
+      limits: { maxHolding: '1000000000000000000000000000000', minTrade: '0', maxHolders: 100, maxNonAccredited: 0 },
+      officer: '0x01',
+      codes: ['1', '2'],
+    });
   });
 });

@@ -150,9 +150,16 @@ const formatPrice = (stable: bigint, shares: bigint): string => {
   return `${micros / 10n ** 6n}.${(micros % 10n ** 6n).toString().padStart(6, '0')}`;
 };
 
-/** Event arguments as JSON can hold them (bigints as decimal strings). */
-export const jsonSafe = (args: Record<string, unknown>) =>
-  Object.fromEntries(Object.entries(args).map(([k, v]) => [k, typeof v === 'bigint' ? v.toString() : v]));
+/** Event arguments as JSON can hold them (bigints as decimal strings, in structs and arrays too). */
+export const jsonSafe = (args: Record<string, unknown>): Record<string, unknown> => {
+  const safe = (v: unknown): unknown => {
+    if (typeof v === 'bigint') return v.toString();
+    if (Array.isArray(v)) return v.map(safe);
+    if (v !== null && typeof v === 'object') return jsonSafe(v as Record<string, unknown>);
+    return v;
+  };
+  return Object.fromEntries(Object.entries(args).map(([k, v]) => [k, safe(v)]));
+};
 
 /**
  * Turns one range of logs (in chain order) into ledger records. A PoolManager Swap or ModifyLiquidity of a gated
