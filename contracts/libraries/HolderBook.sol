@@ -70,8 +70,7 @@ library HolderBook {
         if (releaseAt <= block.timestamp || amount == 0) return;
         Holding holding = book.holdings[id];
         if (kind == IRestrictedSecurity.LotKind.Freeze) {
-            (uint256 alreadyLocked,) = book.lots[id].locked();
-            uint256 free = holding.shares() - alreadyLocked;
+            (uint256 free,) = _free(book, id, holding);
             if (amount > free) revert IRestrictedSecurity.FreezeExceedsFreeShares(id, amount, free);
         }
         book.lots[id].add(amount, releaseAt, kind, id);
@@ -86,9 +85,9 @@ library HolderBook {
     /// @notice Before a forced transfer of `value`: whatever of it the sender cannot move free leaves with its lots,
     /// each keeping its release time for the recipient.
     function carryLocks(Book storage book, uint160 fromId, uint160 toId, uint256 value) internal {
-        if (fromId == toId || !book.holdings[fromId].hasLots()) return;
-        (uint256 lockedShares,) = book.lots[fromId].locked();
-        uint256 free = book.holdings[fromId].shares() - lockedShares;
+        Holding holding = book.holdings[fromId];
+        if (fromId == toId || !holding.hasLots()) return;
+        (uint256 free,) = _free(book, fromId, holding);
         if (value <= free) return;
         book.lots[fromId].carry(book.lots[toId], value - free, toId);
         book.holdings[toId] = book.holdings[toId].withLots(true);
@@ -123,10 +122,20 @@ library HolderBook {
     function _checkLocks(Book storage book, uint160 id, Holding holding, uint256 shares) private returns (Holding) {
         Lot[] storage lots = book.lots[id];
         if (lots.prune() == 0) return holding.withLots(false);
-        (uint256 lockedShares, uint40 nextRelease) = lots.locked();
-        uint256 free = holding.shares() - lockedShares;
+        (uint256 free, uint40 nextRelease) = _free(book, id, holding);
         if (shares > free) revert IRestrictedSecurity.SharesLocked(id, shares, free, nextRelease);
         return holding;
+    }
+
+    /// @dev The identity's shares not locked in lots, and when its first locked lot is released.
+    function _free(Book storage book, uint160 id, Holding holding)
+        private
+        view
+        returns (uint256 free, uint40 nextRelease)
+    {
+        uint256 lockedShares;
+        (lockedShares, nextRelease) = book.lots[id].locked();
+        free = holding.shares() - lockedShares;
     }
 
     function _credit(

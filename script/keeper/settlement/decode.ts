@@ -1,5 +1,6 @@
 import { decodeEventLog, getAddress, toEventSelector, type Abi, type AbiEvent, type Address, type Hex } from 'viem';
-import { gateHookAbi, investorRegistryAbi, poolManagerAbi, restrictedSecurityTokenAbi } from '../../../sdk/abis/generated.ts';
+import { gateHookAbi, investorRegistryAbi, poolManagerAbi } from '../../../sdk/abis/generated.ts';
+import { securityAuditEvents } from '../../../sdk/audit.ts';
 import type { Deployment, Pool } from '../../../sdk/manifest.ts';
 
 export interface BlockRef {
@@ -54,13 +55,12 @@ export interface Decoded {
 }
 
 const SETTLEMENT_EVENTS = new Set(['Swap', 'ModifyLiquidity', 'InvestorSwap', 'InvestorLiquidityAdded', 'InvestorLiquidityRemoved']);
-/** A security's own compliance events (its rules, remedies and lots): the audit trail beside the registry's. */
-const SECURITY_EVENTS = new Set(['LimitsSet', 'ForcedTransfer', 'WalletRecovered', 'Locked', 'SharesFrozen', 'SharesUnfrozen', 'AffiliateHoldingPeriodSet']);
 /** Only the events the keeper reads. */
 const abi = [
   ...[...poolManagerAbi, ...gateHookAbi].filter((item) => item.type === 'event' && SETTLEMENT_EVENTS.has(item.name)),
   ...investorRegistryAbi.filter((item) => item.type === 'event'),
-  ...restrictedSecurityTokenAbi.filter((item) => item.type === 'event' && SECURITY_EVENTS.has(item.name)),
+  // A security's own compliance events: the audit trail beside the registry's.
+  ...securityAuditEvents,
 ] as Abi;
 
 /** The contracts whose events the settlement keeper reads: the PoolManager, the gate, the registry, the securities. */

@@ -5,6 +5,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { parseEventLogs, type AbiEvent, type Address, type Log, type PublicClient } from 'viem';
 import { gateHookAbi, investorRegistryAbi, restrictedSecurityTokenAbi } from '../../../../sdk/abis/generated.ts';
+import { securityAuditEvents } from '../../../../sdk/audit.ts';
 import type { CapTable } from '../../../../sdk/cap-table.ts';
 import { useBlock, useVenue } from '../../app/venue.tsx';
 import { apiGet } from '../../lib/api.ts';
@@ -70,12 +71,6 @@ async function readLogs(client: PublicClient, address: Address | Address[], from
   return logs;
 }
 
-/** A security's own compliance events (its rules, remedies and lots); never its transfers. */
-const SECURITY_AUDIT_EVENTS = restrictedSecurityTokenAbi.filter(
-  (item): item is Extract<(typeof restrictedSecurityTokenAbi)[number], { type: 'event' }> =>
-    item.type === 'event' && !['Transfer', 'Approval'].includes(item.name),
-) as readonly AbiEvent[];
-
 /** Logs of `address` since the deploy block, re-reading only new blocks plus a reorg margin on later calls. */
 async function cachedLogs(client: PublicClient, key: string, address: Address | Address[], deployBlock: bigint, block: bigint, events?: readonly AbiEvent[]): Promise<Log[]> {
   const cached = logCache.get(key);
@@ -103,11 +98,11 @@ export function useRegistryEvents() {
       const securities = [...new Set(deployment.pools.map((p) => p.security))];
       const [registryLogs, securityLogs] = await Promise.all([
         cachedLogs(client, `${deployment.chainId}:${deployment.investorRegistry}`, deployment.investorRegistry, deployBlock, block!),
-        cachedLogs(client, `${deployment.chainId}:securities`, securities, deployBlock, block!, SECURITY_AUDIT_EVENTS),
+        cachedLogs(client, `${deployment.chainId}:securities`, securities, deployBlock, block!, securityAuditEvents),
       ]);
       const parsed = [
         ...parseEventLogs({ abi: investorRegistryAbi, logs: registryLogs }),
-        ...parseEventLogs({ abi: SECURITY_AUDIT_EVENTS, logs: securityLogs }).map((e) => ({ ...e, args: { ...(e.args as object), security: e.address } })),
+        ...parseEventLogs({ abi: securityAuditEvents, logs: securityLogs }).map((e) => ({ ...e, args: { ...(e.args as object), security: e.address } })),
       ].sort((a, b) => (a.blockNumber === b.blockNumber ? a.logIndex! - b.logIndex! : a.blockNumber! < b.blockNumber! ? -1 : 1));
       return parsed.map((e) => ({
         name: e.eventName,
