@@ -3,7 +3,9 @@
  * ones that compaction and `chain verify` replay the journal onto. Each dies with the process that started it.
  */
 import type { ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync } from 'node:fs';
+import { createWriteStream, existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { ANVIL_MNEMONIC, LOCAL_CHAIN_ID } from '../../sdk/local.ts';
 import { lowerPriority, spawnBound } from '../lifecycle.ts';
 import type { ChainSpec } from './journal.ts';
@@ -37,6 +39,11 @@ export interface ChainAnvilOptions {
   snapshot?: { file: string; timestamp: number };
   /** Background work (compaction): yields the CPU to the served chain. */
   lowPriority?: boolean;
+  /**
+   * The served anvil keeps the transactions and receipts (with their call traces, most of its memory) of only this
+   * many newest blocks (--transaction-block-keeper); older ones are in the archive by then.
+   */
+  keepTxBlocks?: number;
   logFile: string;
 }
 
@@ -49,10 +56,11 @@ export interface ChainAnvil {
 }
 
 /** The anvil command line for a chain: the same settings give the same blocks. */
-export function anvilArgs(o: Pick<ChainAnvilOptions, 'port' | 'spec' | 'snapshot'>): string[] {
+export function anvilArgs(o: Pick<ChainAnvilOptions, 'port' | 'spec' | 'snapshot' | 'keepTxBlocks'> & { ipc?: string }): string[] {
   return [
     '--host', '127.0.0.1',
     '--port', String(o.port),
+    ...(o.ipc ? ['--ipc', o.ipc] : []),
     '--chain-id', String(o.spec.chainId),
     '--mnemonic', o.spec.mnemonic,
     '--gas-limit', String(o.spec.gasLimit),
@@ -63,6 +71,7 @@ export function anvilArgs(o: Pick<ChainAnvilOptions, 'port' | 'spec' | 'snapshot
     // carry their recorded (earlier) times, would be refused as going back in time.
     '--timestamp', String(o.snapshot?.timestamp ?? o.spec.genesisTimestamp),
     ...(o.snapshot ? ['--load-state', o.snapshot.file] : []),
+    ...(o.keepTxBlocks ? ['--transaction-block-keeper', String(o.keepTxBlocks)] : []),
     '--no-request-size-limit',
     '--quiet',
   ];
@@ -70,15 +79,24 @@ export function anvilArgs(o: Pick<ChainAnvilOptions, 'port' | 'spec' | 'snapshot
 
 export async function startChainAnvil(o: ChainAnvilOptions): Promise<ChainAnvil> {
   const log = createWriteStream(o.logFile, { flags: 'a' });
+  // The chain's own calls (each transaction, each replayed entry) go over anvil's Unix socket; clients' reads that
+  // pass through unchanged go over HTTP. Next to its log (a kill -9 leaves the file there, where `npm run reset`
+  // takes it), unless that path is too long for a socket (107 bytes).
+  const beside = join(dirname(o.logFile), `anvil-${o.port}.ipc`);
+  const ipc = beside.length <= 100 ? beside : join(tmpdir(), `accredex-anvil-${process.pid}-${o.port}.ipc`);
+  rmSync(ipc, { force: true });
   // Its own process group: a Ctrl-C in the terminal reaches the venue's processes, which stop it in order.
-  const child = spawnBound(foundryBinary('anvil'), anvilArgs(o), { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawnBound(foundryBinary('anvil'), anvilArgs({ ...o, ipc }), { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   child.stdout!.pipe(log);
   child.stderr!.pipe(log);
   if (o.lowPriority) lowerPriority(child, 15);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let done = false;
-  void exited.then(() => (done = true));
-  const rpc = rpcClient(`http://127.0.0.1:${o.port}`);
+  void exited.then(() => {
+    done = true;
+    rmSync(ipc, { force: true });
+  });
+  const rpc = rpcClient(`http://127.0.0.1:${o.port}`, undefined, ipc);
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (done) throw new Error(`anvil exited while starting; see ${o.logFile}`);

@@ -12,16 +12,21 @@ export const chainConfigSchema = z.object({
   /** Blocks with this many confirmations (their own included) are final: no rollback may remove them. */
   ACCREDEX_CONFIRMATIONS: z.coerce.number().int().min(1).max(1000).default(2),
   /**
-   * A snapshot is cut about every this many journal entries, by a compaction run that replays at most that many, so
-   * a restart replays about that many and a run interrupted by a crash loses little work.
+   * A snapshot is cut about every this many journal entries (from the served anvil's dump under traffic, by a replay
+   * of at most that many when quiet or behind), so a restart replays about that many.
    */
-  ACCREDEX_SNAPSHOT_EVERY: z.coerce.number().int().min(10).max(100_000).default(500),
+  ACCREDEX_SNAPSHOT_EVERY: z.coerce.number().int().min(10).max(100_000).default(1_000),
   /**
-   * anvil's memory grows with every block it holds (about 35 KB each, transactions or not). Once the served anvil
-   * holds this many blocks past its snapshot, and a newer snapshot exists, it is replaced by a fresh one started from
-   * that snapshot, without stopping the chain.
+   * anvil's memory grows with every block it holds (about 45 KB each, transactions or not), and each dump's cost with
+   * it. Once the served anvil holds this many blocks past its snapshot, and a newer snapshot exists, it is replaced by
+   * a fresh one started from that snapshot, without stopping the chain.
    */
-  ACCREDEX_RECYCLE_BLOCKS: z.coerce.number().int().min(50).max(10_000_000).default(10_000),
+  ACCREDEX_RECYCLE_BLOCKS: z.coerce.number().int().min(50).max(10_000_000).default(4_000),
+  /**
+   * The served anvil keeps the transactions and receipts (with their call traces, most of its memory and of each
+   * dump's cost) of only this many newest blocks; compaction archives blocks from it once a quarter of that is final.
+   */
+  ACCREDEX_ANVIL_TX_BLOCKS: z.coerce.number().int().min(20).max(10_000_000).default(1_536),
   ACCREDEX_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
 

@@ -22,6 +22,8 @@ export interface FrontOptions {
   executor: Executor;
   anvil: Rpc;
   archive: Archive;
+  /** The oldest block whose transactions the served anvil still holds (it keeps only the newest ones). */
+  heldFrom: () => number;
   chainId: () => number;
   /** What GET /health answers. */
   health: () => Record<string, unknown>;
@@ -64,8 +66,25 @@ export function startFront(o: FrontOptions): Promise<Server> {
     return n && num(n) > durable() ? null : v;
   };
 
+  /**
+   * Blocks the archive does not have yet and anvil no longer holds in full: only after a restart with a long backlog,
+   * or while compaction keeps failing. Asked for, they are refused rather than served without their transactions.
+   */
+  const gap = (): { from: number; to: number } | undefined => {
+    const from = o.archive.head + 1;
+    const to = o.heldFrom() - 1;
+    return to >= from ? { from, to } : undefined;
+  };
+  const unarchived = (g: { from: number; to: number }) =>
+    new RpcError('history', UNAVAILABLE, `blocks ${g.from} to ${g.to} are being archived (compaction is catching up); ask again shortly`);
+  const refuseGap = (from: number, to = from) => {
+    const g = gap();
+    if (g && from <= g.to && to >= g.from) throw unarchived(g);
+  };
+
   async function archivedBlockOr(n: number | undefined, viaAnvil: () => Promise<unknown>, fromArchive: (b: ArchivedBlock) => unknown): Promise<unknown> {
     if (n !== undefined && n > durable()) return null;
+    if (n !== undefined) refuseGap(n);
     if (n !== undefined && n <= o.archive.head) {
       const b = o.archive.block(n);
       return b ? fromArchive(b) : null;
@@ -88,6 +107,7 @@ export function startFront(o: FrontOptions): Promise<Server> {
     if (from <= o.archive.head) out.push(...o.archive.logs({ ...filter, fromBlock: from, toBlock: Math.min(to, o.archive.head) }));
     const anvilFrom = Math.max(from, o.archive.head + 1);
     if (anvilFrom <= to) {
+      refuseGap(anvilFrom, to);
       out.push(...((await forward('eth_getLogs', [{ ...filter, fromBlock: hex(anvilFrom), toBlock: hex(to) }])) as RpcLog[]));
     }
     return out;
@@ -125,7 +145,11 @@ export function startFront(o: FrontOptions): Promise<Server> {
           const i = b.block.transactions.findIndex((t) => t.hash.toLowerCase() === String(p[0]).toLowerCase());
           return method === 'eth_getTransactionByHash' ? b.block.transactions[i] : b.receipts[i];
         }
-        return durableOnly(await forward(method, p));
+        const found = durableOnly(await forward(method, p));
+        // Not found may mean in a block anvil no longer holds in full: say so rather than "no such transaction".
+        const g = found === null ? gap() : undefined;
+        if (g) throw unarchived(g);
+        return found;
       }
       case 'eth_getTransactionByBlockNumberAndIndex':
       case 'eth_getTransactionByBlockHashAndIndex': {

@@ -27,7 +27,8 @@ const USAGE = `usage: npm run chain -- <serve|export|verify|status>
   status    what the journal, the snapshots and the archive hold, and the bytes they take
 
 environment: ACCREDEX_DATA_DIR (.data), DATABASE_URL (journal in PostgreSQL), ACCREDEX_HOST, ACCREDEX_RPC_PORT,
-             ACCREDEX_CONFIRMATIONS, ACCREDEX_SNAPSHOT_EVERY, ACCREDEX_LOG_LEVEL`;
+             ACCREDEX_CONFIRMATIONS, ACCREDEX_SNAPSHOT_EVERY, ACCREDEX_ANVIL_TX_BLOCKS, ACCREDEX_RECYCLE_BLOCKS,
+             ACCREDEX_LOG_LEVEL`;
 
 function flags(args: string[], allowed: string[]): Record<string, string> {
   const out: Record<string, string> = {};

@@ -8,19 +8,24 @@ import type { ChildProcess } from 'node:child_process';
 import pino from 'pino';
 import { lowerPriority, spawnBound } from '../lifecycle.ts';
 import { readCatalog } from './catalog.ts';
-import { compactOnce, type Compaction } from './compactor.ts';
+import { compactLive, compactOnce, NotHeld, type Compaction, type LiveRun } from './compactor.ts';
 import { chainDir, loadChainConfig } from './config.ts';
 import { openJournal, readGenesis, type GenesisEntry, type Journal } from './journal.ts';
 import { ChainDivergence } from './replay.ts';
 
-export interface CompactionRequest {
-  /** The newest durable entry and head when the run was asked for. */
-  durable: { seq: number; head: number };
-  maxEntries: number;
-  lowPriority: boolean;
-}
+/** A run: a replay of the journal on a scratch anvil, or a cut the served anvil's dump gave (see compactLive). */
+export type CompactionRequest =
+  | {
+      kind: 'replay';
+      /** The newest durable entry and head when the run was asked for. */
+      durable: { seq: number; head: number };
+      maxEntries: number;
+      lowPriority: boolean;
+    }
+  | ({ kind: 'live' } & LiveRun);
 
-type Reply = { id: number; ok: true; done?: Compaction } | { id: number; ok: false; error: string; divergence: boolean };
+type Failure = 'divergence' | 'notHeld' | 'other';
+type Reply = { id: number; ok: true; done?: Compaction } | { id: number; ok: false; error: string; failure: Failure };
 
 /** Thrown in the chain process when a run found the journal and the replayed chain disagree. */
 export class CompactionDivergence extends Error {}
@@ -28,14 +33,19 @@ export class CompactionDivergence extends Error {}
 export interface CompactionWorker {
   /** Starts the worker now (its start takes a second or two), so the first run does not wait for it. */
   warm(): void;
+  /** Whether the worker has started and opened the journal. */
+  readonly ready: boolean;
   /** One compaction run; undefined when there was nothing to cut yet. */
   run(request: CompactionRequest): Promise<Compaction | undefined>;
   stop(): void;
 }
 
+const FAILURES: Record<Failure, new (message: string) => Error> = { divergence: CompactionDivergence, notHeld: NotHeld, other: Error };
+
 /** Starts the worker (again, if it died) on the first run it is given. */
 export function compactionWorker(): CompactionWorker {
   let child: ChildProcess | undefined;
+  let ready = false;
   let nextId = 0;
   const waiting = new Map<number, { resolve: (c: Compaction | undefined) => void; reject: (err: Error) => void }>();
   const start = () => {
@@ -44,21 +54,28 @@ export function compactionWorker(): CompactionWorker {
     // Its own work (JSON, gzip) yields to the served chain; the scratch anvil's priority is set per run.
     // It shares the chain process's session (and its autogroup), so its thread priority is what counts.
     lowerPriority(worker, 10);
-    worker.on('message', (reply: Reply) => {
+    worker.on('message', (reply: Reply | { ready: true }) => {
+      if ('ready' in reply) return void (ready = true);
       const w = waiting.get(reply.id);
       if (!w) return;
       waiting.delete(reply.id);
       if (reply.ok) w.resolve(reply.done);
-      else w.reject(reply.divergence ? new CompactionDivergence(reply.error) : new Error(reply.error));
+      else w.reject(new FAILURES[reply.failure](reply.error));
     });
     worker.once('exit', (code, signal) => {
-      if (child === worker) child = undefined;
+      if (child === worker) {
+        child = undefined;
+        ready = false;
+      }
       for (const w of waiting.values()) w.reject(new Error(`the compaction worker exited (${code ?? signal})`));
       waiting.clear();
     });
     return worker;
   };
   return {
+    get ready() {
+      return ready;
+    },
     warm() {
       child ??= start();
     },
@@ -85,19 +102,24 @@ async function serveRuns(): Promise<void> {
   const journal: Journal = await openJournal(dir, config.DATABASE_URL, { readOnly: true });
   let genesis: GenesisEntry | undefined;
   let queue = Promise.resolve();
+  process.send!({ ready: true });
   process.on('message', (req: CompactionRequest & { id: number }) => {
     queue = queue.then(async () => {
       let reply: Reply;
       try {
         genesis ??= await readGenesis(journal);
         if (!genesis) throw new Error(`the journal at ${journal.location} has no genesis entry`);
-        const done = await compactOnce({
-          dir, journal, genesis, catalog: readCatalog(dir), maxRewind: config.ACCREDEX_CONFIRMATIONS - 1,
-          durable: () => req.durable, maxEntries: req.maxEntries, lowPriority: req.lowPriority, log,
-        });
+        const catalog = readCatalog(dir);
+        const done = req.kind === 'live'
+          ? await compactLive({ dir, genesis, catalog, log }, req)
+          : await compactOnce({
+            dir, journal, genesis, catalog, maxRewind: config.ACCREDEX_CONFIRMATIONS - 1,
+            durable: () => req.durable, maxEntries: req.maxEntries, lowPriority: req.lowPriority, log,
+          });
         reply = { id: req.id, ok: true, done };
       } catch (err) {
-        reply = { id: req.id, ok: false, error: (err as Error).message, divergence: err instanceof ChainDivergence };
+        const failure: Failure = err instanceof ChainDivergence ? 'divergence' : err instanceof NotHeld ? 'notHeld' : 'other';
+        reply = { id: req.id, ok: false, error: (err as Error).message, failure };
       }
       process.send!(reply);
     });

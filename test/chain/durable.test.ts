@@ -154,7 +154,45 @@ describe('the durable chain', () => {
 
 describe('a long-running chain', () => {
   interface Receipt { transactionHash: Hex; blockNumber: Hex; blockHash: Hex }
-  interface Health { anvil: { from: number; recycles: number }; process: { anvilPid: number } }
+  interface Health { anvil: { from: number; recycles: number }; process: { anvilPid: number }; compaction: { runs: { live: number; replay: number }; worker: string; running: boolean }; archive: { head: number }; snapshot: { seq: number } | null; durable: { seq: number } }
+
+  it('archives and snapshots from the served anvil, which keeps only its newest transactions, and serves every receipt before and after a crash', async () => {
+    // The served anvil keeps the transactions of 100 blocks; 200 go by, so most of them are only in the archive.
+    const c = await testChain('live', { ACCREDEX_SNAPSHOT_EVERY: '20', ACCREDEX_ANVIL_TX_BLOCKS: '100' });
+    const health = () => fetch(`${c.rpcUrl}/health`).then((r) => r.json() as Promise<Health>);
+    try {
+      // Traffic starts once the worker runs and the quiet chain's entries are compacted (by a replay: it is quiet), up
+      // to the last two, which are not final yet.
+      const settled = (h: Health) => h.compaction.worker === 'ready' && !h.compaction.running && h.durable.seq - (h.snapshot?.seq ?? 0) <= 2;
+      for (const deadline = Date.now() + 30_000; !settled(await health()); ) {
+        if (Date.now() > deadline) throw new Error(`the compaction worker did not start:\n${c.log()}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const before = (await health()).compaction.runs;
+      const receipts: Receipt[] = [];
+      for (let i = 0; i < 200; i++) {
+        receipts.push(await c.rpc<Receipt>('eth_sendTransactionSync', [{ from: alice.address, to: alice.address, value: '0x1' }]));
+        await new Promise((r) => setTimeout(r, 20)); // a pace live runs keep up with (the fallback, a replay, is tested below)
+      }
+      const h = await health();
+      expect(h.compaction.runs.replay).toBe(before.replay);
+      expect(h.compaction.runs.live - before.live).toBeGreaterThan(3);
+      expect(h.archive.head).toBeGreaterThan(Number(receipts[150].blockNumber));
+      const served = async () => {
+        for (const r of receipts) {
+          expect(await c.rpc<Receipt>('eth_getTransactionReceipt', [r.transactionHash])).toMatchObject({ blockHash: r.blockHash });
+          expect(await c.rpc<{ transactions: { hash: Hex }[] }>('eth_getBlockByNumber', [r.blockNumber, true])).toMatchObject({ hash: r.blockHash, transactions: [{ hash: r.transactionHash }] });
+        }
+      };
+      await served();
+      await c.kill();
+      await c.start();
+      await served();
+    } finally {
+      await c.stop().catch(() => {});
+      if (!process.env.KEEP) c.remove();
+    }
+  }, 180_000);
 
   it('replaces its anvil by a fresh one from the newest snapshot while clients send and read, losing nothing', async () => {
     const c = await testChain('recycle', { ACCREDEX_SNAPSHOT_EVERY: '20', ACCREDEX_RECYCLE_BLOCKS: '100' });
