@@ -5,6 +5,7 @@ import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol"
 import {
     AccessControlDefaultAdminRules
 } from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
+import {Multicall} from "@openzeppelin/contracts/utils/Multicall.sol";
 import {IInvestorRegistry} from "./interfaces/IInvestorRegistry.sol";
 import {ISanctionsList} from "./interfaces/ISanctionsList.sol";
 import {Eligibility, InvestorClass} from "./libraries/Eligibility.sol";
@@ -23,7 +24,7 @@ import {OfferingRulesLibrary} from "./libraries/OfferingRules.sol";
 /// security tokens defer to.
 /// @dev The default admin changes hands in two steps after a delay (OpenZeppelin AccessControlDefaultAdminRules)
 /// and can never be renounced.
-contract InvestorRegistry is IInvestorRegistry, AccessControlDefaultAdminRules {
+contract InvestorRegistry is IInvestorRegistry, AccessControlDefaultAdminRules, Multicall {
     /// @inheritdoc IInvestorRegistry
     bytes32 public constant COMPLIANCE_ROLE = keccak256("accredex.compliance");
     /// @inheritdoc IInvestorRegistry
@@ -122,6 +123,11 @@ contract InvestorRegistry is IInvestorRegistry, AccessControlDefaultAdminRules {
             if (wallet == address(0)) revert ZeroAddress();
             person = _link(id, person, wallet, _investors[wallet]);
         }
+    }
+
+    /// @inheritdoc IInvestorRegistry
+    function multicall(bytes[] calldata data) public override(IInvestorRegistry, Multicall) returns (bytes[] memory) {
+        return super.multicall(data);
     }
 
     /// @inheritdoc IInvestorRegistry

@@ -31,6 +31,50 @@ contract InvestorRegistryTest is Test {
         registry.grantRole(compliance, officer);
     }
 
+    // ================================================================== multicall
+
+    function test_multicall_onboardsIdentityAndWallets_inOneTransaction() public {
+        address cold = makeAddr("cold");
+        vm.prank(officer);
+        registry.multicall(_onboarding(7, investor, cold));
+        IInvestorRegistry.IdentityView memory id = registry.identity(7);
+        assertTrue(id.exists);
+        assertEq(id.wallets.length, 2);
+        assertEq(registry.investor(cold).identity, 7);
+        assertEq(id.verification.evidenceHash, keccak256("evidence"));
+    }
+
+    /// @dev A roster is all or none: a failing link undoes the identity written before it in the same batch.
+    function test_multicall_revertsWhen_anyCallFails_leavingNothing() public {
+        bytes[] memory calls = _onboarding(7, investor, address(0));
+        vm.expectRevert(IInvestorRegistry.ZeroAddress.selector);
+        vm.prank(officer);
+        registry.multicall(calls);
+        assertFalse(registry.identity(7).exists);
+    }
+
+    /// @dev Threat: a batch as a way around the roles. Each call is checked as if it were sent alone.
+    function test_multicall_revertsWhen_callerLacksTheRole() public {
+        bytes[] memory calls = _onboarding(7, investor, makeAddr("cold"));
+        vm.expectRevert(
+            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, stranger, compliance)
+        );
+        vm.prank(stranger);
+        registry.multicall(calls);
+    }
+
+    function _onboarding(uint256 id, address wallet, address second) internal pure returns (bytes[] memory calls) {
+        IInvestorRegistry.IdentityInput[] memory rows = new IInvestorRegistry.IdentityInput[](1);
+        rows[0] = IInvestorRegistry.IdentityInput(
+            id, NOW + 365 days, InvestorClass.ACCREDITED, 840, IInvestorRegistry.Verification(2, NOW, keccak256("evidence"))
+        );
+        address[] memory wallets = new address[](2);
+        (wallets[0], wallets[1]) = (wallet, second);
+        calls = new bytes[](2);
+        calls[0] = abi.encodeCall(IInvestorRegistry.upsertIdentities, (rows));
+        calls[1] = abi.encodeCall(IInvestorRegistry.linkWallets, (id, wallets));
+    }
+
     // ================================================================== upsertInvestors
 
     function test_upsertInvestors_createsRecordsAndEmits() public {

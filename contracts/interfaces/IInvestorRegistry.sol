@@ -179,6 +179,13 @@ interface IInvestorRegistry is IAccessControl {
     function upsertIdentities(IdentityInput[] calldata identities) external;
     /// @notice Links wallets to an existing identity (at most {MAX_WALLETS} at once).
     function linkWallets(uint256 identity, address[] calldata wallets) external;
+
+    /// @notice Runs several of this registry's calls in one transaction, all or none (OpenZeppelin Multicall): a
+    /// roster's identities and their wallets go in together, never half. Each call is checked against the caller's
+    /// roles as if it were sent alone (a delegatecall to this registry keeps `msg.sender`).
+    /// @param data The calls, ABI-encoded with their selectors.
+    /// @return results Each call's return data.
+    function multicall(bytes[] calldata data) external returns (bytes[] memory results);
     /// @notice Unlinks a wallet: it stops trading and receiving; its lockup overrides and its freeze stay with it.
     function unlinkWallet(address wallet) external;
     /// @notice Freezes or unfreezes the identity of `wallet`, every linked wallet at once; takes effect for the very

@@ -1,7 +1,8 @@
 /**
  * A compliance officer's day in Chromium: the roster with each seeded investor's standing, a CSV import refused for
- * an invalid row, a valid one onboarding eve in one transaction, freeze and unfreeze, and then eve trading on the
- * swap page. An investor without a role sees no officer tools.
+ * an invalid row, a valid one onboarding eve in one transaction, freeze and unfreeze, eve trading on the swap page,
+ * and an identity roster linking two wallets to one new identity in one transaction. An investor without a role sees
+ * no officer tools.
  */
 import type { Page } from 'playwright-core';
 import { erc20Abi } from 'viem';
@@ -242,5 +243,36 @@ describe('compliance desk (in Chromium)', () => {
     await page.getByRole('button', { name: 'Look up' }).click();
     await expect.poll(() => page.locator(`[data-testid=router-row][data-router="${account('alice')}"] .tag`).textContent()).toBe('Untrusted');
     expect(await page.locator(`[data-testid=router-row][data-router="${e2e.venue.deployment.universalRouter}"] .tag`).textContent()).toBe('Forwarder');
+  });
+
+  it('imports an identity with two wallets from an identity roster, refusing a wallet of another identity first, in one transaction', async () => {
+    const page = await openAs(e2e, 'compliance', 'officer');
+    await page.getByTestId('roster').waitFor({ timeout: 20_000 });
+    const inAYear = isoDate((await chainNow()) + 365 * 86_400);
+    const verified = isoDate((await chainNow()) - 86_400);
+    const [custody, cold] = ['0x00000000000000000000000000000000000c0511', '0x00000000000000000000000000000000000c0112'];
+    const header = 'identity,wallet,accreditation_expiry,classes,jurisdiction,verification_method,verified_at,evidence_hash';
+    const fields = `${inAYear},accredited|qib,840,entity_assets,${verified},0x${'5e'.repeat(32)}`;
+    const blockBefore = await e2e.venue.client.getBlockNumber();
+
+    // alice's wallet already belongs to alice's identity: it can never move to another.
+    await page.getByTestId('csv-text').fill([header, `4242,${custody},${fields}`, `4242,${account('alice')},${fields}`].join('\n'));
+    const preview = page.getByTestId('import-preview');
+    await expect
+      .poll(() => preview.getByTestId('preview-row').evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-valid'), r.lastElementChild!.textContent])), { timeout: 20_000 })
+      .toEqual([['true', 'New identity'], ['false', expect.stringMatching(/^This wallet belongs to identity \d+: a wallet never moves to another identity/)]]);
+    expect(await page.getByTestId('import-submit').isDisabled()).toBe(true);
+    expect(await e2e.venue.client.getBlockNumber()).toBe(blockBefore);
+
+    await page.getByTestId('csv-text').fill([header, `4242,${custody},${fields}`, `4242,${cold},${fields}`].join('\n'));
+    await expect.poll(() => preview.getByTestId('preview-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-valid')))).toEqual(['true', 'true']);
+    await page.getByTestId('import-submit').click();
+    await expect.poll(() => page.getByTestId('import-done').textContent(), { timeout: 20_000 }).toMatch(/^Imported 1 identity and link 2 wallets in block \d+\.$/);
+
+    // One transaction: the identity with its classes, jurisdiction and evidence, and both wallets linked to it.
+    expect(await e2e.venue.client.getBlockNumber()).toBe(blockBefore + 1n);
+    const identity = await e2e.venue.client.readContract({ address: e2e.venue.deployment.investorRegistry, abi: investorRegistryAbi, functionName: 'identity', args: [4242n] });
+    expect(identity).toMatchObject({ exists: true, classes: 3, jurisdiction: 840, verification: { method: 5, evidenceHash: `0x${'5e'.repeat(32)}` } });
+    expect(identity.wallets.map((w) => w.toLowerCase())).toEqual([custody, cold]);
   });
 });

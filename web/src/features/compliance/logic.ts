@@ -70,7 +70,7 @@ export function splitCsvLine(line: string): Parsed<string[]> {
 }
 
 /** A header cell as a column name: case, spaces and a trailing "(YYYY-MM-DD)"-style note don't matter. */
-const headerName = (cell: string) => cell.trim().toLowerCase().replace(/\(.*\)$/, '').trim().replace(/[\s-]+/g, '_');
+export const headerName = (cell: string) => cell.trim().toLowerCase().replace(/\(.*\)$/, '').trim().replace(/[\s-]+/g, '_');
 
 /** An investor address from a roster: any case, but a mixed-case address must carry a valid checksum (a typo otherwise). */
 export function parseInvestorAddress(text: string): Parsed<Address> {
@@ -168,6 +168,8 @@ export interface ChainRecord {
   frozen: boolean;
   accreditationExpiry: number;
   lockupOverrides?: number;
+  /** The identity the wallet belongs (or, unlinked, belonged) to; 0 if it never had one. */
+  identity?: bigint;
 }
 
 /** Whether the registry holds a freeze for this record that only Freeze/Unfreeze may change (FreezeNotEditable). */

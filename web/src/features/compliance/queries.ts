@@ -10,6 +10,7 @@ import type { CapTable } from '../../../../sdk/cap-table.ts';
 import { useBlock, useVenue } from '../../app/venue.tsx';
 import { apiGet } from '../../lib/api.ts';
 import { useViewer } from '../session/queries.ts';
+import type { IdentityRecord } from './identityRoster.ts';
 import {
   DEFAULT_ADMIN_ROLE,
   logRanges,
@@ -117,7 +118,7 @@ export function useRegistryEvents() {
 
 async function readRecord(client: PublicClient, registry: Address, account: Address, block: bigint): Promise<ChainRecord> {
   const r = await client.readContract({ address: registry, abi: investorRegistryAbi, functionName: 'investor', args: [account], blockNumber: block });
-  return { registered: r.registered, venue: r.venue, frozen: r.frozen, accreditationExpiry: Number(r.accreditationExpiry), lockupOverrides: r.lockupOverrides };
+  return { registered: r.registered, venue: r.venue, frozen: r.frozen, accreditationExpiry: Number(r.accreditationExpiry), lockupOverrides: r.lockupOverrides, identity: r.identity };
 }
 
 /** The registry's records of `addresses` (lowercase keys), e.g. to check an import against the chain. */
@@ -132,6 +133,22 @@ export function useRecords(addresses: readonly Address[]) {
     queryFn: async () => {
       const records = await Promise.all(sorted.map((a) => readRecord(client, deployment.investorRegistry, a as Address, block!)));
       return new Map(sorted.map((a, i) => [a, records[i]]));
+    },
+  });
+}
+
+/** The registry's identities `ids` (decimal keys), e.g. to check an identity roster against the chain. */
+export function useIdentityRecords(ids: readonly bigint[]) {
+  const { client, deployment } = useVenue();
+  const block = useBlock().data?.number;
+  const sorted = [...new Set(ids.map(String))].sort();
+  return useQuery({
+    queryKey: ['identity-records', sorted.join(','), block?.toString()],
+    enabled: block !== undefined && sorted.length > 0,
+    placeholderData: (previous) => previous,
+    queryFn: async (): Promise<Map<string, IdentityRecord>> => {
+      const views = await Promise.all(sorted.map((id) => client.readContract({ address: deployment.investorRegistry, abi: investorRegistryAbi, functionName: 'identity', args: [BigInt(id)], blockNumber: block })));
+      return new Map(sorted.map((id, i) => [id, { exists: views[i].exists, accreditationExpiry: Number(views[i].accreditationExpiry), classes: views[i].classes, jurisdiction: views[i].jurisdiction }]));
     },
   });
 }

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { checkIdentitiesAgainstChain, IDENTITY_COLUMNS, identityPlan, identityRowChange, parseClasses, parseIdentityRoster, type IdentityRecord, type WalletRecord } from './identityRoster.ts';
+
+const NOW = Date.UTC(2026, 11, 1) / 1000;
+const A = '0x00000000000000000000000000000000000000a1';
+const B = '0x00000000000000000000000000000000000000b2';
+const C = '0x00000000000000000000000000000000000000c3';
+const HASH = `0x${'ab'.repeat(32)}`;
+const header = IDENTITY_COLUMNS.join(',');
+const row = (id: string, wallet: string, rest = `2027-12-31,accredited,840,net_worth,2026-11-02,${HASH}`) => `${id},${wallet},${rest}`;
+const parse = (...rows: string[]) => parseIdentityRoster([header, ...rows].join('\n'), NOW);
+
+describe('the identity roster', () => {
+  it('parses one identity with two wallets and plans one upsert and one link of both', () => {
+    const p = parse(row('1001', A), row('1001', B));
+    expect(p.fileErrors).toEqual([]);
+    expect(p.rows.map((r) => r.errors)).toEqual([[], []]);
+    expect(p.rows[0]).toMatchObject({ identity: 1001n, classes: 1, jurisdiction: 840, method: 2, expiry: Date.UTC(2027, 11, 31) / 1000 });
+    const plan = identityPlan(p, new Map());
+    expect(plan.identities).toHaveLength(1);
+    expect(plan.identities[0]).toMatchObject({ id: 1001n, classes: 1, jurisdiction: 840, verification: { method: 2, evidenceHash: HASH } });
+    expect(plan.links).toEqual([{ identity: 1001n, wallets: [expect.stringMatching(/a1$/i), expect.stringMatching(/b2$/i)] }]);
+  });
+
+  it('names every bad cell of a row', () => {
+    const [r] = parse(row('0', 'nope', '2020-01-01,accredited|banker,0,psychic,2099-01-01,0x12')).rows;
+    expect(r.errors).toEqual([
+      'Identity: must be above 0 and below 2^160',
+      expect.stringContaining('Wallet: Not an address'),
+      expect.stringContaining('Accreditation expiry:'),
+      expect.stringContaining('"banker" is not one of'),
+      expect.stringContaining('Jurisdiction: an ISO 3166-1 numeric code'),
+      expect.stringContaining('Verification method: one of'),
+      'Verified at: a check cannot be dated in the future',
+      expect.stringContaining('Evidence hash:'),
+    ]);
+  });
+
+  it('refuses a wrong header, a wallet twice, and one identity described two ways', () => {
+    expect(parseIdentityRoster(`identity,wallet\n${row('1', A)}`, NOW).fileErrors[0]).toMatch(/the header must be identity,wallet,accreditation_expiry/);
+    const dup = parse(row('1', A), row('2', A));
+    expect(dup.rows.map((r) => r.errors[0])).toEqual(['Duplicate wallet: also on line 3', 'Duplicate wallet: also on line 2']);
+    const disagree = parse(row('1', A), row('1', B, `2027-12-31,qib,840,net_worth,2026-11-02,${HASH}`));
+    expect(disagree.rows[0].errors).toEqual([]);
+    expect(disagree.rows[1].errors).toEqual(['Identity 1 is described differently on line 2: its rows must agree']);
+  });
+
+  it('reads class names in any spelling it documents, and none', () => {
+    expect(parseClasses('accredited|non_us')).toEqual({ ok: true, value: 5 });
+    expect(parseClasses('QIB + Non-US')).toEqual({ ok: true, value: 6 });
+    expect(parseClasses('affiliate accredited')).toEqual({ ok: true, value: 9 });
+    expect(parseClasses('none')).toEqual({ ok: true, value: 0 });
+    expect(parseClasses('').ok).toBe(false);
+  });
+
+  it('checks against the chain: venues, wallets of another identity, new ids of 2^64 and above', () => {
+    const big = (1n << 64n).toString();
+    const p = parse(row('1', A), row('2', B), row(big, C));
+    const wallets = new Map<string, WalletRecord>([
+      [A.toLowerCase(), { registered: false, venue: true, identity: 0n }],
+      [B.toLowerCase(), { registered: false, venue: false, identity: 9n }],
+      [C.toLowerCase(), { registered: false, venue: false, identity: 0n }],
+    ]);
+    const ids = new Map<string, IdentityRecord>([['1', none], ['2', none], [big, none]]);
+    const checked = checkIdentitiesAgainstChain(p, wallets, ids, new Map());
+    expect(checked.rows[0].errors).toEqual([expect.stringContaining('A venue contract')]);
+    expect(checked.rows[1].errors).toEqual([expect.stringContaining('belongs to identity 9')]);
+    expect(checked.rows[2].errors).toEqual([expect.stringContaining('must be below 2^64')]);
+  });
+
+  it('plans no link for a wallet already linked, and says what each row changes', () => {
+    const p = parse(row('7', A), row('7', B));
+    const wallets = new Map<string, WalletRecord>([[A.toLowerCase(), { registered: true, venue: false, identity: 7n }], [B.toLowerCase(), { registered: false, venue: false, identity: 0n }]]);
+    expect(identityPlan(p, wallets).links).toEqual([{ identity: 7n, wallets: [expect.stringMatching(/b2$/i)] }]);
+    const id: IdentityRecord = { exists: true, accreditationExpiry: Date.UTC(2027, 11, 31) / 1000, classes: 1, jurisdiction: 276 };
+    expect(identityRowChange(p.rows[0], wallets.get(A.toLowerCase()), id)).toBe('Updates jurisdiction 276 → 840');
+    expect(identityRowChange(p.rows[1], wallets.get(B.toLowerCase()), id)).toBe('Links this wallet; updates jurisdiction 276 → 840');
+    expect(identityRowChange(p.rows[0], wallets.get(A.toLowerCase()), { ...id, jurisdiction: 840 })).toBe('Already so (no change)');
+    expect(identityRowChange(p.rows[0], wallets.get(A.toLowerCase()), none)).toBe('New identity');
+  });
+});
+
+const none: IdentityRecord = { exists: false, accreditationExpiry: 0, classes: 0, jurisdiction: 0 };
