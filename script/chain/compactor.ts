@@ -99,12 +99,16 @@ async function fetchBlocks(rpc: Rpc, from: number, to: number): Promise<Archived
 }
 
 /** The newest archived block (number and hash), from the catalog and the last segment's index; undefined if none. */
-function archiveHead(dir: string, catalog: Catalog): BlockRef | undefined {
+function archiveHead(dir: string, catalog: Catalog): { number: number; hash: Hex } | undefined {
   const last = catalog.archive.at(-1);
   if (!last) return undefined;
   const hashes = (JSON.parse(readFileSync(join(chainPaths(dir).archive, `${last.file}.idx.json`), 'utf8')) as { blockHashes: Hex[] }).blockHashes;
-  return { number: last.to, hash: hashes.at(-1)!, timestamp: 0 };
+  return { number: last.to, hash: hashes.at(-1)! };
 }
+
+/** One client for the served anvil, kept while its URL stays (a recycled anvil gets a new one), so runs reuse sockets. */
+let served: { url: string; rpc: Rpc } | undefined;
+const servedRpc = (url: string): Rpc => (served?.url === url ? served : (served = { url, rpc: rpcClient(url) })).rpc;
 
 /**
  * The end of every run: the archive segments, then the snapshot if there is one (anvil's dump trimmed to the state
@@ -171,7 +175,7 @@ export async function compactLive(o: Pick<CompactOptions, 'dir' | 'genesis' | 'c
   const base = latestSnapshot(o.catalog);
   if (run.snapshot && base && run.snapshot.seq <= base.seq) throw new Error(`compaction: the cut at entry ${run.snapshot.seq} is not after the newest snapshot (entry ${base.seq})`);
   const head = archiveHead(o.dir, o.catalog);
-  const blocks = await fetchBlocks(rpcClient(run.anvilUrl), (head?.number ?? -1) + 1, run.upTo.number);
+  const blocks = await fetchBlocks(servedRpc(run.anvilUrl), (head?.number ?? -1) + 1, run.upTo.number);
   let parent = head?.hash;
   for (const { block, receipts } of blocks) {
     const n = num(block.number);
