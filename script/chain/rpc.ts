@@ -83,12 +83,12 @@ function ipcExchange(path: string, timeoutMs: number): (body: string, id: number
   /** By the request's id, or a batch's first id. */
   const waiting = new Map<number, Waiter>();
   let socket: net.Socket | undefined;
-  let chunks: Buffer[] = [];
-  // The scanner's state over the bytes not yet cut out: nesting depth, inside a string, after a backslash.
+  /** The earlier chunks of the value being read: each chunk is scanned once, and joined only when its value ends. */
+  let partial: Buffer[] = [];
+  // The scanner's state: nesting depth, inside a string, after a backslash.
   let depth = 0;
   let inString = false;
   let escaped = false;
-  let scanned = 0;
 
   // A batch's answers may come in any order: it is known by its smallest id.
   const idOf = (v: unknown) => (Array.isArray(v) ? Math.min(...v.map((a: { id: number }) => a.id)) : (v as { id: number }).id);
@@ -101,11 +101,9 @@ function ipcExchange(path: string, timeoutMs: number): (body: string, id: number
     w.resolve(value);
   };
   const onData = (data: Buffer) => {
-    chunks.push(data);
-    let buf = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
     let start = 0;
-    for (let i = scanned; i < buf.length; i++) {
-      const c = buf[i];
+    for (let i = 0; i < data.length; i++) {
+      const c = data[i];
       if (inString) {
         if (escaped) escaped = false;
         else if (c === 0x5c) escaped = true;
@@ -113,13 +111,13 @@ function ipcExchange(path: string, timeoutMs: number): (body: string, id: number
       } else if (c === 0x22) inString = true;
       else if (c === 0x7b || c === 0x5b) depth++;
       else if ((c === 0x7d || c === 0x5d) && --depth === 0) {
-        settle(JSON.parse(buf.toString('utf8', start, i + 1)));
+        const end = data.subarray(start, i + 1);
+        settle(JSON.parse((partial.length ? Buffer.concat([...partial, end]) : end).toString('utf8')));
+        partial = [];
         start = i + 1;
       }
     }
-    buf = buf.subarray(start);
-    chunks = buf.length ? [buf] : [];
-    scanned = buf.length;
+    if (start < data.length) partial.push(data.subarray(start));
   };
   const connect = () => {
     const s = net.connect(path);
@@ -127,7 +125,7 @@ function ipcExchange(path: string, timeoutMs: number): (body: string, id: number
     s.on('error', () => {});
     s.on('close', () => {
       if (socket === s) socket = undefined;
-      (chunks = []), (depth = 0), (inString = escaped = false), (scanned = 0);
+      (partial = []), (depth = 0), (inString = escaped = false);
       for (const w of waiting.values()) (clearTimeout(w.timer), w.reject(new Error(`the connection to ${path} closed`)));
       waiting.clear();
     });
