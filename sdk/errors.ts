@@ -11,6 +11,15 @@ export type EligibilityReason = (typeof ELIGIBILITY)[number];
 /** Reasons that stop buying and adding, but still let an investor sell, withdraw liquidity and collect fees. */
 export const MAY_STILL_SELL: ReadonlySet<EligibilityReason> = new Set(['AccreditationExpired', 'ExitOnly', 'ClassNotAllowed', 'JurisdictionNotAllowed', 'FlowbackRestricted']);
 
+/** InvestorClass bits (contracts/libraries/Eligibility.sol), in words. */
+const CLASS_NAMES: [number, string][] = [[1, 'accredited'], [2, 'QIB'], [4, 'non-US person'], [8, 'affiliate']];
+
+/** An identity's investor classes in words: "accredited, non-US person", or "no class". */
+export function describeClasses(bits: number): string {
+  const names = CLASS_NAMES.filter(([bit]) => bits & bit).map(([, name]) => name);
+  return names.length === 0 ? 'no class' : names.join(', ');
+}
+
 /**
  * Errors v4-core raises from libraries in assembly (CustomRevert, Hooks, CurrencyLibrary): they are in no
  * contract's ABI artifact, so they are declared here by signature.

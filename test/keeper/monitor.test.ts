@@ -158,6 +158,30 @@ describe('compliance monitor', () => {
     await list('removeFromSanctionsList');
   });
 
+  it('warns when an officer changes a holder\'s classes or jurisdiction, saying what changed; not for a new expiry alone', async () => {
+    const registry = { address: deployment.investorRegistry, abi: investorRegistryAbi } as const;
+    const { identity } = await client.readContract({ ...registry, functionName: 'investor', args: [alice.address] });
+    const current = await client.readContract({ ...registry, functionName: 'identity', args: [identity] });
+    const upsert = (classes: number, jurisdiction: number, accreditationExpiry = current.accreditationExpiry) =>
+      sendAsOperator({ ...registry, functionName: 'upsertIdentities', args: [[{ id: identity, accreditationExpiry, classes, jurisdiction, verification: current.verification }]] });
+    const profileAlerts = async () => (await monitorToHead()).filter((a) => a.kind === 'holder_profile_change');
+    await monitorToHead();
+    await upsert(current.classes, current.jurisdiction, current.accreditationExpiry + 1);
+    expect(await profileAlerts()).toEqual([]);
+
+    await upsert(2, 826); // QIB only, United Kingdom
+    const raised = await profileAlerts();
+    expect(raised.map((a) => [a.severity, a.subject])).toEqual([['warning', current.wallets[0]]]);
+    expect(raised[0].data.before).toEqual({ classes: current.classes, jurisdiction: current.jurisdiction });
+    expect(raised[0].data.after).toEqual({ classes: 2, jurisdiction: 826 });
+    expect(raised[0].message).toContain(`jurisdiction ${current.jurisdiction} → 826`);
+    // Admitted as accredited, a QIB alone may no longer acquire what it holds.
+    const held = raised[0].data.securities as { security: Address; mayAcquire: string }[];
+    expect(held.length).toBeGreaterThan(0);
+    expect(held.every((h) => h.mayAcquire !== 'Ok')).toBe(true);
+    await upsert(current.classes, current.jurisdiction);
+  });
+
   it('follows a chain that lost blocks: rolls back by hash, voids the alerts of lost blocks, sees what comes after', async () => {
     const test = createTestClient({ mode: 'anvil', chain: foundry, transport: http(anvil.rpcUrl) });
     const pool = deployment.pools[0];

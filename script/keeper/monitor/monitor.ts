@@ -1,6 +1,6 @@
 import { encodePacked, keccak256, parseEventLogs, toEventSelector, type AbiEvent, type Address, type Hex, type Log, type PublicClient } from 'viem';
 import { gateHookAbi, investorRegistryAbi, poolManagerAbi, positionManagerAbi, restrictedSecurityTokenAbi, sanctionsListAbi } from '../../../sdk/abis/generated.ts';
-import { ELIGIBILITY } from '../../../sdk/errors.ts';
+import { describeClasses, ELIGIBILITY } from '../../../sdk/errors.ts';
 import type { Deployment } from '../../../sdk/manifest.ts';
 import type { Ledger } from '../ledger/db.ts';
 import { readCheckpoint, saveCheckpoint } from '../ledger/checkpoints.ts';
@@ -25,7 +25,7 @@ export interface MonitorOptions {
 export interface Alert {
   kind:
     | 'unguarded_pool' | 'registry_change' | 'pool_paused' | 'pool_unpaused' | 'accreditation_expiring' | 'restricted_liquidity'
-    | 'holder_cap' | 'sanctioned_holder';
+    | 'holder_cap' | 'sanctioned_holder' | 'holder_profile_change';
   severity: 'info' | 'warning' | 'critical';
   subject: string;
   message: string;
@@ -154,7 +154,60 @@ async function alertsFor(o: MonitorOptions, e: MonitorEvent): Promise<Alert[]> {
       data: jsonSafe({ poolId: args.poolId, pauser: args.pauser }),
     }];
   }
+  if (e.eventName === 'IdentityUpserted' || e.eventName === 'InvestorUpserted') return [registryChange(e), ...(await holderProfileChange(o, e))];
   return [registryChange(e)];
+}
+
+/**
+ * An identity that holds a security (in its wallets or under its positions) whose investor classes or jurisdiction
+ * an officer changed: the offering rules it was admitted under may no longer admit it, so the officer is told what
+ * changed and, per security held, whether it may still acquire. Compared with the identity just before the event's
+ * block; a block older than the chain's state window cannot be compared, and is logged instead.
+ */
+async function holderProfileChange(o: MonitorOptions, e: MonitorEvent): Promise<Alert[]> {
+  const d = o.deployment;
+  const args = e.args as Record<string, unknown>;
+  const registry = { address: d.investorRegistry, abi: investorRegistryAbi } as const;
+  const identity = e.eventName === 'IdentityUpserted'
+    ? (args.identity as bigint)
+    : (await o.client.readContract({ ...registry, functionName: 'investor', args: [args.investor as Address], blockNumber: e.blockNumber! })).identity;
+  const profile = (blockNumber: bigint) => o.client.readContract({ ...registry, functionName: 'identity', args: [identity], blockNumber });
+  let before: Awaited<ReturnType<typeof profile>>;
+  let after: Awaited<ReturnType<typeof profile>>;
+  try {
+    [before, after] = await Promise.all([profile(e.blockNumber! - 1n), profile(e.blockNumber!)]);
+  } catch (err) {
+    o.log?.warn({ identity: identity.toString(), block: Number(e.blockNumber), err: (err as Error).message }, 'monitor: an identity change is too old to compare with its previous profile');
+    return [];
+  }
+  // A new identity is not a change; nor is a new expiry or verification record alone.
+  if (!before.exists || (before.classes === after.classes && before.jurisdiction === after.jurisdiction)) return [];
+  const held = [];
+  for (const security of new Set(d.pools.map((p) => p.security))) {
+    const token = { address: security, abi: restrictedSecurityTokenAbi } as const;
+    const [shares, reserved] = await Promise.all([
+      o.client.readContract({ ...token, functionName: 'holdingOf', args: [identity] }),
+      o.client.readContract({ ...token, functionName: 'reservedOf', args: [identity] }),
+    ]);
+    if (shares + reserved === 0n) continue;
+    const [status] = await o.client.readContract({ ...registry, functionName: 'tradeStatus', args: [after.wallets[0], security, true] });
+    held.push({ security, shares: shares.toString(), reserved: reserved.toString(), mayAcquire: ELIGIBILITY[Number(status)] });
+  }
+  if (held.length === 0) return [];
+  const changes = [
+    before.classes !== after.classes ? `classes ${describeClasses(before.classes)} → ${describeClasses(after.classes)}` : undefined,
+    before.jurisdiction !== after.jurisdiction ? `jurisdiction ${before.jurisdiction} → ${after.jurisdiction}` : undefined,
+  ].filter(Boolean);
+  const refused = held.filter((h) => h.mayAcquire !== 'Ok');
+  return [{
+    ...placeOf(e), kind: 'holder_profile_change', severity: 'warning', subject: after.wallets[0],
+    message: `a holder's ${changes.join(' and ')} (holds ${held.length} ${held.length === 1 ? 'security' : 'securities'}${refused.length > 0 ? `; may no longer acquire ${refused.length}: ${refused.map((h) => h.mayAcquire).join(', ')}` : ''})`,
+    data: {
+      identity: identity.toString(), wallets: [...after.wallets],
+      before: { classes: before.classes, jurisdiction: before.jurisdiction }, after: { classes: after.classes, jurisdiction: after.jurisdiction },
+      securities: held,
+    },
+  }];
 }
 
 type MonitorEvent = ReturnType<typeof parseEventLogs<typeof abi>>[number];
