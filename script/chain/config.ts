@@ -15,7 +15,7 @@ export const chainConfigSchema = z.object({
    * A snapshot is cut about every this many journal entries (from the served anvil's dump under traffic, by a replay
    * of at most that many when quiet or behind), so a restart replays about that many.
    */
-  ACCREDEX_SNAPSHOT_EVERY: z.coerce.number().int().min(10).max(100_000).default(1_000),
+  ACCREDEX_SNAPSHOT_EVERY: z.coerce.number().int().min(10).max(100_000).default(2_000),
   /**
    * anvil's memory grows with every block it holds (about 45 KB each, transactions or not), and each dump's cost with
    * it. Once the served anvil holds this many blocks past its snapshot, and a newer snapshot exists, it is replaced by
@@ -26,7 +26,7 @@ export const chainConfigSchema = z.object({
    * The served anvil keeps the transactions and receipts (with their call traces, most of its memory and of each
    * dump's cost) of only this many newest blocks; compaction archives blocks from it once a quarter of that is final.
    */
-  ACCREDEX_ANVIL_TX_BLOCKS: z.coerce.number().int().min(20).max(10_000_000).default(1_536),
+  ACCREDEX_ANVIL_TX_BLOCKS: z.coerce.number().int().min(20).max(10_000_000).default(512),
   ACCREDEX_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
 
