@@ -1,13 +1,13 @@
 /**
  * A compliance officer's day in Chromium: the roster with each seeded investor's standing, a CSV import refused for
  * an invalid row, a valid one onboarding eve in one transaction, freeze and unfreeze, eve trading on the swap page,
- * and an identity roster linking two wallets to one new identity in one transaction. An investor without a role sees
- * no officer tools.
+ * an identity roster linking two wallets to one new identity in one transaction, and the issuer's remedies (a locked
+ * lot, a partial freeze, a forced transfer). An investor without a role sees no officer tools.
  */
 import type { Page } from 'playwright-core';
 import { erc20Abi } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gateHookAbi, investorRegistryAbi } from '../../sdk/abis/generated.ts';
+import { gateHookAbi, investorRegistryAbi, restrictedSecurityTokenAbi } from '../../sdk/abis/generated.ts';
 import { openAs, startE2E, type E2E } from './harness.ts';
 
 let e2e: E2E;
@@ -182,7 +182,7 @@ describe('compliance desk (in Chromium)', () => {
   it('lets the operator (every role) renew an investor from the form, set and clear a lockup override, and pause a pool', async () => {
     const page = await openAs(e2e, 'compliance', 'operator');
     await page.getByTestId('compliance-desk').waitFor();
-    expect(await page.getByLabel('Your roles').textContent()).toBe('Compliance officerPauserDefault admin');
+    expect(await page.getByLabel('Your roles').textContent()).toBe('Compliance officerPauserIssuerDefault admin');
     await row(page, 'carol').waitFor({ timeout: 20_000 });
 
     // Bad input is named inline and sends nothing.
@@ -274,5 +274,94 @@ describe('compliance desk (in Chromium)', () => {
     const identity = await e2e.venue.client.readContract({ address: e2e.venue.deployment.investorRegistry, abi: investorRegistryAbi, functionName: 'identity', args: [4242n] });
     expect(identity).toMatchObject({ exists: true, classes: 3, jurisdiction: 840, verification: { method: 5, evidenceHash: `0x${'5e'.repeat(32)}` } });
     expect(identity.wallets.map((w) => w.toLowerCase())).toEqual([custody, cold]);
+  });
+
+  it('issues a locked lot, freezes part of a holding and forces a transfer, each refused or confirmed in plain words first', async () => {
+    // The compliance officer lacks the issuer role: the issue form is read-only and says which role it needs.
+    let page = await openAs(e2e, 'compliance', 'officer');
+    let remedies = page.getByRole('region', { name: 'Remedies' });
+    await remedies.getByRole('form', { name: 'Issue a lot' }).waitFor({ timeout: 20_000 });
+    expect(await remedies.getByText('changes here need the issuer role').count()).toBe(1);
+    expect(await remedies.getByRole('button', { name: 'Review', exact: true }).isDisabled()).toBe(true);
+
+    page = await openAs(e2e, 'compliance', 'operator');
+    remedies = page.getByRole('region', { name: 'Remedies' });
+    await remedies.getByRole('form', { name: 'Issue a lot' }).waitFor({ timeout: 20_000 });
+    expect(await remedies.getByText('changes here need the issuer role').count()).toBe(0);
+    const { client, deployment } = e2e.venue;
+    const acme = deployment.pools.find((p) => p.name === 'ACME-A/dUSD')!.security;
+    const token = { address: acme, abi: restrictedSecurityTokenAbi } as const;
+    const [bob, alice] = [account('bob'), account('alice')];
+    const bobId = BigInt(bob);
+    const aliceBefore = await client.readContract({ ...token, functionName: 'balanceOf', args: [alice] });
+    const figure = (name: string) => remedies.getByTestId(`holder-${name}`).first().textContent();
+    const review = () => remedies.getByRole('button', { name: 'Review', exact: true }).click();
+    const result = () => remedies.getByTestId('review-result').textContent();
+    await remedies.getByRole('group', { name: 'Security' }).getByRole('button', { name: 'ACME-A', exact: true }).click();
+
+    // A lot of 100 new shares for bob, locked for 30 days: the figures beside his wallet show it once confirmed.
+    const releaseAt = Math.floor((await chainNow()) / 60) * 60 + 30 * 86_400;
+    const release = new Date(releaseAt * 1000).toISOString().slice(0, 16);
+    await remedies.getByLabel('Investor wallet').fill(bob);
+    await expect.poll(() => figure('holding'), { timeout: 20_000 }).toBe('1,000');
+    expect(await figure('locked')).toBe('0');
+    await remedies.getByLabel('Amount (ACME-A)').fill('100');
+    await remedies.getByLabel('Release time (UTC)').fill(release);
+    await review();
+    const issue = remedies.getByRole('alertdialog', { name: 'Issue 100 ACME-A to bob' });
+    expect(await issue.innerText()).toContain(`Mint 100 ACME-A of new shares to bob (identity 0x3C44CdDd). They stay locked in bob's identity until ${release.replace('T', ' ')} UTC`);
+    await issue.getByRole('button', { name: 'Issue 100 ACME-A to bob' }).click();
+    await expect.poll(result, { timeout: 20_000 }).toMatch(/^Confirmed in block \d+: Issue 100 ACME-A to bob\.$/);
+    await expect.poll(() => figure('locked'), { timeout: 20_000 }).toBe('100');
+    expect(await remedies.getByTestId('holder-lots').innerText()).toBe(`100 · Rule 144 issuance lot · until ${release.replace('T', ' ')} UTC`);
+
+    // A freeze above bob's free shares is refused by name and sends nothing; 200 until lifted goes through.
+    await remedies.getByRole('group', { name: 'Remedy' }).getByRole('button', { name: 'Freeze shares', exact: true }).click();
+    await remedies.getByLabel('Investor wallet').fill(bob);
+    await expect.poll(() => figure('free'), { timeout: 20_000 }).toBe('1,000');
+    const blockBefore = await client.getBlockNumber();
+    await remedies.getByLabel('Amount (ACME-A)').fill('1050');
+    await expect.poll(() => remedies.getByRole('alert').allTextContents()).toEqual(['More than what bob has free to freeze (1,000 ACME-A)']);
+    await review();
+    expect(await remedies.getByRole('alertdialog').count()).toBe(0);
+    expect(await remedies.getByRole('button', { name: 'Review', exact: true }).isDisabled()).toBe(true);
+    expect(await client.getBlockNumber()).toBe(blockBefore);
+    await remedies.getByLabel('Amount (ACME-A)').fill('200');
+    await review();
+    const freeze = remedies.getByRole('alertdialog', { name: 'Freeze 200 ACME-A of bob' });
+    expect(await freeze.innerText()).toContain("Freeze 200 ACME-A of the 1,000 free shares of bob's identity (0x3C44CdDd) until an officer lifts the freeze.");
+    await freeze.getByRole('button', { name: 'Freeze 200 ACME-A of bob' }).click();
+    await expect.poll(result, { timeout: 20_000 }).toMatch(/^Confirmed in block \d+: Freeze 200 ACME-A of bob\.$/);
+    await expect.poll(() => figure('frozen'), { timeout: 20_000 }).toBe('200');
+    expect(await figure('free')).toBe('800');
+    expect(await figure('locked')).toBe('300');
+
+    // A forced transfer of 300 of bob's free shares to alice, for an estate.
+    await remedies.getByRole('group', { name: 'Remedy' }).getByRole('button', { name: 'Forced transfer' }).click();
+    await remedies.getByLabel('From wallet').fill(bob);
+    await remedies.getByLabel('To wallet').fill(alice);
+    await remedies.getByLabel('Amount (ACME-A)').fill('300');
+    await remedies.getByLabel('Reason (recorded in the audit trail)').selectOption({ label: 'Estate transfer' });
+    await expect.poll(() => remedies.getByTestId('holder-figures').count(), { timeout: 20_000 }).toBe(2);
+    await review();
+    const force = remedies.getByRole('alertdialog', { name: 'Force 300 ACME-A from bob to alice' });
+    await e2e.screenshot('compliance-remedies');
+    expect(await force.innerText()).toContain("Move 300 ACME-A from bob to alice without bob's consent. They come out of bob's free shares. Reason: estate transfer.");
+    await force.getByRole('button', { name: 'Force 300 ACME-A from bob to alice' }).click();
+    await expect.poll(result, { timeout: 20_000 }).toMatch(/^Confirmed in block \d+: Force 300 ACME-A from bob to alice\.$/);
+
+    // On chain: bob's two lots as issued and frozen, his holding less the transfer, alice's balance more.
+    expect(await client.readContract({ ...token, functionName: 'lotsOf', args: [bobId] })).toEqual([
+      { amount: 100n * 10n ** 18n, releaseAt, kind: 0 },
+      { amount: 200n * 10n ** 18n, releaseAt: 2 ** 40 - 1, kind: 2 },
+    ]);
+    expect(await client.readContract({ ...token, functionName: 'lockedOf', args: [bobId] })).toEqual([300n * 10n ** 18n, releaseAt]);
+    expect(await client.readContract({ ...token, functionName: 'holdingOf', args: [bobId] })).toBe(800n * 10n ** 18n);
+    expect(await client.readContract({ ...token, functionName: 'balanceOf', args: [alice] })).toBe(aliceBefore + 300n * 10n ** 18n);
+    expect(await client.getBlockNumber()).toBe(blockBefore + 2n);
+
+    // The audit log, newest first: the forced transfer with its reason, then the freeze.
+    await expect.poll(() => page.getByTestId('audit-row').first().textContent(), { timeout: 20_000 }).toMatch(/ForcedTransfer300 ACME-A token forced from bob to alice \(estate transfer\)operator/);
+    expect(await page.getByTestId('audit-row').nth(1).textContent()).toMatch(/SharesFrozen200 ACME-A token of identity 0x3C44CdDd frozen until lifted \(court order\)operator/);
   });
 });

@@ -1,7 +1,8 @@
 /**
- * The compliance desk, for holders of a registry role (compliance, pauser or default admin): the investor roster,
- * onboarding one by one or by CSV, lockups, pool pauses, trusted routers, and the audit trail. Each control is live
- * only for the role it needs; everyone else is told the page is for compliance officers.
+ * The compliance desk, for holders of a registry role (compliance, pauser, issuer or default admin): the investor
+ * roster and one identity's editor, onboarding one by one or by CSV, lockups, the issuer's remedies per security,
+ * pool pauses, trusted routers, and the audit trail. Each control is live only for the role it needs; everyone else
+ * is told the page is for compliance officers.
  */
 import type { ReactNode } from 'react';
 import { Panel, Skeleton } from '../../app/ui.tsx';
@@ -12,9 +13,11 @@ import { OfferingsPanel } from './Offerings.tsx';
 import { AlertsPanel, AuditLogPanel } from './AuditLog.tsx';
 import { CsvImport } from './CsvImport.tsx';
 import { InvestorForm } from './InvestorForm.tsx';
+import { IdentityEditor } from './IdentityEditor.tsx';
 import { LockupsPanel } from './Lockups.tsx';
 import { hasAnyRole, type Capabilities } from './logic.ts';
 import { useCapabilities, useRegistryEvents } from './queries.ts';
+import { RemediesPanel } from './Remedies.tsx';
 import { RosterPanel } from './Roster.tsx';
 import { PoolsPanel, RoutersPanel } from './VenueControls.tsx';
 import './compliance.css';
@@ -25,7 +28,7 @@ export default function CompliancePage() {
   if (!address) {
     return (
       <Gate>
-        <p>Connect the wallet that holds your compliance, pauser or admin role in the investor registry.</p>
+        <p>Connect the wallet that holds your compliance, pauser, issuer or admin role in the investor registry.</p>
       </Gate>
     );
   }
@@ -42,7 +45,7 @@ export default function CompliancePage() {
       <Gate>
         <p data-testid="compliance-no-role">
           This page is for the venue's compliance officers. Your address {shortAddress(address)} holds none of the investor registry's
-          compliance, pauser or admin roles, so there is nothing for you here. To trade, go to <a href="#/swap">Swap</a>; your eligibility is shown above.
+          compliance, pauser, issuer or admin roles, so there is nothing for you here. To trade, go to <a href="#/swap">Swap</a>; your eligibility is shown above.
         </p>
       </Gate>
     );
@@ -61,6 +64,7 @@ function Gate({ children }: { children: ReactNode }) {
 const ROLE_CHIPS: [keyof Capabilities, string][] = [
   ['compliance', 'Compliance officer'],
   ['pauser', 'Pauser'],
+  ['issuer', 'Issuer'],
   ['admin', 'Default admin'],
 ];
 
@@ -75,12 +79,14 @@ function Desk({ caps }: { caps: Capabilities }) {
         </div>
       </header>
       <RosterPanel caps={caps} events={events.data} />
+      <IdentityEditor caps={caps} />
       <div className="grid-2">
         <InvestorForm caps={caps} />
         <LockupsPanel caps={caps} events={events.data} />
       </div>
       <CsvImport caps={caps} />
       <OfferingsPanel />
+      <RemediesPanel caps={caps} />
       <div className="grid-2">
         <PoolsPanel caps={caps} />
         <RoutersPanel caps={caps} />

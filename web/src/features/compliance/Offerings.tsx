@@ -8,7 +8,7 @@ import { Panel, Skeleton, Unavailable } from '../../app/ui.tsx';
 import { useChainNow } from '../../app/venue.tsx';
 import { formatAmount, formatDate, shortAddress } from '../../lib/amount.ts';
 import { useViewer } from '../session/queries.ts';
-import { describeOffering, identityLabel } from './logic.ts';
+import { describeOffering, identityLabel, UNTIL_LIFTED } from './logic.ts';
 import { useCapTable, useOfferings } from './queries.ts';
 
 export function OfferingsPanel() {
@@ -62,7 +62,7 @@ function CapTable({ security }: { security: Address }) {
                 {r.lots.length === 0 ? '—' : (
                   <details>
                     <summary>{r.locked}</summary>
-                    <ul className="lots">{r.lots.map((l, i) => <li key={i}>{l.amount} · {l.kind} · {l.releaseAt === 2 ** 40 - 1 ? 'until lifted' : `until ${formatDate(l.releaseAt)}`}</li>)}</ul>
+                    <ul className="lots">{r.lots.map((l, i) => <li key={i}>{l.amount} · {l.kind} · {l.releaseAt === UNTIL_LIFTED ? 'until lifted' : `until ${formatDate(l.releaseAt)}`}</li>)}</ul>
                   </details>
                 )}
               </td>

@@ -1,7 +1,7 @@
 /**
  * The investor roster: everyone the registry's events ever named, with their current record read each block,
  * accreditation against chain time, and the lockup that applies to them in each security. Officers edit, freeze,
- * unfreeze and remove from here.
+ * unfreeze and remove from here, and open a wallet's identity in the identity editor.
  */
 import { Fragment, useMemo, useState } from 'react';
 import { encodeFunctionData, type Address } from 'viem';
@@ -99,6 +99,7 @@ function RosterTable({ entries, total, now, caps }: { entries: RosterEntry[]; to
   const { deployment } = useVenue();
   const { send, busy, blocker } = useSend();
   const edit = useDesk((s) => s.edit);
+  const openIdentity = useDesk((s) => s.openIdentity);
   const [confirming, setConfirming] = useState<Address>();
   const registry = deployment.investorRegistry;
   const name = (e: RosterEntry) => e.label ?? e.address;
@@ -175,6 +176,9 @@ function RosterTable({ entries, total, now, caps }: { entries: RosterEntry[]; to
                           <button onClick={() => edit({ address: e.address, expiry: e.record.registered ? e.record.accreditationExpiry : undefined, frozen: e.record.frozen })} aria-label={`Edit ${name(e)}`}>
                             {e.record.registered ? 'Edit' : 'Re-register'}
                           </button>
+                          {!!e.record.identity && (
+                            <button onClick={() => openIdentity(e.address)} aria-label={`Identity of ${name(e)}`}>Identity</button>
+                          )}
                           {e.record.registered && (
                             <>
                               <button disabled={busy || !!blocker} onClick={() => setFrozen(e, !e.record.frozen)} aria-label={`${e.record.frozen ? 'Unfreeze' : 'Freeze'} ${name(e)}`}>

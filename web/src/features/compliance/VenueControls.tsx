@@ -9,7 +9,7 @@ import type { Pool } from '../../../../sdk/manifest.ts';
 import { Field, Panel, Skeleton } from '../../app/ui.tsx';
 import { useVenue } from '../../app/venue.tsx';
 import { parseAddress } from '../../lib/amount.ts';
-import { AddressCell, RoleNote, useNames } from './common.tsx';
+import { AddressCell, Confirm, RoleNote, useNames } from './common.tsx';
 import { allowedRouterKinds, checkRouterKind, ROUTER_KIND_TEXT, ROUTER_KINDS, type Capabilities, type RouterKind } from './logic.ts';
 import { usePoolConfigs, useRouterKinds } from './queries.ts';
 import { useSend } from '../../lib/useSend.ts';
@@ -91,16 +91,6 @@ export function PoolsPanel({ caps }: { caps: Capabilities }) {
         ) : null,
       )}
     </Panel>
-  );
-}
-
-function Confirm({ text, action, busy, onConfirm, onCancel }: { text: string; action: string; busy: boolean; onConfirm(): void; onCancel(): void }) {
-  return (
-    <div className="confirm" role="alertdialog" aria-label={action}>
-      <span>{text}</span>
-      <button className="danger" disabled={busy} onClick={onConfirm} autoFocus>{action}</button>
-      <button onClick={onCancel}>Cancel</button>
-    </div>
   );
 }
 

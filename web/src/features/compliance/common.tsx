@@ -1,8 +1,13 @@
-/** Small pieces the desk's panels share: names for addresses, an address cell, a role note, a hash cell. */
-import { useMemo, type ReactNode } from 'react';
+/**
+ * Small pieces the desk's panels share: names for addresses, an address cell, a role note, a hash cell, an inline
+ * confirmation, and a form reviewed in plain words before it is sent.
+ */
+import { useMemo, useState, type FormEvent, type ReactNode } from 'react';
 import type { Address, Hex } from 'viem';
 import { useVenue } from '../../app/venue.tsx';
 import { shortAddress } from '../../lib/amount.ts';
+import { useToasts } from '../../lib/tx.ts';
+import { useSend } from '../../lib/useSend.ts';
 import { addressBook, type ImportVerdict } from './logic.ts';
 
 /** Names the manifest gives addresses: demo labels (local chain) and the venue's contracts. */
@@ -89,4 +94,80 @@ export function ImportPreview(p: {
 export function RowResult({ errors, children }: { errors: readonly string[]; children: ReactNode }) {
   if (errors.length > 0) return <ul className="row-errors" data-testid="row-errors">{errors.map((e) => <li key={e}>{e}</li>)}</ul>;
   return <>{children}</>;
+}
+
+/** An inline "are you sure": what will happen, the button that does it (named for it), and Cancel. */
+export function Confirm({ text, action, busy, onConfirm, onCancel }: { text: string; action: string; busy: boolean; onConfirm(): void; onCancel(): void }) {
+  return (
+    <div className="confirm" role="alertdialog" aria-label={action}>
+      <span>{text}</span>
+      <button type="button" className="danger" disabled={busy} onClick={onConfirm} autoFocus>{action}</button>
+      <button type="button" disabled={busy} onClick={onCancel}>Cancel</button>
+    </div>
+  );
+}
+
+/** One transaction a reviewed form sends: its name, what it does in plain words, and its call data. */
+export interface ReviewPlan {
+  title: string;
+  confirm: string;
+  data: Hex;
+}
+
+/** Why the transaction titled `title` failed, as its toast explained it (simulation, wallet or chain). */
+function failureOf(title: string): string {
+  const toast = [...useToasts.getState().toasts].reverse().find((t) => t.title === title && t.status === 'failed');
+  return toast?.message ?? 'the transaction was not sent.';
+}
+
+/**
+ * A form whose change is reviewed before it is sent: "Review" shows the fields' problems (`children(submitted)`) or
+ * the plan in plain words to confirm; confirming sends it to `to`, and a result line says what happened, or why the
+ * chain refused. The fields are disabled while a plan awaits confirmation, so what is confirmed is what was read.
+ */
+export function ReviewForm(p: {
+  name: string;
+  to: Address;
+  allowed: boolean;
+  plan?: ReviewPlan;
+  /** Shown after Review when there is no plan and no field says why (nothing would change, say). */
+  noPlan?: string;
+  onDone?(): void;
+  children(submitted: boolean): ReactNode;
+}) {
+  const { send, busy, blocker } = useSend();
+  const [submitted, setSubmitted] = useState(false);
+  const [confirming, setConfirming] = useState(false);
+  const [result, setResult] = useState<{ ok: boolean; text: string }>();
+  const plan = p.plan;
+
+  function review(e: FormEvent) {
+    e.preventDefault();
+    setSubmitted(true);
+    setResult(undefined);
+    if (plan) setConfirming(true);
+  }
+
+  async function confirm() {
+    if (!plan) return;
+    const receipt = await send(plan.title, p.to, plan.data);
+    setConfirming(false);
+    if (!receipt) return setResult({ ok: false, text: `Not done: ${failureOf(plan.title)}` });
+    setResult({ ok: true, text: `Confirmed in block ${receipt.blockNumber}: ${plan.title}.` });
+    setSubmitted(false);
+    p.onDone?.();
+  }
+
+  return (
+    <form className="review-form" onSubmit={review} noValidate aria-label={p.name}>
+      <fieldset className="plain" disabled={!p.allowed || busy || confirming}>
+        {p.children(submitted)}
+        {submitted && !plan && p.noPlan && <p className="blocker" role="alert">{p.noPlan}</p>}
+        {p.allowed && blocker && <p className="blocker" role="alert">{blocker}</p>}
+        <button className="primary" type="submit" disabled={!!blocker || (submitted && !plan)}>Review</button>
+      </fieldset>
+      {confirming && plan && <Confirm text={plan.confirm} action={plan.title} busy={busy} onConfirm={() => void confirm()} onCancel={() => setConfirming(false)} />}
+      {result && <p className={result.ok ? 'success' : 'blocker'} role="status" data-testid="review-result">{result.text}</p>}
+    </form>
+  );
 }

@@ -1,5 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { checkIdentitiesAgainstChain, IDENTITY_COLUMNS, identityPlan, identityRowChange, parseClasses, parseIdentityRoster, type IdentityRecord, type WalletRecord } from './identityRoster.ts';
+import type { Address } from 'viem';
+import {
+  checkIdentitiesAgainstChain,
+  IDENTITY_COLUMNS,
+  identityEditSummary,
+  identityForm,
+  identityPlan,
+  identityRowChange,
+  linkProblem,
+  MAX_WALLETS,
+  parseClasses,
+  parseIdentityForm,
+  parseIdentityRoster,
+  type IdentityDetails,
+  type IdentityRecord,
+  type WalletRecord,
+} from './identityRoster.ts';
+import type { ChainRecord } from './logic.ts';
 
 const NOW = Date.UTC(2026, 11, 1) / 1000;
 const A = '0x00000000000000000000000000000000000000a1';
@@ -77,6 +94,62 @@ describe('the identity roster', () => {
     expect(identityRowChange(p.rows[1], wallets.get(B.toLowerCase()), id)).toBe('Links this wallet; updates jurisdiction 276 → 840');
     expect(identityRowChange(p.rows[0], wallets.get(A.toLowerCase()), { ...id, jurisdiction: 840 })).toBe('Already so (no change)');
     expect(identityRowChange(p.rows[0], wallets.get(A.toLowerCase()), none)).toBe('New identity');
+    expect(identityRowChange(p.rows[0], wallets.get(A.toLowerCase()), { ...id, classes: 3, jurisdiction: 840 })).toBe('Updates classes accredited, QIB → accredited');
+  });
+});
+
+describe('one identity, edited by hand', () => {
+  const details: IdentityDetails = {
+    exists: true, frozen: false, accreditationExpiry: Date.UTC(2027, 11, 31) / 1000, classes: 1, jurisdiction: 840, wallets: [A as Address, B as Address],
+    verification: { method: 2, verifiedAt: Date.UTC(2026, 10, 2) / 1000, evidenceHash: HASH as `0x${string}` },
+  };
+
+  it('fills the form from the chain, leaving a verification never recorded empty', () => {
+    expect(identityForm(details)).toEqual({ expiry: '2027-12-31', classes: 1, jurisdiction: '840', method: 'net_worth', verifiedAt: '2026-11-02', evidenceHash: HASH });
+    const bare = identityForm({ ...details, verification: { method: 0, verifiedAt: 0, evidenceHash: `0x${'0'.repeat(64)}` } });
+    expect(bare).toMatchObject({ method: '', verifiedAt: '', evidenceHash: '' });
+  });
+
+  it('checks each field as the roster checks its cell, and makes one upsertIdentities row', () => {
+    const form = { ...identityForm(details), expiry: '2028-06-30', classes: 3, jurisdiction: ' 276 ' };
+    expect(parseIdentityForm(7n, form, NOW)).toEqual({
+      errors: {},
+      input: { id: 7n, accreditationExpiry: Date.UTC(2028, 5, 30) / 1000, classes: 3, jurisdiction: 276, verification: details.verification },
+    });
+    const bad = parseIdentityForm(7n, { expiry: '2020-01-01', classes: 0, jurisdiction: '0', method: '', verifiedAt: '2099-01-01', evidenceHash: '0x12' }, NOW);
+    expect(bad.input).toBeUndefined();
+    expect(bad.errors).toEqual({
+      expiry: 'Accreditation expiry: Date is in the past',
+      jurisdiction: expect.stringContaining('Jurisdiction: an ISO 3166-1 numeric code'),
+      method: expect.stringContaining('Verification method: one of'),
+      verifiedAt: 'Verified at: a check cannot be dated in the future',
+      evidenceHash: expect.stringContaining('Evidence hash:'),
+    });
+  });
+
+  it('says what saving replaces, or that nothing would change', () => {
+    const input = parseIdentityForm(7n, { ...identityForm(details), expiry: '2028-06-30', classes: 3 }, NOW).input!;
+    expect(identityEditSummary(details, input)).toBe(
+      "Replace identity #7's expiry 2027-12-31 → 2028-06-30, classes accredited → accredited, QIB. Its freeze and exit-only status stay as they are; its 2 linked wallets take the new profile at once.",
+    );
+    const reverified = { ...input, accreditationExpiry: details.accreditationExpiry, classes: 1, verification: { ...details.verification, method: 4 } };
+    expect(identityEditSummary({ ...details, wallets: [A as Address] }, reverified)).toBe(
+      "Replace identity #7's verification record (third party letter, checked 2026-11-02, evidence 0xabababab…). Its freeze and exit-only status stay as they are; its one linked wallet takes the new profile at once.",
+    );
+    expect(identityEditSummary(details, parseIdentityForm(7n, identityForm(details), NOW).input!)).toBeUndefined();
+  });
+
+  it('refuses a link the registry would refuse', () => {
+    const record = (patch: Partial<ChainRecord>): ChainRecord => ({ registered: false, venue: false, frozen: false, accreditationExpiry: 0, identity: 0n, ...patch });
+    const book = new Map([[C.toLowerCase(), { name: 'PoolManager', contract: true }]]);
+    expect(linkProblem(C as Address, record({}), 7n, details, book)).toBe("A venue contract (PoolManager), not an investor's wallet");
+    expect(linkProblem(C as Address, record({ identity: 9n }), 7n, details, new Map())).toMatch(/^This wallet belongs to identity 9/);
+    expect(linkProblem(C as Address, record({ registered: true, identity: 7n }), 7n, details, new Map())).toBe('This wallet is linked to this identity already');
+    expect(linkProblem(C as Address, record({ frozen: true, identity: 7n }), 7n, details, new Map())).toMatch(/^This wallet was unlinked while frozen/);
+    expect(linkProblem(C as Address, record({ frozen: true, identity: 7n }), 7n, { ...details, frozen: true }, new Map())).toBeUndefined();
+    const full = { ...details, wallets: Array.from({ length: MAX_WALLETS }, () => A as Address) };
+    expect(linkProblem(C as Address, record({}), 7n, full, new Map())).toBe(`The identity has ${MAX_WALLETS} wallets, the most it may have: unlink one first`);
+    expect(linkProblem(C as Address, undefined, 7n, details, new Map())).toBeUndefined();
   });
 });
 

@@ -5,7 +5,7 @@
  */
 import { getAddress, type Address, type Hex } from 'viem';
 import { formatDate, parseDate, type Parsed } from '../../lib/amount.ts';
-import { headerName, MAX_IMPORT_ROWS, parseInvestorAddress, splitCsvLine, type AddressBook } from './logic.ts';
+import { describeClasses, headerName, identityLabel, MAX_IMPORT_ROWS, parseInvestorAddress, splitCsvLine, type AddressBook, type ChainRecord } from './logic.ts';
 
 export const IDENTITY_COLUMNS = ['identity', 'wallet', 'accreditation_expiry', 'classes', 'jurisdiction', 'verification_method', 'verified_at', 'evidence_hash'] as const;
 
@@ -71,11 +71,26 @@ export function parseJurisdiction(text: string): Parsed<number> {
   return { ok: true, value: Number(text) };
 }
 
+/** A verification method by name or code (VERIFICATION_METHODS). */
 export function parseMethod(text: string): Parsed<number> {
   const named = VERIFICATION_METHODS[key(text)];
   if (named !== undefined) return { ok: true, value: named };
   if (/^[1-7]$/.test(text)) return { ok: true, value: Number(text) };
   return { ok: false, error: `Verification method: one of ${Object.keys(VERIFICATION_METHODS).join(', ')} (or its code 1–7)${text ? `, found "${clip(text)}"` : ''}` };
+}
+
+/** The date of a KYC and accreditation check: a calendar date, not after chain time `now`. */
+export function parseVerifiedAt(text: string, now: number): Parsed<number> {
+  const verified = parseDate(text);
+  if (!verified.ok) return { ok: false, error: `Verified at: ${verified.error}` };
+  if (verified.value > now) return { ok: false, error: 'Verified at: a check cannot be dated in the future' };
+  return verified;
+}
+
+/** The 32-byte hash of the off-chain evidence file (its lowercase hex). */
+export function parseEvidenceHash(text: string): Parsed<Hex> {
+  if (/^0x[0-9a-fA-F]{64}$/.test(text) && !/^0x0{64}$/.test(text)) return { ok: true, value: text.toLowerCase() as Hex };
+  return { ok: false, error: 'Evidence hash: the 32-byte hash of the evidence file (0x and 64 hex digits, not all zero)' };
 }
 
 /** Whether a first line is the identity roster's header. */
@@ -143,11 +158,8 @@ function parseRow(raw: string, line: number, split: Parsed<string[]>, now: numbe
   take(parseClasses(classesText), (v) => (row.classes = v));
   take(parseJurisdiction(jurisdictionText), (v) => (row.jurisdiction = v));
   take(parseMethod(methodText), (v) => (row.method = v));
-  const verified = parseDate(verifiedText);
-  if (verified.ok && verified.value > now) row.errors.push('Verified at: a check cannot be dated in the future');
-  else take(verified, (v) => (row.verifiedAt = v), 'Verified at: ');
-  if (/^0x[0-9a-fA-F]{64}$/.test(hashText) && !/^0x0{64}$/.test(hashText)) row.evidenceHash = hashText.toLowerCase() as Hex;
-  else row.errors.push('Evidence hash: the 32-byte hash of the evidence file (0x and 64 hex digits, not all zero)');
+  take(parseVerifiedAt(verifiedText, now), (v) => (row.verifiedAt = v));
+  take(parseEvidenceHash(hashText), (v) => (row.evidenceHash = v));
   return row;
 }
 
@@ -164,6 +176,25 @@ export interface IdentityRecord {
   classes: number;
   jurisdiction: number;
 }
+export interface Verification {
+  method: number;
+  verifiedAt: number;
+  evidenceHash: Hex;
+}
+/** An identity as the editor shows it: its record, its status, its linked wallets and its verification record. */
+export interface IdentityDetails extends IdentityRecord {
+  frozen: boolean;
+  wallets: readonly Address[];
+  verification: Verification;
+}
+
+/** Why `wallet` can never be linked to identity `id`: a venue contract, or a wallet of another identity. */
+export function walletProblem(wallet: Address, w: WalletRecord | undefined, id: bigint, book: AddressBook): string | undefined {
+  const known = book.get(wallet.toLowerCase());
+  if (w?.venue || known?.contract) return `A venue contract${known?.contract ? ` (${known.name})` : ''}, not an investor's wallet`;
+  if (w && w.identity !== 0n && w.identity !== id) return `This wallet belongs to identity ${w.identity}: a wallet never moves to another identity (recover it instead)`;
+  return undefined;
+}
 
 /**
  * The checks that need the chain: a venue contract is never an investor; a wallet belongs to one identity for good
@@ -179,11 +210,9 @@ export function checkIdentitiesAgainstChain(
   const rows = parse.rows.map((row) => {
     if (!row.wallet || row.identity === undefined) return row;
     const errors = [...row.errors];
-    const w = wallets.get(row.wallet.toLowerCase());
     const id = identities.get(row.identity.toString());
-    const known = book.get(row.wallet.toLowerCase());
-    if (w?.venue || known?.contract) errors.push(`A venue contract${known?.contract ? ` (${known.name})` : ''}, not an investor's wallet`);
-    else if (w && w.identity !== 0n && w.identity !== row.identity) errors.push(`This wallet belongs to identity ${w.identity}: a wallet never moves to another identity (recover it instead)`);
+    const problem = walletProblem(row.wallet, wallets.get(row.wallet.toLowerCase()), row.identity, book);
+    if (problem) errors.push(problem);
     if (id && !id.exists && row.identity >= OFFICER_IDS) errors.push(`Identity ${row.identity} does not exist yet, and a new identity's id must be below 2^64 (larger ids are wallets' own)`);
     return errors.length === row.errors.length ? row : { ...row, errors };
   });
@@ -195,16 +224,31 @@ export function identityRowChange(row: IdentityRow, w: WalletRecord | undefined,
   if (!row.wallet || row.identity === undefined || !w || !id) return undefined;
   if (!id.exists) return 'New identity';
   const linked = w.registered && w.identity === row.identity;
-  const changes: string[] = [];
-  if (id.accreditationExpiry !== row.expiry) changes.push(`expiry ${formatDate(id.accreditationExpiry)} → ${formatDate(row.expiry!)}`);
-  if (id.classes !== row.classes) changes.push('classes');
-  if (id.jurisdiction !== row.jurisdiction) changes.push(`jurisdiction ${id.jurisdiction} → ${row.jurisdiction}`);
+  const changes = identityFieldChanges(id, { accreditationExpiry: row.expiry!, classes: row.classes!, jurisdiction: row.jurisdiction! });
   const parts = [...(linked ? [] : ['links this wallet']), ...(changes.length ? [`updates ${changes.join(', ')}`] : [])];
   return parts.length ? parts.join('; ').replace(/^./, (c) => c.toUpperCase()) : 'Already so (no change)';
 }
 
+/** What an identity's record changes to, in words ("expiry 2027-12-31 → 2028-06-30", "classes", …). */
+export function identityFieldChanges(before: IdentityRecord, after: Pick<IdentityRecord, 'accreditationExpiry' | 'classes' | 'jurisdiction'>): string[] {
+  const changes: string[] = [];
+  if (before.accreditationExpiry !== after.accreditationExpiry) changes.push(`expiry ${formatDate(before.accreditationExpiry)} → ${formatDate(after.accreditationExpiry)}`);
+  if (before.classes !== after.classes) changes.push(`classes ${describeClasses(before.classes)} → ${describeClasses(after.classes)}`);
+  if (before.jurisdiction !== after.jurisdiction) changes.push(`jurisdiction ${before.jurisdiction} → ${after.jurisdiction}`);
+  return changes;
+}
+
+/** One row of `upsertIdentities`. */
+export interface IdentityInput {
+  id: bigint;
+  accreditationExpiry: number;
+  classes: number;
+  jurisdiction: number;
+  verification: Verification;
+}
+
 export interface IdentityPlan {
-  identities: { id: bigint; accreditationExpiry: number; classes: number; jurisdiction: number; verification: { method: number; verifiedAt: number; evidenceHash: Hex } }[];
+  identities: IdentityInput[];
   links: { identity: bigint; wallets: Address[] }[];
 }
 
@@ -224,3 +268,81 @@ export function identityPlan(parse: IdentityParse, wallets: ReadonlyMap<string, 
   for (const [identity, list] of seen) if (list.length > 0) plan.links.push({ identity, wallets: list });
   return plan;
 }
+
+// ------------------------------------------------------------------ one identity, edited by hand
+
+/** The most wallets an identity may have linked (InvestorRegistry.MAX_WALLETS). */
+export const MAX_WALLETS = 20;
+
+/** The identity editor's fields as typed; classes are bits (one checkbox each). */
+export interface IdentityForm {
+  expiry: string;
+  classes: number;
+  jurisdiction: string;
+  method: string;
+  verifiedAt: string;
+  evidenceHash: string;
+}
+export type IdentityFormErrors = Partial<Record<keyof IdentityForm, string>>;
+
+const methodName = (code: number) => Object.entries(VERIFICATION_METHODS).find(([, c]) => c === code)?.[0];
+
+/** The form as the identity stands on chain (a verification never recorded leaves its fields empty). */
+export function identityForm(d: IdentityDetails): IdentityForm {
+  return {
+    expiry: d.accreditationExpiry > 0 ? formatDate(d.accreditationExpiry) : '',
+    classes: d.classes,
+    jurisdiction: d.jurisdiction > 0 ? String(d.jurisdiction) : '',
+    method: methodName(d.verification.method) ?? '',
+    verifiedAt: d.verification.verifiedAt > 0 ? formatDate(d.verification.verifiedAt) : '',
+    evidenceHash: /^0x0{64}$/.test(d.verification.evidenceHash) ? '' : d.verification.evidenceHash,
+  };
+}
+
+/** The form as one `upsertIdentities` row, or each field's problem: the roster's own checks, cell by cell. */
+export function parseIdentityForm(id: bigint, form: IdentityForm, now: number): { errors: IdentityFormErrors; input?: IdentityInput } {
+  const errors: IdentityFormErrors = {};
+  const field = <T>(name: keyof IdentityForm, parsed: Parsed<T>, prefix = ''): T | undefined => {
+    if (parsed.ok) return parsed.value;
+    errors[name] = `${prefix}${parsed.error}`;
+    return undefined;
+  };
+  const expiry = field('expiry', parseDate(form.expiry, { future: true, now }), 'Accreditation expiry: ');
+  const jurisdiction = field('jurisdiction', parseJurisdiction(form.jurisdiction.trim()));
+  const method = field('method', parseMethod(form.method));
+  const verifiedAt = field('verifiedAt', parseVerifiedAt(form.verifiedAt.trim(), now));
+  const evidenceHash = field('evidenceHash', parseEvidenceHash(form.evidenceHash.trim()));
+  if (expiry === undefined || jurisdiction === undefined || method === undefined || verifiedAt === undefined || evidenceHash === undefined) return { errors };
+  return { errors, input: { id, accreditationExpiry: expiry, classes: form.classes, jurisdiction, verification: { method, verifiedAt, evidenceHash } } };
+}
+
+const sameVerification = (a: Verification, b: Verification) => a.method === b.method && a.verifiedAt === b.verifiedAt && a.evidenceHash.toLowerCase() === b.evidenceHash.toLowerCase();
+
+/** What saving the form does, for the confirmation; undefined when it would change nothing. */
+export function identityEditSummary(before: IdentityDetails, input: IdentityInput): string | undefined {
+  const changes = identityFieldChanges(before, input);
+  if (!sameVerification(before.verification, input.verification)) {
+    changes.push(`verification record (${methodName(input.verification.method)?.replace(/_/g, ' ')}, checked ${formatDate(input.verification.verifiedAt)}, evidence ${input.verification.evidenceHash.slice(0, 10)}…)`);
+  }
+  if (changes.length === 0) return undefined;
+  const wallets = before.wallets.length;
+  return `Replace identity ${identityLabel(input.id)}'s ${changes.join(', ')}. Its freeze and exit-only status stay as they are; ${wallets === 1 ? 'its one linked wallet takes' : `its ${wallets} linked wallets take`} the new profile at once.`;
+}
+
+/** Why `wallet` cannot be linked to identity `id` now (the registry's refusals), or undefined while its record loads. */
+export function linkProblem(wallet: Address, record: ChainRecord | undefined, id: bigint, identity: IdentityDetails, book: AddressBook): string | undefined {
+  const problem = walletProblem(wallet, record && { registered: record.registered, venue: record.venue, identity: record.identity ?? 0n }, id, book);
+  if (problem || !record) return problem;
+  if (record.registered) return 'This wallet is linked to this identity already';
+  if (record.frozen && !identity.frozen) return 'This wallet was unlinked while frozen: linking it to an identity that is not frozen would lift the hold (freeze the identity first)';
+  if (identity.wallets.length >= MAX_WALLETS) return `The identity has ${MAX_WALLETS} wallets, the most it may have: unlink one first`;
+  return undefined;
+}
+
+/** The confirmation of linking `name` to identity `id`. */
+export const linkConfirm = (name: string, id: bigint) =>
+  `Link ${name} to identity ${identityLabel(id)}? From the next block it trades, and its shares count, as the identity's: same accreditation, classes, jurisdiction and status. A wallet never leaves its identity again (unlinking only stops it trading).`;
+
+/** The confirmation of unlinking `name` from identity `id`. */
+export const unlinkConfirm = (name: string, id: bigint) =>
+  `Unlink ${name} from identity ${identityLabel(id)}? It can no longer trade or receive securities. The shares it still holds keep counting for the identity, and its lockup overrides and any freeze stay with it.`;

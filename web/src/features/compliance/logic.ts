@@ -170,6 +170,8 @@ export interface ChainRecord {
   lockupOverrides?: number;
   /** The identity the wallet belongs (or, unlinked, belonged) to; 0 if it never had one. */
   identity?: bigint;
+  /** Its identity's InvestorClass bits. */
+  classes?: number;
 }
 
 /** Whether the registry holds a freeze for this record that only Freeze/Unfreeze may change (FreezeNotEditable). */
@@ -360,8 +362,10 @@ export function describeClasses(bits: number): string {
 }
 
 /** IRestrictedSecurity.LotKind and RemedyReason, in order. */
-const LOT_KINDS = ['Rule 144 issuance lot', 'bought from an affiliate', 'partial freeze'];
-const REMEDY_REASONS = ['court order', 'error correction', 'lost key', 'estate transfer'];
+export const LOT_KINDS = ['Rule 144 issuance lot', 'bought from an affiliate', 'partial freeze'] as const;
+export const REMEDY_REASONS = ['court order', 'error correction', 'lost key', 'estate transfer'] as const;
+/** The release time the token stores for a partial freeze "until lifted" (type(uint40).max; freezeShares takes 0 for it). */
+export const UNTIL_LIFTED = 2 ** 40 - 1;
 const shares = (amount: unknown) => formatUnits(BigInt(amount as bigint), 18);
 
 /** One audit-log line for a registry or security event, with addresses named by `name`. */
@@ -413,7 +417,7 @@ export function describeEvent(e: RegistryEvent, name: (a: Address) => string, ro
     case 'Locked':
       return `${shares(a.amount)} ${who('security')} of identity ${identityLabel(a.identity)} locked until ${formatDate(Number(a.releaseAt))} (${LOT_KINDS[Number(a.kind)]})`;
     case 'SharesFrozen':
-      return `${shares(a.amount)} ${who('security')} of identity ${identityLabel(a.identity)} frozen ${Number(a.releaseAt) === 2 ** 40 - 1 ? 'until lifted' : `until ${formatDate(Number(a.releaseAt))}`} (${REMEDY_REASONS[Number(a.reason)]})`;
+      return `${shares(a.amount)} ${who('security')} of identity ${identityLabel(a.identity)} frozen ${Number(a.releaseAt) === UNTIL_LIFTED ? 'until lifted' : `until ${formatDate(Number(a.releaseAt))}`} (${REMEDY_REASONS[Number(a.reason)]})`;
     case 'SharesUnfrozen':
       return `${shares(a.amount)} ${who('security')} of identity ${identityLabel(a.identity)} unfrozen (${REMEDY_REASONS[Number(a.reason)]})`;
     case 'ForcedTransfer':
@@ -509,9 +513,11 @@ export const DEFAULT_ADMIN_ROLE = `0x${'0'.repeat(64)}` as Hex;
 export interface Capabilities {
   compliance: boolean;
   pauser: boolean;
+  /** The issuer's transfer agent: mints and issues lots of the securities. */
+  issuer: boolean;
   admin: boolean;
 }
-export const hasAnyRole = (c: Capabilities) => c.compliance || c.pauser || c.admin;
+export const hasAnyRole = (c: Capabilities) => c.compliance || c.pauser || c.issuer || c.admin;
 
 export const ROUTER_KINDS = ['Untrusted', 'Forwarder', 'Quoter'] as const;
 export type RouterKind = (typeof ROUTER_KINDS)[number];

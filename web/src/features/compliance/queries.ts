@@ -3,14 +3,15 @@
  * refreshes per block (and right after a write, which invalidates everything).
  */
 import { useQuery } from '@tanstack/react-query';
-import { parseEventLogs, type AbiEvent, type Address, type Log, type PublicClient } from 'viem';
+import { parseEventLogs, zeroAddress, type AbiEvent, type Address, type Log, type PublicClient } from 'viem';
 import { gateHookAbi, investorRegistryAbi, restrictedSecurityTokenAbi } from '../../../../sdk/abis/generated.ts';
 import { securityAuditEvents } from '../../../../sdk/audit.ts';
 import type { CapTable } from '../../../../sdk/cap-table.ts';
 import { useBlock, useVenue } from '../../app/venue.tsx';
 import { apiGet } from '../../lib/api.ts';
 import { useViewer } from '../session/queries.ts';
-import type { IdentityRecord } from './identityRoster.ts';
+import type { IdentityDetails } from './identityRoster.ts';
+import { holderView, type HolderView } from './remedies.ts';
 import {
   DEFAULT_ADMIN_ROLE,
   logRanges,
@@ -54,8 +55,8 @@ export function useCapabilities(address: Address | undefined) {
     queryFn: async (): Promise<Capabilities> => {
       const has = (role: `0x${string}`) =>
         client.readContract({ address: deployment.investorRegistry, abi: investorRegistryAbi, functionName: 'hasRole', args: [role, address!], blockNumber: block });
-      const [compliance, pauser, admin] = await Promise.all([has(ids!.compliance), has(ids!.pauser), has(ids!.admin)]);
-      return { compliance, pauser, admin };
+      const [compliance, pauser, issuer, admin] = await Promise.all([has(ids!.compliance), has(ids!.pauser), has(ids!.issuer), has(ids!.admin)]);
+      return { compliance, pauser, issuer, admin };
     },
   });
 }
@@ -118,7 +119,7 @@ export function useRegistryEvents() {
 
 async function readRecord(client: PublicClient, registry: Address, account: Address, block: bigint): Promise<ChainRecord> {
   const r = await client.readContract({ address: registry, abi: investorRegistryAbi, functionName: 'investor', args: [account], blockNumber: block });
-  return { registered: r.registered, venue: r.venue, frozen: r.frozen, accreditationExpiry: Number(r.accreditationExpiry), lockupOverrides: r.lockupOverrides, identity: r.identity };
+  return { registered: r.registered, venue: r.venue, frozen: r.frozen, accreditationExpiry: Number(r.accreditationExpiry), lockupOverrides: r.lockupOverrides, identity: r.identity, classes: r.classes };
 }
 
 /** The registry's records of `addresses` (lowercase keys), e.g. to check an import against the chain. */
@@ -137,7 +138,7 @@ export function useRecords(addresses: readonly Address[]) {
   });
 }
 
-/** The registry's identities `ids` (decimal keys), e.g. to check an identity roster against the chain. */
+/** The registry's identities `ids` (decimal keys), e.g. to check an identity roster against the chain or edit one. */
 export function useIdentityRecords(ids: readonly bigint[]) {
   const { client, deployment } = useVenue();
   const block = useBlock().data?.number;
@@ -146,9 +147,15 @@ export function useIdentityRecords(ids: readonly bigint[]) {
     queryKey: ['identity-records', sorted.join(','), block?.toString()],
     enabled: block !== undefined && sorted.length > 0,
     placeholderData: (previous) => previous,
-    queryFn: async (): Promise<Map<string, IdentityRecord>> => {
+    queryFn: async (): Promise<Map<string, IdentityDetails>> => {
       const views = await Promise.all(sorted.map((id) => client.readContract({ address: deployment.investorRegistry, abi: investorRegistryAbi, functionName: 'identity', args: [BigInt(id)], blockNumber: block })));
-      return new Map(sorted.map((id, i) => [id, { exists: views[i].exists, accreditationExpiry: Number(views[i].accreditationExpiry), classes: views[i].classes, jurisdiction: views[i].jurisdiction }]));
+      return new Map(
+        sorted.map((id, i) => {
+          const v = views[i];
+          const verification = { method: v.verification.method, verifiedAt: Number(v.verification.verifiedAt), evidenceHash: v.verification.evidenceHash };
+          return [id, { exists: v.exists, frozen: v.frozen, accreditationExpiry: Number(v.accreditationExpiry), classes: v.classes, jurisdiction: v.jurisdiction, wallets: v.wallets, verification }];
+        }),
+      );
     },
   });
 }
@@ -322,5 +329,48 @@ export function useCapTable(security: Address | undefined) {
     refetchInterval: 15_000,
     retry: false,
     queryFn: async ({ signal }) => (await apiGet(config.apiUrl, `/cap-table?security=${security}`, { signal, session: true })) as never,
+  });
+}
+
+/**
+ * What the remedies need to know of `wallet` for one security: its record, its identity's holding, reservation, locks
+ * and lots in the token's book, its lockup, and whether it may receive the security now (the recipient half of transferStatus).
+ */
+export function useHolder(security: Address, wallet: Address | undefined) {
+  const { client, deployment } = useVenue();
+  const block = useBlock().data;
+  return useQuery({
+    queryKey: ['holder', security, wallet, block?.number.toString()],
+    enabled: wallet !== undefined && block !== undefined,
+    placeholderData: (previous, previousQuery) => (previousQuery?.queryKey[2] === wallet ? previous : undefined),
+    queryFn: async (): Promise<HolderView> => {
+      const blockNumber = block!.number;
+      const registry = { address: deployment.investorRegistry, abi: investorRegistryAbi, blockNumber } as const;
+      const token = { address: security, abi: restrictedSecurityTokenAbi, blockNumber } as const;
+      const record = await readRecord(client, deployment.investorRegistry, wallet!, blockNumber);
+      const id = record.identity ?? 0n;
+      const [balance, holding, reserved, [locked, nextRelease], lots, lockupEnd, status] = await Promise.all([
+        client.readContract({ ...token, functionName: 'balanceOf', args: [wallet!] }),
+        client.readContract({ ...token, functionName: 'holdingOf', args: [id] }),
+        client.readContract({ ...token, functionName: 'reservedOf', args: [id] }),
+        client.readContract({ ...token, functionName: 'lockedOf', args: [id] }),
+        client.readContract({ ...token, functionName: 'lotsOf', args: [id] }),
+        client.readContract({ ...registry, functionName: 'lockupEnd', args: [security, wallet!] }),
+        client.readContract({ ...registry, functionName: 'transferStatus', args: [security, zeroAddress, wallet!] }),
+      ]);
+      return holderView({ wallet: wallet!, record, balance, holding, reserved, locked, nextRelease, lots, lockupEnd, receive: status[2], receiveUntil: status[3] }, block!.timestamp);
+    },
+  });
+}
+
+/** The holding period a purchase of `security` from an affiliate starts, in seconds. */
+export function useAffiliateHoldingPeriod(security: Address) {
+  const { client } = useVenue();
+  const block = useBlock().data?.number;
+  return useQuery({
+    queryKey: ['affiliate-holding-period', security, block?.toString()],
+    enabled: block !== undefined,
+    placeholderData: (previous, previousQuery) => (previousQuery?.queryKey[1] === security ? previous : undefined),
+    queryFn: () => client.readContract({ address: security, abi: restrictedSecurityTokenAbi, functionName: 'affiliateHoldingPeriod', blockNumber: block }),
   });
 }

@@ -1,4 +1,7 @@
-/** The desk's UI state (zustand): roster search and filters, and the investor loaded into the edit form. */
+/**
+ * The desk's UI state (zustand): roster search and filters, the investor loaded into the edit form, and the identity
+ * open in the identity editor.
+ */
 import type { Address } from 'viem';
 import { create } from 'zustand';
 import type { RosterFilter } from './logic.ts';
@@ -17,10 +20,16 @@ interface DeskState {
   setFilter(patch: Partial<RosterFilter>): void;
   editing?: EditTarget;
   edit(target: Omit<EditTarget, 'nonce'>): void;
+  /** The wallet whose identity the editor shows; the nonce reloads it on each "Identity" click. */
+  identity?: { wallet: Address; nonce: number };
+  openIdentity(wallet: Address): void;
+  closeIdentity(): void;
 }
 
 export const useDesk = create<DeskState>((set) => ({
   filter: { search: '', expiring: false, lockup: false, frozen: false },
   setFilter: (patch) => set((s) => ({ filter: { ...s.filter, ...patch } })),
   edit: (target) => set((s) => ({ editing: { ...target, nonce: (s.editing?.nonce ?? 0) + 1 } })),
+  openIdentity: (wallet) => set((s) => ({ identity: { wallet, nonce: (s.identity?.nonce ?? 0) + 1 } })),
+  closeIdentity: () => set({ identity: undefined }),
 }));
