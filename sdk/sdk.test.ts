@@ -1,13 +1,22 @@
 import { decodeAbiParameters, encodeErrorResult, parseAbi, type Hex } from 'viem';
 import { describe, expect, it } from 'vitest';
 import { gateHookAbi, restrictedSecurityTokenAbi, universalRouterAbi } from './abis/generated.ts';
-import { decodeRevert } from './errors.ts';
+import { decodeRevert, describeClasses } from './errors.ts';
 import { parseDeployment } from './manifest.ts';
 import { encodeSwapExactInSingle, maxUsableTick } from './periphery.ts';
 
 const A = '0x1111111111111111111111111111111111111111';
 const B = '0x2222222222222222222222222222222222222222';
 const HOOK = '0x3333333333333333333333333333333333333333';
+
+describe('describeClasses', () => {
+  it('names every InvestorClass bit set, in order, and says when none is', () => {
+    expect(describeClasses(1)).toBe('accredited');
+    expect(describeClasses(1 | 4)).toBe('accredited, non-US person');
+    expect(describeClasses(15)).toBe('accredited, QIB, non-US person, affiliate');
+    expect(describeClasses(0)).toBe('no class');
+  });
+});
 
 describe('decodeRevert', () => {
   const refusal = encodeErrorResult({

@@ -22,7 +22,8 @@ import {
   type IdentityDetails,
   type IdentityForm,
 } from './identityRoster.ts';
-import { describeClasses, identityLabel, parseInvestorAddress, type Capabilities } from './logic.ts';
+import { describeClasses } from '../../../../sdk/errors.ts';
+import { identityLabel, parseInvestorAddress, type Capabilities } from './logic.ts';
 import { useIdentityRecords, useRecords } from './queries.ts';
 import { useDesk } from './store.ts';
 

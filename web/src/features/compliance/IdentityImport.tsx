@@ -9,7 +9,8 @@ import { formatDate } from '../../lib/amount.ts';
 import { useSend } from '../../lib/useSend.ts';
 import { AddressCell, ImportPreview, RowResult, useNames } from './common.tsx';
 import { checkIdentitiesAgainstChain, identityPlan, identityRowChange, parseIdentityRoster, type WalletRecord } from './identityRoster.ts';
-import { describeClasses, importVerdict, type Capabilities } from './logic.ts';
+import { describeClasses } from '../../../../sdk/errors.ts';
+import { importVerdict, type Capabilities } from './logic.ts';
 import { useIdentityRecords, useRecords } from './queries.ts';
 
 export function IdentityImport({ text, today, caps, onDone }: { text: string; today: number; caps: Capabilities; onDone: (message: string) => void }) {

@@ -5,7 +5,8 @@
  */
 import { getAddress, type Address, type Hex } from 'viem';
 import { formatDate, parseDate, type Parsed } from '../../lib/amount.ts';
-import { describeClasses, headerName, identityLabel, MAX_IMPORT_ROWS, parseInvestorAddress, splitCsvLine, type AddressBook, type ChainRecord } from './logic.ts';
+import { describeClasses } from '../../../../sdk/errors.ts';
+import { headerName, identityLabel, MAX_IMPORT_ROWS, parseInvestorAddress, splitCsvLine, type AddressBook, type ChainRecord } from './logic.ts';
 
 export const IDENTITY_COLUMNS = ['identity', 'wallet', 'accreditation_expiry', 'classes', 'jurisdiction', 'verification_method', 'verified_at', 'evidence_hash'] as const;
 

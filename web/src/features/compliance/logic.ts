@@ -6,6 +6,7 @@
 import { formatUnits, getAddress, isAddress, zeroAddress, type Address, type Hex } from 'viem';
 import type { Deployment } from '../../../../sdk/manifest.ts';
 import { formatDate, formatDuration, parseDate, type Parsed } from '../../lib/amount.ts';
+import { describeClasses } from '../../../../sdk/errors.ts';
 
 export const DAY = 86_400;
 /** "Expiring soon" means within this many days (the keepers alert on the same window). */
@@ -353,13 +354,6 @@ export function identityLabel(id: unknown): string {
   return n >= 1n << 64n ? getAddress(`0x${n.toString(16).padStart(40, '0')}`).slice(0, 10) : `#${n}`;
 }
 
-const CLASS_NAMES: [number, string][] = [[1, 'accredited'], [2, 'QIB'], [4, 'non-US person'], [8, 'affiliate']];
-
-/** Investor classes (InvestorClass bits) in words. */
-export function describeClasses(bits: number): string {
-  const names = CLASS_NAMES.filter(([bit]) => bits & bit).map(([, name]) => name);
-  return names.length === 0 ? 'no class' : names.join(', ');
-}
 
 /** IRestrictedSecurity.LotKind and RemedyReason, in order. */
 export const LOT_KINDS = ['Rule 144 issuance lot', 'bought from an affiliate', 'partial freeze'] as const;
