@@ -15,6 +15,7 @@ import { investorRegistryAbi } from '../../sdk/abis/generated.ts';
 import { signInMessage } from '../../sdk/auth.ts';
 import { startApi, type ApiOptions } from '../../script/keeper/api/server.ts';
 import { createSession } from '../../script/keeper/auth/sessions.ts';
+import { fileAlert } from '../../script/keeper/cases/cases.ts';
 import { openPgliteLedger, type Ledger } from '../../script/keeper/ledger/db.ts';
 import { syncOnce } from '../../script/keeper/settlement/indexer.ts';
 import { freePort } from '../../script/venue/anvil.ts';
@@ -133,6 +134,8 @@ describe('access matrix', () => {
     ['/access-log', 403, 403, 200],
     [`/cap-table?security=${venue.deployment.pools[0].security}`, 403, 403, 200],
     ['/investors/profile?identity=1', 403, 403, 404], // officers only; there is no profile for identity 1
+    ['/cases', 403, 403, 200],
+    ['/cases/history?case=1', 403, 403, 404], // officers only; this ledger has no case yet
     ['/auth/session', 200, 200, 200],
   ];
 
@@ -182,6 +185,35 @@ describe('access matrix', () => {
     expect(log.slice(0, 2).map((e) => [e.action, e.subject])).toEqual([
       ['GET /investors/profile', `identity:${identity}`],
       ['POST /investors/profile', `identity:${identity}`],
+    ]);
+  });
+
+  it('lets only officers work alert cases: each step validated, refused with a sentence, written to the access log', async () => {
+    const post = (who: 'alice' | 'officer', body: unknown) =>
+      fetch(`${base}/cases/action`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${sessions[who]!.token}`, 'content-type': 'application/json', origin: WEB },
+        body: JSON.stringify(body),
+      }).then(async (r) => ({ status: r.status, body: await r.json() }));
+    const [alert] = await ledger.query<{ id: string }>(
+      "insert into alerts (chain_id, kind, severity, subject, message, data, dedupe_key) values ($1, 'holder_cap', 'warning', $2, 'holders of record: 80 of at most 100 (80%)', '{}', 'access-test') returning id::text",
+      [venue.deployment.chainId, venue.deployment.pools[0].security],
+    );
+    const id = await ledger.transaction((tx) => fileAlert(tx, venue.deployment.chainId, { id: alert.id, kind: 'holder_cap', severity: 'warning', subject: venue.deployment.pools[0].security }));
+
+    expect(await post('alice', { case: id, action: 'acknowledge' })).toMatchObject({ status: 403 });
+    expect(await post('officer', { case: id, action: 'resolve' })).toMatchObject({ status: 400, body: { error: 'note: required to resolve a case (at least 3 characters)' } });
+    expect(await post('officer', { case: id, action: 'acknowledge' })).toMatchObject({ status: 200, body: { id, status: 'acknowledged', alerts: 1 } });
+    expect(await post('officer', { case: id, action: 'acknowledge' })).toMatchObject({ status: 409, body: { error: `case ${id} is acknowledged already` } });
+    expect(await post('officer', { case: id, action: 'resolve', note: 'the issuer raised the cap' })).toMatchObject({ status: 200, body: { status: 'resolved' } });
+    const history = await as('officer', `/cases/history?case=${id}`);
+    expect(history.body.events.map((e: { action: string }) => e.action)).toEqual(['opened', 'acknowledged', 'resolved']);
+    expect((await as('officer', '/cases?status=resolved')).body.items.map((c: { id: string }) => c.id)).toContain(id);
+    const log = (await as('officer', '/access-log')).body.items as { action: string; subject: string }[];
+    expect(log.slice(0, 3).map((e) => [e.action, e.subject])).toEqual([
+      ['GET /cases', 'all'],
+      ['GET /cases/history', `case:${id}`],
+      ['POST /cases/action', `case:${id}`],
     ]);
   });
 

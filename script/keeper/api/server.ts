@@ -12,6 +12,7 @@ import type { Ledger } from '../ledger/db.ts';
 import { KEEPER } from '../settlement/indexer.ts';
 import { capTable, capTableCsv } from '../reports/cap-table.ts';
 import { isIdentityId, parseProfile, readProfile, saveProfile } from '../investors/profiles.ts';
+import { actOnCase, CaseConflict, caseHistory, listCases, parseCaseAction } from '../cases/cases.ts';
 import {
   csvCell,
   investorStatement,
@@ -111,6 +112,11 @@ interface Route {
  *   GET  /quotes/history?pool=&limit=  a pool's boards, newest first
  *   GET  /alerts?kind=&severity=&limit=&cursor=&voided=include
  *                                      compliance alerts (an investor: only those about them)
+ *   GET  /cases?status=open|acknowledged|resolved|live&assignee=&limit=&cursor=
+ *                                      officers: alert cases (warnings and critical alerts, grouped by kind and subject)
+ *   GET  /cases/history?case=          officers: one case, every step taken on it, and its alerts
+ *   POST /cases/action {case, action: acknowledge|assign|escalate|resolve|reopen, note?, assignee?}
+ *                                      officers: one step (resolve, escalate and reopen need a note)
  *   GET  /reports/quarterly?quarter=2026Q3&format=json|csv|html        officers
  *   GET  /reports/statement?investor=&from=&to=&format=json|csv        an investor's own, or any for officers
  *   GET  /access-log?limit=&cursor=&format=json|csv                     officers
@@ -456,6 +462,37 @@ function buildRoutes(o: ApiOptions, feed: ChangeFeed, head: HeadWatch, limiter: 
       },
     },
 
+    'GET /cases': {
+      access: 'officer',
+      params: ['status', 'assignee', 'limit', 'cursor'],
+      async handle(ctx) {
+        const p = ctx.params;
+        const filter = { status: p.oneOf('status', ['open', 'acknowledged', 'resolved', 'live'] as const), assignee: p.address('assignee'), limit: p.limit(100, MAX_PAGE), cursor: p.uint('cursor') };
+        // Cases name investors: an officer's read of them is logged like any other.
+        await ctx.audit('all');
+        json(ctx.res, 200, await listCases(o.ledger, chainId, filter));
+      },
+    },
+    'GET /cases/history': {
+      access: 'officer',
+      params: ['case'],
+      async handle(ctx) {
+        const id = ctx.params.required('case', ctx.params.uint('case'), 'a case id');
+        await ctx.audit(`case:${id}`);
+        json(ctx.res, 200, await caseStep(() => caseHistory(o.ledger, chainId, id)));
+      },
+    },
+    'POST /cases/action': {
+      access: 'officer',
+      params: [],
+      async handle(ctx) {
+        const body = await readJsonBody(ctx.req, MAX_BODY);
+        const input = asBadRequest(() => parseCaseAction(body));
+        await ctx.audit(`case:${input.case}`);
+        json(ctx.res, 200, await caseStep(() => actOnCase(o.ledger, chainId, input, ctx.caller.viewer!.address)));
+      },
+    },
+
     'GET /reports/quarterly': {
       access: 'officer',
       params: ['quarter', 'format'],
@@ -750,6 +787,16 @@ function formatOf<F extends ReportFormat>(params: Params, formats: readonly F[])
 }
 
 /** Turns a parse error of the reports module into a 400 that names the problem. */
+/** A case step, its refusals (no such case, a state that does not allow the step) answered as 404 and 409. */
+async function caseStep<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof CaseConflict) throw new HttpError(err.status, err.message);
+    throw err;
+  }
+}
+
 function asBadRequest<T>(fn: () => T): T {
   try {
     return fn();

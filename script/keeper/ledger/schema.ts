@@ -231,6 +231,45 @@ export const MIGRATIONS: string[] = [
     primary key (chain_id, identity)
   );
   `,
+  // Alerts are cases (script/keeper/cases): one live case per kind and subject, its history never edited. Warnings
+  // and critical alerts already raised are filed into cases, so an upgraded ledger starts with its work listed.
+  `
+  create table alert_cases (
+    id bigserial primary key,
+    chain_id integer not null,
+    group_key text not null,
+    kind text not null,
+    subject text not null,
+    severity text not null check (severity in ('info', 'warning', 'critical')),
+    status text not null check (status in ('open', 'acknowledged', 'resolved')),
+    escalated boolean not null default false,
+    assignee text,
+    opened_at timestamptz not null default now(),
+    updated_at timestamptz not null default now(),
+    resolved_at timestamptz
+  );
+  create unique index alert_cases_live on alert_cases (chain_id, group_key) where status <> 'resolved';
+  create table alert_case_events (
+    id bigserial primary key,
+    case_id bigint not null references alert_cases (id),
+    at timestamptz not null default now(),
+    actor text not null,
+    action text not null check (action in ('opened', 'alert', 'acknowledged', 'assigned', 'escalated', 'resolved', 'reopened')),
+    note text not null default '',
+    assignee text,
+    alert_id bigint
+  );
+  create index alert_case_events_case on alert_case_events (case_id, id);
+  alter table alerts add column case_id bigint references alert_cases (id);
+  insert into alert_cases (chain_id, group_key, kind, subject, severity, status, opened_at, updated_at)
+    select chain_id, kind || ':' || lower(subject), kind, min(subject),
+      case when bool_or(severity = 'critical') then 'critical' else 'warning' end, 'open', min(created_at), max(created_at)
+    from alerts where severity <> 'info' and voided_at is null group by chain_id, kind, lower(subject);
+  update alerts set case_id = c.id from alert_cases c
+    where c.chain_id = alerts.chain_id and c.group_key = alerts.kind || ':' || lower(alerts.subject) and alerts.severity <> 'info' and alerts.voided_at is null;
+  insert into alert_case_events (case_id, at, actor, action, alert_id)
+    select case_id, created_at, 'monitor', 'alert', id from alerts where case_id is not null;
+  `,
 ];
 
 /** The tables whose rows come from chain logs and carry a block and a status. */

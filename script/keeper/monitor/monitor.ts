@@ -3,6 +3,7 @@ import { gateHookAbi, investorRegistryAbi, poolManagerAbi, positionManagerAbi, r
 import { describeClasses, ELIGIBILITY } from '../../../sdk/errors.ts';
 import type { Deployment } from '../../../sdk/manifest.ts';
 import type { Ledger } from '../ledger/db.ts';
+import { fileAlert } from '../cases/cases.ts';
 import { readCheckpoint, saveCheckpoint } from '../ledger/checkpoints.ts';
 import { commonAncestor, header, nextLogRange } from '../logs.ts';
 import { jsonSafe, type BlockRef } from '../settlement/decode.ts';
@@ -81,7 +82,10 @@ export async function monitorOnce(o: MonitorOptions): Promise<{ alerts: Alert[];
          where alerts.voided_at is not null returning id`,
         [d.chainId, a.kind, a.severity, a.subject, a.message, JSON.stringify(a.data), a.blockNumber?.toString() ?? null, a.txHash ?? null, a.dedupeKey],
       );
-      if (rows.length > 0) raised.push(a);
+      if (rows.length > 0) {
+        raised.push(a);
+        await fileAlert(tx, d.chainId, { id: String((rows[0] as { id: unknown }).id), kind: a.kind, severity: a.severity, subject: a.subject });
+      }
       const investor = a.kind === 'registry_change' ? (a.data.investor ?? a.data.wallet) : undefined;
       if (typeof investor === 'string') {
         await tx.query('insert into monitored_investors (chain_id, investor) values ($1, $2) on conflict do nothing', [d.chainId, investor]);
