@@ -89,13 +89,13 @@ export async function startE2E(name: string): Promise<E2E> {
 const pageErrors = new WeakMap<E2E, string[]>();
 
 /**
- * Opens the dashboard at `route` in a fresh browser context and connects the seeded demo account `label` (the local
- * chain's dev accounts); unless `signIn` is false, waits until the dashboard has signed it in to the keepers' API
- * (one SIWE signature, made by itself after the connection). Replaces `e2e.page`.
+ * Opens the dashboard at `route` in a fresh browser context (in `locale`, en-US unless told) and connects the seeded
+ * demo account `label` (the local chain's dev accounts); unless `signIn` is false, waits until the dashboard has
+ * signed it in to the keepers' API (one SIWE signature, made by itself after the connection). Replaces `e2e.page`.
  */
-export async function openAs(e2e: E2E, route: string, label: string, { signIn = true } = {}): Promise<Page> {
+export async function openAs(e2e: E2E, route: string, label: string, { signIn = true, locale = 'en-US' } = {}): Promise<Page> {
   await e2e.page?.context().close();
-  const context = await e2e.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const context = await e2e.browser.newContext({ viewport: { width: 1280, height: 900 }, locale });
   const page = await context.newPage();
   page.on('pageerror', (err) => pageErrors.get(e2e)?.push(err.message));
   e2e.page = page;

@@ -116,6 +116,28 @@ describe('liquidity positions (in Chromium)', () => {
     expect(await page.getByTestId('open-submit').isDisabled()).toBe(true);
   });
 
+  it('reads a decimal comma in the deposit fields as a decimal, shows the amount as understood, and refuses an ambiguous one', async () => {
+    const page = await openAs(e2e, 'positions', 'carol');
+    const stableField = page.getByTestId('open-amount-stable');
+    const computed = async (text: string) => {
+      await stableField.fill(text);
+      await expect.poll(() => page.getByTestId('open-amount-security').inputValue()).toMatch(/^\d+\.\d+$/);
+      return page.getByTestId('open-amount-security').inputValue();
+    };
+    const shares = await computed('1.5');
+    // 1,5 is one and a half dollars' worth of liquidity, not 15.
+    expect(await computed('1,5')).toBe(shares);
+    expect(await page.getByTestId('open-understood-stable').textContent()).toBe('= 1.5 dUSD');
+    await stableField.fill('1,234');
+    const field = page.locator('.field', { has: stableField });
+    await expect.poll(() => field.getByRole('alert').textContent()).toBe(
+      '"1,234" is ambiguous: "," may group thousands (1234) or mark decimals. Type 1234, or 1.234 for a decimal.',
+    );
+    expect(await page.getByTestId('open-understood-stable').count()).toBe(0);
+    expect(await page.getByTestId('open-amount-security').inputValue()).toBe('');
+    expect(await page.getByTestId('open-submit').isDisabled()).toBe(true);
+  });
+
   it('an investor new to liquidity approves each token for Permit2 and PositionManager, then opens a position', async () => {
     const page = await openAs(e2e, 'positions', 'alice');
     const alice = d().accounts!.find((a) => a.label === 'alice')!.address;

@@ -1,5 +1,16 @@
-/** An investor's day in Chromium: eligibility, the swap form's refusals, the Permit2 flow, a settled trade. */
+/**
+ * An investor's day in Chromium: eligibility, the swap form's refusals (bad and ambiguous amounts, an unconfirmed
+ * extreme price, a paused pool, more than the pool can fill, an unreachable chain), the Permit2 flow, a settled trade.
+ */
+import { createWalletClient, http, parseUnits, type Hex } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import { foundry } from 'viem/chains';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gateHookAbi, v4QuoterAbi } from '../../sdk/abis/generated.ts';
+import { decodeRevert } from '../../sdk/errors.ts';
+import { poolKeyOf } from '../../sdk/manifest.ts';
+import { ANVIL_OPERATOR_KEY } from '../../script/venue/anvil.ts';
+import { POOL_PAUSED, revertDataOf } from '../../web/src/lib/revert.ts';
 import { openAs, startE2E, type E2E } from './harness.ts';
 import { signInAs } from '../utils/api.ts';
 
@@ -65,6 +76,154 @@ describe('swap (in Chromium)', () => {
     await page.getByTestId('slippage').fill('9');
     await expect.poll(() => page.getByRole('alert').filter({ hasText: 'Between 0.01% and 5%' }).count()).toBe(1);
     await page.getByTestId('slippage').fill('0.5');
+  });
+
+  it('reads a decimal comma as a decimal (1,5 is 1.5, not 15), shows the amount as understood, and refuses an ambiguous one', async () => {
+    // eve is not registered, so may not trade; the form still reads and quotes what she types.
+    const page = await openAs(e2e, 'swap', 'eve');
+    const amount = page.getByTestId('swap-amount');
+    const quoteOf = async (text: string) => {
+      await amount.fill(text);
+      await expect.poll(() => page.getByTestId('swap-quote').textContent()).toMatch(/You receive \(ACME-A\): [\d.,]+$/);
+      return page.getByTestId('swap-quote').textContent();
+    };
+    const pointQuote = await quoteOf('1.5');
+    expect(await quoteOf('1,5')).toBe(pointQuote);
+    expect(await page.getByTestId('swap-understood').textContent()).toBe('= 1.5 dUSD');
+    expect(await quoteOf(' 1 234.5 ')).not.toBe(pointQuote);
+    expect(await page.getByTestId('swap-understood').textContent()).toBe('= 1,234.5 dUSD');
+
+    // In en-US "1,234" may be a thousand and more or a decimal comma: the form asks instead of guessing.
+    await amount.fill('1,234');
+    await expect.poll(() => page.getByRole('alert').filter({ hasText: '"1,234" is ambiguous' }).textContent()).toBe(
+      '"1,234" is ambiguous: "," may group thousands (1234) or mark decimals. Type 1234, or 1.234 for a decimal.',
+    );
+    expect(await page.getByTestId('swap-understood').count()).toBe(0);
+    expect(await page.getByTestId('swap-submit').isDisabled()).toBe(true);
+
+    // A German browser reads its own format: "." groups, "," is the decimal.
+    const de = await openAs(e2e, 'swap', 'eve', { locale: 'de-DE' });
+    await de.getByTestId('swap-amount').fill('1.234,5');
+    await expect.poll(() => de.getByTestId('swap-understood').textContent()).toBe('= 1,234.5 dUSD');
+    await de.getByTestId('swap-amount').fill('1,234');
+    await expect.poll(() => de.getByTestId('swap-understood').textContent()).toBe('= 1.234 dUSD');
+    await e2e.screenshot('swap-decimal-comma');
+  });
+
+  it('a typed "confirm" covers only the trade it confirmed: a larger amount or another side needs its own', async () => {
+    const page = await openAs(e2e, 'swap', 'lp');
+    const amount = page.getByTestId('swap-amount');
+    const blocker = page.getByTestId('swap-blocker');
+    const confirm = page.getByLabel('Type "confirm" to accept this price');
+    const quoteFor = async (text: string) => {
+      const before = await page.getByTestId('swap-quote').textContent();
+      await amount.fill(text);
+      await expect.poll(() => page.getByTestId('swap-quote').textContent()).not.toBe(before);
+      await expect.poll(() => page.getByTestId('swap-quote').textContent()).toMatch(/: [\d.,]+$/);
+    };
+    // About 11% worse than mid, fee included: the form asks for the word.
+    await quoteFor('125000');
+    await expect.poll(() => page.getByTestId('impact-warning').textContent()).toMatch(/^Extreme price impact/);
+    await expect.poll(() => blocker.textContent()).toMatch(/type "confirm"/i);
+    await confirm.fill('confirm');
+    await expect.poll(() => blocker.count()).toBe(0);
+
+    // Raised to well over 100%: the confirmation was for the other trade, so it is gone and the button is disabled.
+    await quoteFor('600000');
+    expect(await confirm.inputValue()).toBe('');
+    expect(Number((await page.getByTestId('swap-impact').textContent())!.replace('%', ''))).toBeGreaterThan(100);
+    expect(await blocker.textContent()).toMatch(/^This trade is 1\d\d\.\d\d% worse than the mid price \(fee included\), more than 10%: type "confirm" to accept it\.$/);
+    expect(await page.getByTestId('swap-submit').isDisabled()).toBe(true);
+    // The fee is shown apart from the impact: 0.30% of 600,000 dUSD.
+    expect(await page.getByTestId('swap-fee').textContent()).toBe('1,800 dUSD');
+    await e2e.screenshot('swap-confirm-cleared');
+    // Back to the amount that was confirmed: the change cleared the confirmation for good.
+    await quoteFor('125000');
+    expect(await confirm.inputValue()).toBe('');
+    await expect.poll(() => blocker.textContent()).toMatch(/type "confirm"/);
+
+    // Confirmed again for this trade, then the exact side changes: cleared again.
+    await confirm.fill('confirm');
+    await expect.poll(() => blocker.count()).toBe(0);
+    await page.getByRole('radio', { name: 'Exact receive' }).click();
+    await quoteFor('10000');
+    await expect.poll(() => blocker.textContent()).toMatch(/type "confirm" to accept it/);
+    expect(await confirm.inputValue()).toBe('');
+  });
+
+  it('says what the pool can fill instead of NotEnoughLiquidity: the largest size, which V4Quoter takes and one tick more it refuses', async () => {
+    const page = await openAs(e2e, 'swap', 'lp');
+    await page.getByRole('radio', { name: 'Exact receive' }).click();
+    await page.getByTestId('swap-amount').fill('20000');
+    const blocker = page.getByTestId('swap-blocker');
+    await expect.poll(() => blocker.textContent(), { timeout: 20_000 }).toMatch(/^The pool's liquidity can't pay out 20,000 ACME-A: the most it would pay out now is [\d,.]+ ACME-A\.$/);
+    expect(await blocker.textContent()).not.toMatch(/NotEnoughLiquidity/);
+    expect(await page.getByTestId('swap-submit').isDisabled()).toBe(true);
+    const shown = /now is ([\d,.]+) ACME-A/.exec((await blocker.textContent())!)![1].replace(/,/g, '');
+
+    const pool = e2e.venue.deployment.pools[0];
+    const quote = (shares: bigint) =>
+      e2e.venue.client
+        .simulateContract({
+          address: e2e.venue.deployment.v4Quoter,
+          abi: v4QuoterAbi,
+          functionName: 'quoteExactOutputSingle',
+          args: [{ poolKey: poolKeyOf(pool), zeroForOne: pool.currency0 === e2e.venue.deployment.stablecoin, exactAmount: shares, hookData: '0x' }],
+        })
+        .then(() => 'quoted', (err) => decodeRevert(revertDataOf(err)!).name);
+    expect(await quote(parseUnits(shown, 18))).toBe('quoted');
+    expect(await quote(parseUnits(shown, 18) + 10n ** 14n)).toBe('NotEnoughLiquidity');
+  });
+
+  it('a pool the gate has paused says so in the eligibility strip and the market, and the swap is refused before anything is sent', async () => {
+    const { deployment, client, anvil } = e2e.venue;
+    const acme = deployment.pools[0];
+    const operator = createWalletClient({ account: privateKeyToAccount(ANVIL_OPERATOR_KEY as Hex), chain: foundry, transport: http(anvil.rpcUrl) });
+    const setPaused = async (paused: boolean) =>
+      client.waitForTransactionReceipt({ hash: await operator.writeContract({ address: deployment.gateHook, abi: gateHookAbi, functionName: 'setPaused', args: [[acme.poolId], paused] }) });
+    await setPaused(true);
+    try {
+      const page = await openAs(e2e, 'swap', 'lp');
+      const chip = page.getByTestId('standing-ACME-A/dUSD');
+      await expect.poll(() => chip.textContent()).toBe('ACME-A: pool paused by the venue');
+      expect(await chip.getAttribute('title')).toBe(POOL_PAUSED);
+      expect(await page.getByTestId('standing-HSREF/dUSD').textContent()).toBe('HSREF: may trade');
+      await page.getByTestId('swap-amount').fill('100');
+      await expect.poll(() => page.getByTestId('swap-blocker').textContent()).toBe(POOL_PAUSED);
+      expect(await page.getByTestId('swap-submit').isDisabled()).toBe(true);
+      await e2e.screenshot('swap-paused');
+      await page.goto(`${e2e.webUrl}/#/market`);
+      await expect.poll(() => page.getByTestId('pool-paused').textContent()).toBe(POOL_PAUSED);
+    } finally {
+      await setPaused(false);
+    }
+    await expect.poll(() => e2e.page.getByTestId('standing-ACME-A/dUSD').textContent(), { timeout: 10_000 }).toBe('ACME-A: may trade');
+    expect(await e2e.page.getByTestId('pool-paused').count()).toBe(0);
+  });
+
+  it('says the chain is unreachable, naming its RPC, keeps trying, and recovers by itself when it answers again', async () => {
+    await e2e.page.context().close();
+    const context = await e2e.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    e2e.page = page;
+    const rpc = new URL(e2e.venue.anvil.rpcUrl);
+    let refused = 0;
+    const isRpc = (url: URL) => url.origin === rpc.origin;
+    // As if the node were down: every request to it is refused at the connection.
+    await context.route(isRpc, (route) => (refused++, route.abort('connectionrefused')));
+    await page.goto(`${e2e.webUrl}/#/swap`);
+    const banner = page.getByTestId('chain-unreachable');
+    await expect.poll(() => banner.textContent(), { timeout: 20_000 }).toContain(`The chain is unreachable: its RPC at ${e2e.venue.anvil.rpcUrl} does not answer. Retrying every second.`);
+    const before = refused;
+    await page.waitForTimeout(2_500);
+    expect(refused - before).toBeGreaterThanOrEqual(2);
+    await e2e.screenshot('swap-chain-unreachable');
+
+    await context.unroute(isRpc);
+    await banner.waitFor({ state: 'detached', timeout: 20_000 });
+    // The reads that failed meanwhile (the tokens behind the form) are made again: the form is there, no skeleton.
+    await page.getByTestId('swap-amount').waitFor({ timeout: 20_000 });
+    expect(await page.getByRole('status', { name: 'Loading tokens' }).count()).toBe(0);
   });
 
   it('an eligible investor approves once, signs a permit, buys at the quote, and the trade is settled and in the market feed', async () => {

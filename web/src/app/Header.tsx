@@ -1,4 +1,5 @@
 import { ROUTES } from './App.tsx';
+import { ChainStatus } from './ChainStatus.tsx';
 import { useVenue } from './venue.tsx';
 import { WalletButton } from '../wallet/WalletButton.tsx';
 import { switchChain, useWalletStore } from '../wallet/store.ts';
@@ -30,6 +31,7 @@ export function Header({ route }: { route: string }) {
           <button onClick={() => void switchChain(venue)}>Switch network</button>
         </div>
       )}
+      <ChainStatus />
       <SignInBanner />
     </>
   );

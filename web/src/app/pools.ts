@@ -1,14 +1,17 @@
-/** A pool's price and the gate's pause flag at a block: read by the swap form and the positions page alike. */
+/** A pool's price and the gate's pause flag at a block, and its whole snapshot: shared by the swap, positions and market pages. */
 import { useQuery } from '@tanstack/react-query';
 import type { PublicClient } from 'viem';
 import { gateHookAbi } from '../../../sdk/abis/gateHookAbi.ts';
 import { stateViewAbi } from '../../../sdk/abis/stateViewAbi.ts';
 import type { Deployment, Pool } from '../../../sdk/manifest.ts';
+import { readPoolSnapshot } from '../../../sdk/v4/state.ts';
 import { useBlock, useVenue } from './venue.tsx';
 
 export interface PoolState {
   sqrtPriceX96: bigint;
   tick: number;
+  /** The LP fee in pips (hundredths of a basis point). */
+  lpFee: number;
   /** The gate refuses swaps and adds (never removals) in a paused pool. */
   paused: boolean;
 }
@@ -18,7 +21,7 @@ export async function readPoolState(client: PublicClient, d: Deployment, pool: P
     client.readContract({ address: d.stateView, abi: stateViewAbi, functionName: 'getSlot0', args: [pool.poolId], blockNumber }),
     client.readContract({ address: d.gateHook, abi: gateHookAbi, functionName: 'poolConfig', args: [pool.poolId], blockNumber }),
   ]);
-  return { sqrtPriceX96: slot0[0], tick: slot0[1], paused: config[3] };
+  return { sqrtPriceX96: slot0[0], tick: slot0[1], lpFee: slot0[3], paused: config[3] };
 }
 
 /** `readPoolState` at the newest block, refreshed each block. */
@@ -30,5 +33,22 @@ export function usePoolState(pool: Pool) {
     enabled: block !== undefined,
     placeholderData: (previous) => previous,
     queryFn: () => readPoolState(client, deployment, pool, block!),
+  });
+}
+
+/**
+ * Everything a swap in the pool reads (slot0, active liquidity, every initialized tick), at the newest block, while
+ * `enabled`: the market's value locked, mid and depth, and the swap form's largest fill, are computed from it.
+ */
+export function usePoolSnapshot(pool: Pool, enabled = true) {
+  const { client, deployment } = useVenue();
+  const block = useBlock().data?.number;
+  return useQuery({
+    queryKey: ['pool-snapshot', pool.poolId, block?.toString()],
+    enabled: enabled && block !== undefined,
+    placeholderData: (previous) => previous,
+    // One entry per block: drop old blocks' snapshots soon rather than after the default five minutes.
+    gcTime: 15_000,
+    queryFn: () => readPoolSnapshot(client, { stateView: deployment.stateView, poolId: pool.poolId, tickSpacing: pool.tickSpacing, blockNumber: block }),
   });
 }

@@ -21,7 +21,10 @@ export function useVenue(): VenueContextValue {
   return venue;
 }
 
-/** The chain head, polled each second: queries that read state put it in their key and refresh on a new block. */
+/**
+ * The chain head, polled each second: queries that read state put it in their key and refresh on a new block. A
+ * failed poll is not retried on its own: the next one is the retry, and the failure shows at once (ChainStatus).
+ */
 export function useBlock() {
   const { client } = useVenue();
   return useQuery({
@@ -31,6 +34,7 @@ export function useBlock() {
       return { number: block.number!, timestamp: Number(block.timestamp), fetchedAt: Date.now() };
     },
     refetchInterval: 1_000,
+    retry: false,
   });
 }
 

@@ -2,20 +2,68 @@
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
-const NUMBER = /^\d*(?:\.(\d*))?$/;
+export interface AmountOptions {
+  max?: bigint;
+  maxLabel?: string;
+  symbol?: string;
+  /** Whose separators decide a lone "1,234" or "1.234" (default: the browser's locale). */
+  locale?: string;
+}
+
+/** The decimal and group separators of `locale` (the browser's by default), as Intl.NumberFormat writes numbers. */
+export function separatorsOf(locale?: string): { decimal: string; group: string } {
+  const parts = new Intl.NumberFormat(locale).formatToParts(1_234_567.5);
+  return { decimal: parts.find((p) => p.type === 'decimal')?.value ?? '.', group: parts.find((p) => p.type === 'group')?.value ?? ',' };
+}
+
+/** Marks that only ever group digits: spaces of any width (fr-FR's narrow no-break space) and apostrophes (de-CH). */
+const GROUP_ONLY = /[\s'’]/g;
 
 /**
- * A decimal amount of a token with `decimals` places, as base units. Refuses what isn't a plain non-negative decimal,
- * more decimals than the token has, zero, and (when given) more than `max`.
+ * Where the decimal separator of a number text is: one of "." and ",", at most once, after every group separator.
+ * A lone mark followed by exactly three digits ("1,234") may also group thousands: it is read as the locale's
+ * decimal separator when it is that, and refused as ambiguous otherwise.
  */
-export function parseAmount(input: string, decimals: number, opts: { max?: bigint; maxLabel?: string; symbol?: string } = {}): Parsed<bigint> {
-  const text = input.trim().replace(/,/g, '');
+function splitNumber(text: string, localeDecimal: string): Parsed<{ whole: string; fraction: string }> {
+  const spaced = text.replace(GROUP_ONLY, ' ');
+  if (!/^[\d., ]+$/.test(spaced) || !/\d/.test(spaced)) return { ok: false, error: 'Not a number' };
+  const marks = [...new Set(spaced.replace(/\d/g, ''))];
+  const last = [...spaced].reverse().find((c) => c === '.' || c === ',');
+  const count = (c: string) => spaced.split(c).length - 1;
+  let decimal: string | undefined;
+  if (last && (marks.length > 1 || count(last) === 1)) {
+    decimal = last;
+    const [before, after] = spaced.split(last);
+    const couldGroup = marks.length === 1 && /^[1-9]\d{0,2}$/.test(before) && /^\d{3}$/.test(after);
+    if (couldGroup && last !== localeDecimal) {
+      const alt = localeDecimal === ',' ? ',' : '.';
+      return { ok: false, error: `"${text}" is ambiguous: "${last}" may group thousands (${before}${after}) or mark decimals. Type ${before}${after}, or ${before}${alt}${after} for a decimal.` };
+    }
+    if (count(last) > 1) return { ok: false, error: `"${text}" has more than one decimal separator ("${last}").` };
+  }
+  const [whole, fraction = ''] = decimal ? spaced.split(decimal) : [spaced];
+  if (!/^\d*$/.test(fraction)) return { ok: false, error: `"${text}": digits after the decimal separator "${decimal}" cannot be grouped.` };
+  const groupMarks = [...new Set(whole.replace(/\d/g, ''))];
+  if (groupMarks.length > 1) return { ok: false, error: `"${text}" groups its digits with two different separators (${groupMarks.map((m) => `"${m}"`).join(' and ')}).` };
+  if (groupMarks.length === 1 && !/^[1-9]\d{0,2}(?:\D\d{3})+$/.test(whole)) {
+    return { ok: false, error: `"${text}": "${groupMarks[0]}" would group thousands, but the digits are not in groups of three.` };
+  }
+  return { ok: true, value: { whole: whole.replace(/\D/g, ''), fraction } };
+}
+
+/**
+ * A decimal amount of a token with `decimals` places, as base units. Takes one decimal separator ("." or ",") and
+ * thousands groups (",", ".", spaces, apostrophes), deciding by `opts.locale` only where the text could be read two
+ * ways; refuses an ambiguous or malformed number, more decimals than the token has, zero, and (when given) more
+ * than `max`.
+ */
+export function parseAmount(input: string, decimals: number, opts: AmountOptions = {}): Parsed<bigint> {
+  const text = input.trim();
   if (text === '') return { ok: false, error: 'Enter an amount' };
-  const match = NUMBER.exec(text);
-  if (!match || text === '.') return { ok: false, error: 'Not a number' };
-  const fraction = match[1] ?? '';
+  const split = splitNumber(text, separatorsOf(opts.locale).decimal);
+  if (!split.ok) return split;
+  const { whole, fraction } = split.value;
   if (fraction.length > decimals) return { ok: false, error: `At most ${decimals} decimal place${decimals === 1 ? '' : 's'}` };
-  const [whole] = text.split('.');
   const value = BigInt(whole || '0') * 10n ** BigInt(decimals) + BigInt(fraction.padEnd(decimals, '0') || '0');
   if (value === 0n) return { ok: false, error: 'Must be more than zero' };
   if (opts.max !== undefined && value > opts.max) {
@@ -23,6 +71,14 @@ export function parseAmount(input: string, decimals: number, opts: { max?: bigin
   }
   return { ok: true, value };
 }
+
+/** Base units as a person would type them in `locale` (the browser's by default): no groups, its decimal separator. */
+export function amountInput(value: bigint, decimals: number, maxFraction = decimals, locale?: string): string {
+  return formatAmount(value, decimals, maxFraction).replace(/,/g, '').replace('.', separatorsOf(locale).decimal === ',' ? ',' : '.');
+}
+
+/** How a typed amount was understood, shown beside its field: "= 1,234.5 ACME-A". */
+export const understoodAs = (value: bigint, decimals: number, symbol: string) => `= ${formatAmount(value, decimals, decimals)} ${symbol}`;
 
 /** Base units as a decimal string, grouped, with at most `maxFraction` fraction digits (rounded down). */
 export function formatAmount(value: bigint, decimals: number, maxFraction = 4): string {

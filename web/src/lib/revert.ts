@@ -34,10 +34,13 @@ export function eligibilitySentence(reason: EligibilityReason, until?: number, w
   }
 }
 
+/** The gate's pause of a pool, as every page says it (the eligibility strip, the market, the swap form, a revert). */
+export const POOL_PAUSED = 'Trading in this pool is paused by the venue: swaps and new liquidity are refused until it resumes; withdrawals still work.';
+
 const sentences: Record<string, (args: readonly unknown[]) => string> = {
   V4TooLittleReceived: () => 'The price moved beyond your slippage tolerance: you would have received less than your minimum.',
   V4TooMuchRequested: () => 'The price moved beyond your slippage tolerance: the swap would have cost more than your maximum.',
-  PoolIsPaused: () => 'Trading in this pool is paused by the venue.',
+  PoolIsPaused: () => POOL_PAUSED,
   PoolNotAuthorized: () => 'This pool is not authorized by the venue.',
   DeadlinePassed: () => 'The deadline passed before the transaction was mined. Try again.',
   TransactionDeadlinePassed: () => 'The deadline passed before the transaction was mined. Try again.',

@@ -1,6 +1,7 @@
-/** Always visible under the header: may the connected address trade each security, and if not, why and until when. */
+/** Always visible under the header: may the connected address trade each security (and is its pool open), and if not,
+ * why and until when. */
 import { formatAmount, formatDate, formatDuration } from '../../lib/amount.ts';
-import { eligibilitySentence } from '../../lib/revert.ts';
+import { eligibilitySentence, POOL_PAUSED } from '../../lib/revert.ts';
 import { useChainNow } from '../../app/venue.tsx';
 import { useWalletStore } from '../../wallet/store.ts';
 import { useEligibility } from './useEligibility.ts';
@@ -27,9 +28,9 @@ export function EligibilityStrip() {
       {s.securities.map((sec) => {
         const chip = standingChip(sec);
         return (
-          <span key={sec.security} className={`chip ${chip.tone}`} title={eligibilitySentence(sec.reason, sec.until)} data-testid={`standing-${sec.poolName}`}>
+          <span key={sec.security} className={`chip ${chip.tone}`} title={sec.paused ? POOL_PAUSED : eligibilitySentence(sec.reason, sec.until)} data-testid={`standing-${sec.poolName}`}>
             {sec.poolName.split('/')[0]}:{' '}
-            {sec.reason === 'LockupActive' ? (
+            {sec.reason === 'LockupActive' && !sec.paused ? (
               <>lockup ends in <time dateTime={new Date(sec.lockupEnd * 1000).toISOString()} data-testid="lockup-countdown">{formatDuration(sec.lockupEnd - now)}</time></>
             ) : chip.label}
           </span>

@@ -1,18 +1,37 @@
 import { describe, expect, it } from 'vitest';
+import { gateHookAbi } from '../../../../sdk/abis/generated.ts';
+import type { EligibilityReason } from '../../../../sdk/errors.ts';
 import { exitOnlyNotice, standingChip } from './logic.ts';
+import { poolConfigAbi } from './useEligibility.ts';
 
 describe('the eligibility strip', () => {
   it('says may trade, may sell only, or neither', () => {
-    expect(standingChip({ reason: 'Ok', sellReason: 'Ok' })).toEqual({ tone: 'good', label: 'may trade' });
-    expect(standingChip({ reason: 'AccreditationExpired', sellReason: 'Ok' })).toEqual({ tone: 'warn', label: 'may sell only (accreditation expired)' });
-    expect(standingChip({ reason: 'ExitOnly', sellReason: 'Ok' })).toEqual({ tone: 'warn', label: 'may sell only (exit-only)' });
-    expect(standingChip({ reason: 'Frozen', sellReason: 'Frozen' })).toEqual({ tone: 'bad', label: 'frozen' });
-    expect(standingChip({ reason: 'Sanctioned', sellReason: 'Sanctioned' })).toEqual({ tone: 'bad', label: 'sanctioned' });
+    const chip = (reason: EligibilityReason, sellReason: EligibilityReason) => standingChip({ reason, sellReason, paused: false });
+    expect(chip('Ok', 'Ok')).toEqual({ tone: 'good', label: 'may trade' });
+    expect(chip('AccreditationExpired', 'Ok')).toEqual({ tone: 'warn', label: 'may sell only (accreditation expired)' });
+    expect(chip('ExitOnly', 'Ok')).toEqual({ tone: 'warn', label: 'may sell only (exit-only)' });
+    expect(chip('Frozen', 'Frozen')).toEqual({ tone: 'bad', label: 'frozen' });
+    expect(chip('Sanctioned', 'Sanctioned')).toEqual({ tone: 'bad', label: 'sanctioned' });
+  });
+
+  it('says a paused pool is paused, never "may trade", whatever the investor\'s standing', () => {
+    for (const [reason, sellReason] of [['Ok', 'Ok'], ['ExitOnly', 'Ok'], ['Frozen', 'Frozen']] as const) {
+      expect(standingChip({ reason, sellReason, paused: true })).toEqual({ tone: 'bad', label: 'pool paused by the venue' });
+    }
   });
 
   it('explains exit-only once, only to an investor who may sell but not buy', () => {
     expect(exitOnlyNotice([{ reason: 'Ok', sellReason: 'Ok' }])).toBeUndefined();
     expect(exitOnlyNotice([{ reason: 'Frozen', sellReason: 'Frozen' }])).toBeUndefined();
     expect(exitOnlyNotice([{ reason: 'Ok', sellReason: 'Ok' }, { reason: 'FlowbackRestricted', sellReason: 'Ok' }])).toMatch(/^You may sell and withdraw liquidity/);
+  });
+});
+
+describe('the gate read for the pause', () => {
+  it('is GateHook.poolConfig as generated from the contract', () => {
+    const generated = gateHookAbi.find((e) => e.type === 'function' && e.name === 'poolConfig')!;
+    const strip = (params: readonly { name: string; type: string }[]) => params.map(({ name, type }) => ({ name, type }));
+    expect(poolConfigAbi).toEqual([{ ...poolConfigAbi[0], inputs: strip(generated.inputs), outputs: strip(generated.outputs) }]);
+    expect(generated).toMatchObject({ stateMutability: 'view' });
   });
 });

@@ -20,10 +20,12 @@ const REASON_LABELS: Record<EligibilityReason, string> = {
 export type StandingTone = 'good' | 'warn' | 'bad';
 
 /**
- * One chip: `good` when the investor may buy and sell, `warn` when it may still sell (exit-only: sell, withdraw
- * liquidity, collect fees), `bad` when it may do neither. The lockup countdown is the component's.
+ * One chip: `bad` when the gate has paused the pool (no one trades there, whatever their standing), `good` when the
+ * investor may buy and sell, `warn` when it may still sell (exit-only: sell, withdraw liquidity, collect fees), `bad`
+ * when it may do neither. The lockup countdown is the component's.
  */
-export function standingChip(s: Pick<SecurityStanding, 'reason' | 'sellReason'>): { tone: StandingTone; label: string } {
+export function standingChip(s: Pick<SecurityStanding, 'reason' | 'sellReason' | 'paused'>): { tone: StandingTone; label: string } {
+  if (s.paused) return { tone: 'bad', label: 'pool paused by the venue' };
   if (s.reason === 'Ok') return { tone: 'good', label: REASON_LABELS.Ok };
   if (s.sellReason === 'Ok') return { tone: 'warn', label: `may sell only (${REASON_LABELS[s.reason]})` };
   return { tone: 'bad', label: REASON_LABELS[s.reason] };

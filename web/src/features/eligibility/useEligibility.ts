@@ -1,4 +1,5 @@
-/** The connected investor's standing for each listed security, read from the registry every block. */
+/** The connected investor's standing for each listed security, read from the registry (and the gate's pause of its
+ * pool) every block. */
 import { useQuery } from '@tanstack/react-query';
 import type { Address } from 'viem';
 import { investorRegistryAbi, restrictedSecurityTokenAbi } from '../../../../sdk/abis/generated.ts';
@@ -33,6 +34,8 @@ export interface SecurityStanding {
   sellUntil: number;
   lockupEnd: number;
   limits: OfferingLimits;
+  /** The gate has paused the security's pool: no one may swap or add there, whatever their standing. */
+  paused: boolean;
 }
 
 export interface Standing {
@@ -43,6 +46,22 @@ export interface Standing {
   identity: bigint;
   securities: SecurityStanding[];
 }
+
+/** GateHook's `poolConfig` alone: the strip is in the entry chunk, which the gate's whole ABI would weigh on. */
+export const poolConfigAbi = [
+  {
+    type: 'function',
+    name: 'poolConfig',
+    stateMutability: 'view',
+    inputs: [{ name: 'poolId', type: 'bytes32' }],
+    outputs: [
+      { name: 'securityToken', type: 'address' },
+      { name: 'authorized', type: 'bool' },
+      { name: 'initialized', type: 'bool' },
+      { name: 'paused', type: 'bool' },
+    ],
+  },
+] as const;
 
 export function useEligibility(address: Address | undefined) {
   const { client, deployment } = useVenue();
@@ -57,7 +76,7 @@ export function useEligibility(address: Address | undefined) {
       const securities = await Promise.all(
         deployment.pools.map(async (pool) => {
           const token = { address: pool.security, abi: restrictedSecurityTokenAbi, blockNumber: block } as const;
-          const [[status, until, key], [sellStatus, sellUntil], lockupEnd, limits, [holders, nonAccredited], holding, [locked, nextRelease]] = await Promise.all([
+          const [[status, until, key], [sellStatus, sellUntil], lockupEnd, limits, [holders, nonAccredited], holding, [locked, nextRelease], [, , , paused]] = await Promise.all([
             client.readContract({ ...registry, functionName: 'tradeStatus', args: [address!, pool.security, true], blockNumber: block }),
             client.readContract({ ...registry, functionName: 'tradeStatus', args: [address!, pool.security, false], blockNumber: block }),
             client.readContract({ ...registry, functionName: 'lockupEnd', args: [pool.security, address!], blockNumber: block }),
@@ -65,6 +84,7 @@ export function useEligibility(address: Address | undefined) {
             client.readContract({ ...token, functionName: 'holderCount' }),
             client.readContract({ ...token, functionName: 'holdingOf', args: [record.identity] }),
             client.readContract({ ...token, functionName: 'lockedOf', args: [record.identity] }),
+            client.readContract({ address: deployment.gateHook, abi: poolConfigAbi, functionName: 'poolConfig', args: [pool.poolId], blockNumber: block }),
           ]);
           return {
             security: pool.security,
@@ -75,6 +95,7 @@ export function useEligibility(address: Address | undefined) {
             sellUntil: Number(sellUntil),
             lockupEnd: Number(lockupEnd),
             limits: { ...limits, holders, nonAccredited, holding, locked, nextRelease: Number(nextRelease), accredited: (key >> 160n) & 1n ? true : false },
+            paused,
           };
         }),
       );

@@ -1,6 +1,7 @@
 /**
- * Market data of one pool at a time: value locked, mid and depth read from the chain each block (they work without
- * the keepers), and from the keepers' ledger the price chart, 24h volume, the live trade feed and the quote ladder.
+ * Market data of one pool at a time: value locked, mid, depth and the gate's pause read from the chain each block
+ * (they work without the keepers), and from the keepers' ledger the price chart, 24h volume, the live trade feed and
+ * the quote ladder.
  * When the keepers' API can't be reached, each panel that depends on it says so; the chain-derived ones carry on.
  */
 import { useMemo, useState } from 'react';
@@ -8,6 +9,7 @@ import type { Pool } from '../../../../sdk/manifest.ts';
 import { Panel, Skeleton, Stat, Unavailable } from '../../app/ui.tsx';
 import { useBlock, useChainNow, useToken, useVenue } from '../../app/venue.tsx';
 import { formatAmount } from '../../lib/amount.ts';
+import { POOL_PAUSED } from '../../lib/revert.ts';
 import { DepthChart } from './DepthChart.tsx';
 import {
   candles as toCandles,
@@ -26,7 +28,8 @@ import {
   volume24h,
 } from './logic.ts';
 import { PriceChart, type ChartMode } from './PriceChart.tsx';
-import { useApiHealth, useMarketTrades, usePoolSnapshot, useQuoteBoard } from './queries.ts';
+import { useApiHealth, useMarketTrades, useQuoteBoard } from './queries.ts';
+import { usePoolSnapshot, usePoolState } from '../../app/pools.ts';
 import { QuoteLadder } from './QuoteLadder.tsx';
 import { ReportPanel } from './ReportPanel.tsx';
 import { TradesFeed } from './TradesFeed.tsx';
@@ -106,6 +109,7 @@ function PoolMarket({ pool, apiDown }: { pool: Pool; apiDown: boolean }) {
   const securityIs0 = pool.currency0 === pool.security;
 
   const snapshot = usePoolSnapshot(pool);
+  const paused = usePoolState(pool).data?.paused;
   const { trades, history, stream } = useMarketTrades(pool);
   const board = useQuoteBoard(pool);
 
@@ -149,6 +153,7 @@ function PoolMarket({ pool, apiDown }: { pool: Pool; apiDown: boolean }) {
   return (
     <>
       <Panel title={`${pool.name} overview`} actions={chain ? <span className="tag">chain state at block {chain.block?.toString()}</span> : undefined}>
+        {paused && <p className="blocker" role="status" data-testid="pool-paused">{POOL_PAUSED}</p>}
         {!chain || !security || !stable ? (
           snapshot.isError ? <p className="blocker" role="alert">Can't read the pool from the chain: {snapshot.error.message}</p> : <Skeleton lines={2} label="Reading the pool" />
         ) : (

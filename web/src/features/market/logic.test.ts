@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { quoteBoard } from '../../../../script/keeper/quotes/board.ts';
 import { midPriceMicros } from '../../../../sdk/v4/price.ts';
-import { compress, getAmount0Delta, getAmount1Delta, getSqrtPriceAtTick, position } from '../../../../sdk/v4/math.ts';
-import { simulateSwap, type PoolSnapshot } from '../../../../sdk/v4/swap.ts';
+import { getAmount0Delta, getAmount1Delta, getSqrtPriceAtTick } from '../../../../sdk/v4/math.ts';
+import { simulateSwap } from '../../../../sdk/v4/swap.ts';
+import { snapshotOf, type Position } from '../../app/poolFixtures.ts';
 import {
   candles,
   chainOrder,
@@ -128,28 +129,6 @@ describe('price chart and volume', () => {
     expect(volume24h([], now)).toEqual({ stable: 0n, count: 0 });
   });
 });
-
-interface Position {
-  lower: number;
-  upper: number;
-  liquidity: bigint;
-}
-
-/** A pool snapshot holding `positions`, at `tick`, as StateView would describe it. */
-function snapshotOf(positions: Position[], tick: number, spacing = 60, lpFee = 3_000): PoolSnapshot {
-  const liquidityNet = new Map<number, bigint>();
-  for (const p of positions) {
-    liquidityNet.set(p.lower, (liquidityNet.get(p.lower) ?? 0n) + p.liquidity);
-    liquidityNet.set(p.upper, (liquidityNet.get(p.upper) ?? 0n) - p.liquidity);
-  }
-  const bitmap = new Map<number, bigint>();
-  for (const t of liquidityNet.keys()) {
-    const { wordPos, bitPos } = position(compress(t, spacing));
-    bitmap.set(wordPos, (bitmap.get(wordPos) ?? 0n) | (1n << BigInt(bitPos)));
-  }
-  const liquidity = positions.filter((p) => p.lower <= tick && tick < p.upper).reduce((s, p) => s + p.liquidity, 0n);
-  return { sqrtPriceX96: getSqrtPriceAtTick(tick), tick, liquidity, lpFee, tickSpacing: spacing, bitmap, liquidityNet };
-}
 
 /** What one position would pay out on withdrawal at this price (v4's Pool.modifyLiquidity). */
 function positionAmounts(p: Position, s: { tick: number; sqrtPriceX96: bigint }) {

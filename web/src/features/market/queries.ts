@@ -1,13 +1,12 @@
 /**
- * The market page's data: the pool's state read from the chain each block (it works without the keepers), and the
- * keepers' ledger over their HTTP API: trade history (every page), the live trade stream (SSE), the latest quote
+ * The market page's keeper data (the pool's chain state is app/pools.ts's `usePoolSnapshot`, which works without
+ * the keepers), from the keepers' ledger over their HTTP API: trade history (every page), the live trade stream (SSE), the latest quote
  * board and the API's health. Each keeper-backed hook reports an error when the API can't be reached, so the panel can
  * say so instead of going blank.
  */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Pool } from '../../../../sdk/manifest.ts';
-import { readPoolSnapshot } from '../../../../sdk/v4/state.ts';
 import { useBlock, useVenue } from '../../app/venue.tsx';
 import { apiGet, apiUrlOf } from '../../lib/api.ts';
 import { useViewer } from '../session/queries.ts';
@@ -16,23 +15,6 @@ import { mergeTrades, parseBoardResponse, parseTradePage, parseTradeRow, type Qu
 /** The API's page size limit: fewer round trips for the history. */
 const PAGE = 500;
 const PER_BLOCK_GC_MS = 15_000;
-
-/**
- * Everything a swap in the pool reads (slot0, active liquidity, every initialized tick), at the newest block. The
- * value locked, the mid and the depth curve are computed from it, so they don't depend on the keepers.
- */
-export function usePoolSnapshot(pool: Pool) {
-  const { client, deployment } = useVenue();
-  const block = useBlock().data?.number;
-  return useQuery({
-    queryKey: ['market-snapshot', pool.poolId, block?.toString()],
-    enabled: block !== undefined,
-    placeholderData: (previous) => previous,
-    // One entry per block: drop old blocks' snapshots soon rather than after the default five minutes.
-    gcTime: PER_BLOCK_GC_MS,
-    queryFn: () => readPoolSnapshot(client, { stateView: deployment.stateView, poolId: pool.poolId, tickSpacing: pool.tickSpacing, blockNumber: block }),
-  });
-}
 
 /** Every trade of the pool on the tape, in change order, following `nextCursor` to the last page. */
 async function fetchAllTrades(apiUrl: string, poolId: string, session: boolean, signal: AbortSignal): Promise<Trade[]> {

@@ -5,7 +5,7 @@
 import { useState } from 'react';
 import { Field } from '../../app/ui.tsx';
 import { useBalance } from '../../app/venue.tsx';
-import { formatAmount, parseAmount } from '../../lib/amount.ts';
+import { amountInput, formatAmount, parseAmount, understoodAs } from '../../lib/amount.ts';
 import { useWalletStore } from '../../wallet/store.ts';
 import type { PoolTokens } from './hooks.ts';
 import { useEligibility } from '../eligibility/useEligibility.ts';
@@ -20,6 +20,8 @@ export interface DepositInput {
 export interface DepositForm {
   input: DepositInput;
   setInput(input: DepositInput): void;
+  /** The typed amount as understood (shown beside its field), when it parses. */
+  typedAmount?: bigint;
   /** The liquidity and what it costs, when the typed amount is valid for the range. */
   deposit?: Deposit;
   /** A problem per currency (index 0 and 1), shown under its field. */
@@ -46,10 +48,12 @@ export function useDepositForm(tokens: PoolTokens | undefined, point: PoolPoint 
   const other = typed === 0 ? 1 : 0;
   const token = tokens.tokens[typed];
   let deposit: Deposit | undefined;
+  let typedAmount: bigint | undefined;
   if (input.text.trim() !== '' && sides[typed]) {
     const parsed = parseAmount(input.text, token.decimals, balances[typed] !== undefined ? { max: balances[typed], symbol: token.symbol } : {});
     if (!parsed.ok) errors[typed] = parsed.error;
-    else if (point && range) {
+    else typedAmount = parsed.value;
+    if (parsed.ok && point && range) {
       const result = depositFromAmount(point, range.tickLower, range.tickUpper, typed, parsed.value);
       if (!result.ok) errors[typed] = result.error;
       else {
@@ -63,7 +67,7 @@ export function useDepositForm(tokens: PoolTokens | undefined, point: PoolPoint 
       }
     }
   }
-  return { input, setInput, deposit, errors, sides, balances };
+  return { input, setInput, typedAmount, deposit, errors, sides, balances };
 }
 
 /** The two amount fields, the security first (as the pool's name reads). */
@@ -79,7 +83,6 @@ export function DepositFields({ form, tokens, testidPrefix }: { form: DepositFor
         const which = index === stableIndex ? 'stable' : 'security';
         const taken = form.sides[index];
         const cost = form.deposit ? (index === 0 ? form.deposit.amount0 : form.deposit.amount1) : undefined;
-        const value = !taken ? '' : index === typed ? form.input.text : cost !== undefined ? formatAmount(cost, token.decimals, Math.min(token.decimals, 8)).replace(/,/g, '') : '';
         const balance = form.balances[index];
         return (
           <Field
@@ -88,23 +91,22 @@ export function DepositFields({ form, tokens, testidPrefix }: { form: DepositFor
             inputMode="decimal"
             autoComplete="off"
             placeholder={taken ? '0.0' : 'not needed'}
-            value={value}
+            value={fieldText(form, index, typed, cost, token.decimals)}
             disabled={!taken}
             onChange={(e) => form.setInput({ which, text: e.target.value })}
             error={form.errors[index]}
-            hint={
-              !taken
-                ? `At the current price this range takes only ${onlyToken?.symbol}.`
-                : balance !== undefined
-                  ? `Balance: ${formatAmount(balance, token.decimals)} ${token.symbol}${index !== typed && cost !== undefined ? ' · computed from the other amount' : ''}`
-                  : undefined
-            }
+            hint={fieldHint(taken, onlyToken?.symbol, balance, token, index !== typed && cost !== undefined)}
             suffix={
-              taken && balance !== undefined ? (
-                <button type="button" className="link" onClick={() => form.setInput({ which, text: formatAmount(balance, token.decimals, token.decimals).replace(/,/g, '') })} aria-label={`Use all my ${token.symbol}`}>
-                  Max
-                </button>
-              ) : undefined
+              <>
+                {index === typed && form.typedAmount !== undefined && (
+                  <output className="understood" data-testid={`${testidPrefix}-understood-${which}`}>{understoodAs(form.typedAmount, token.decimals, token.symbol)}</output>
+                )}
+                {taken && balance !== undefined && (
+                  <button type="button" className="link" onClick={() => form.setInput({ which, text: amountInput(balance, token.decimals) })} aria-label={`Use all my ${token.symbol}`}>
+                    Max
+                  </button>
+                )}
+              </>
             }
             data-testid={`${testidPrefix}-amount-${which}`}
           />
@@ -112,4 +114,18 @@ export function DepositFields({ form, tokens, testidPrefix }: { form: DepositFor
       })}
     </div>
   );
+}
+
+/** What a field shows: the typed text in the typed one, the computed cost in the other (as the locale types it). */
+function fieldText(form: DepositForm, index: number, typed: number, cost: bigint | undefined, decimals: number): string {
+  if (!form.sides[index]) return '';
+  if (index === typed) return form.input.text;
+  if (cost === undefined) return '';
+  return amountInput(cost, decimals, Math.min(decimals, 8));
+}
+
+function fieldHint(taken: boolean, onlySymbol: string | undefined, balance: bigint | undefined, token: { symbol: string; decimals: number }, computed: boolean): string | undefined {
+  if (!taken) return `At the current price this range takes only ${onlySymbol}.`;
+  if (balance === undefined) return undefined;
+  return `Balance: ${formatAmount(balance, token.decimals)} ${token.symbol}${computed ? ' · computed from the other amount' : ''}`;
 }

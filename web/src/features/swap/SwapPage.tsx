@@ -1,28 +1,54 @@
 /**
  * Swap: an eligible investor buys or sells a security through UniversalRouter. The quote is V4Quoter's at the newest
- * block; the form says why it can't trade before anything is sent (eligibility, pause, balance, bad input); payment
- * goes through Permit2 (approve the token once, then sign a permit that rides in the same transaction as the swap).
+ * block; the form says why it can't trade before anything is sent (a paused pool, eligibility, balance, a bad or
+ * ambiguous amount, more than the pool can fill, an extreme price not confirmed for this very trade); payment goes
+ * through Permit2 (approve the token once, then sign a permit that rides in the same transaction as the swap).
  */
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { encodeFunctionData, erc20Abi, maxUint160, maxUint256 } from 'viem';
 import { universalRouterAbi } from '../../../../sdk/abis/generated.ts';
 import { poolKeyOf } from '../../../../sdk/manifest.ts';
 import { encodeSwapExactInSingle, encodeSwapExactOutSingle, permitSingleTypedData, withPermit2Permit, type PermitSingle } from '../../../../sdk/periphery.ts';
 import { Field, Panel, Skeleton, Stat } from '../../app/ui.tsx';
 import { useBalance, useChainNow, useToken, useVenue } from '../../app/venue.tsx';
-import { formatAmount, parseAmount } from '../../lib/amount.ts';
+import { formatAmount, parseAmount, understoodAs } from '../../lib/amount.ts';
 import { explainError } from '../../lib/revert.ts';
 import { useSend } from '../../lib/useSend.ts';
 import { useWalletStore } from '../../wallet/store.ts';
 import { useEligibility } from '../eligibility/useEligibility.ts';
-import { CONFIRM_WORD, executionPrice, impactLevel, midPrice, orderBlocker, priceImpactBps, slippageBound } from './logic.ts';
+import {
+  CONFIRM_WORD,
+  confirmationText,
+  impactLevel,
+  isConfirmed,
+  largestFill,
+  midPrice,
+  notEnoughLiquidity,
+  orderBlocker,
+  slippageBound,
+  tradeCosts,
+  tradeKey,
+  type Confirmation,
+  type ImpactLevel,
+} from './logic.ts';
 import { TxSettingsPanel } from '../../lib/TxSettingsPanel.tsx';
-import { usePermit2State, useQuote } from './queries.ts';
-import { usePoolState } from '../../app/pools.ts';
+import { QuoteError, usePermit2State, useQuote } from './queries.ts';
+import { usePoolSnapshot, usePoolState } from '../../app/pools.ts';
 import { useSwapSettings } from './settings.ts';
 
 const PERMIT_LIFETIME_S = 30 * 86_400;
 const PERMIT_SIGNATURE_LIFETIME_S = 30 * 60;
+
+/** Worse than mid, the LP fee included: the stat's tone and the sentence under it. */
+const IMPACT_WARNINGS: Record<ImpactLevel, string> = {
+  none: '',
+  notice: 'This trade is more than 1% worse than the mid price (fee included).',
+  warning: 'High price impact: more than 3% worse than mid (fee included). Consider a smaller trade.',
+  danger: 'Very high price impact: more than 5% worse than mid (fee included).',
+  confirm: 'Extreme price impact: more than 10% worse than mid (fee included).',
+};
+const impactTone = (level: ImpactLevel) => (level === 'none' ? undefined : level === 'notice' ? 'warn' : 'bad');
+const percent = (bps: number) => `${(bps / 100).toFixed(2)}%`;
 
 export default function SwapPage() {
   const venue = useVenue();
@@ -33,7 +59,7 @@ export default function SwapPage() {
   const [side, setSide] = useState<'buy' | 'sell'>('buy');
   const [exact, setExact] = useState<'in' | 'out'>('in');
   const [input, setInput] = useState('');
-  const [confirmText, setConfirmText] = useState('');
+  const [confirmation, setConfirmation] = useState<Confirmation>();
   const [signing, setSigning] = useState(false);
   const busy = sending || signing;
   const [formError, setFormError] = useState<string>();
@@ -70,15 +96,23 @@ export default function SwapPage() {
   const maxIn = exact === 'in' ? amountIn : bound;
 
   let mid: number | undefined;
-  let impactBps: number | undefined;
+  let costs: ReturnType<typeof tradeCosts> | undefined;
   if (poolState.data && security && stable) {
     mid = midPrice(poolState.data.sqrtPriceX96, stableIs0, stable.decimals, security.decimals);
     if (amountIn !== undefined && amountOut !== undefined) {
-      const [stableAmt, shares] = side === 'buy' ? [amountIn, amountOut] : [amountOut, amountIn];
-      impactBps = priceImpactBps(side, mid, executionPrice(stableAmt, shares, stable.decimals, security.decimals));
+      costs = tradeCosts({ side, mid, amountIn, amountOut, feePips: poolState.data.lpFee, stableDecimals: stable.decimals, securityDecimals: security.decimals });
     }
   }
-  const level = impactBps !== undefined ? impactLevel(impactBps) : 'none';
+  const level = costs ? impactLevel(costs.totalBps) : 'none';
+  // A typed confirmation covers this very trade: another amount, side, pool, quote or bound clears it for good.
+  const trade = tradeKey({ poolId: pool.poolId, side, exact, amount, quoted, bound });
+  if (confirmation && confirmation.trade !== trade) setConfirmation(undefined);
+
+  // V4Quoter refuses an order larger than the pool can fill: say what does fill, from the pool's own liquidity.
+  const short = quote.error instanceof QuoteError && quote.error.revert === 'NotEnoughLiquidity';
+  const snapshot = usePoolSnapshot(pool, short).data;
+  const largest = useMemo(() => (short && snapshot ? largestFill(snapshot, zeroForOne, exact) : undefined), [short, snapshot, zeroForOne, exact]);
+  const quoteError = short && typedToken ? notEnoughLiquidity(exact, amount!, largest, typedToken) : quote.error?.message;
 
   const blocker = orderBlocker({
     side,
@@ -86,7 +120,7 @@ export default function SwapPage() {
     standing,
     paused: poolState.data?.paused,
     input: parsed,
-    quoteError: quote.isError ? quote.error.message : undefined,
+    quoteError,
     sharesIn: side === 'buy' ? amountOut : undefined,
     shares: side === 'buy' ? amountOut : amountIn,
     securityDecimals: security?.decimals ?? 18,
@@ -94,7 +128,7 @@ export default function SwapPage() {
     payBalance,
     pay: payToken,
     settingsInvalid: settings.invalid,
-    needsConfirmation: level === 'confirm' && confirmText.trim().toLowerCase() !== CONFIRM_WORD,
+    unconfirmedBps: level === 'confirm' && !isConfirmed(confirmation, trade) ? costs?.totalBps : undefined,
   });
   const needsErc20Approval = permit2 !== undefined && maxIn !== undefined && permit2.erc20Allowance < maxIn;
   const ready = !blocker && parsed?.ok && quoted !== undefined && bound !== undefined && maxIn !== undefined && !busy;
@@ -132,14 +166,15 @@ export default function SwapPage() {
       );
       if (receipt) {
         setInput('');
-        setConfirmText('');
+        setConfirmation(undefined);
       }
     } catch (err) {
       setFormError(explainError(err));
     }
   }
 
-  const otherSide = quoted !== undefined ? formatAmount(quoted, (exact === 'in' ? getToken : payToken)!.decimals, 6) : quote.isFetching && amount !== undefined ? '…' : '';
+  const otherToken = exact === 'in' ? getToken : payToken;
+  const otherSide = quoted !== undefined && otherToken ? formatAmount(quoted, otherToken.decimals, 6) : quote.isFetching && amount !== undefined ? '…' : '';
 
   return (
     <div className="swap-layout">
@@ -180,6 +215,7 @@ export default function SwapPage() {
               value={input}
               onChange={(e) => setInput(e.target.value)}
               error={input !== '' && parsed && !parsed.ok ? parsed.error : undefined}
+              suffix={amount !== undefined && <output className="understood" data-testid="swap-understood">{understoodAs(amount, typedToken!.decimals, typedToken!.symbol)}</output>}
               hint={exact === 'in' && payBalance !== undefined ? `Balance: ${formatAmount(payBalance, payToken.decimals)} ${payToken.symbol}` : getBalance !== undefined ? `Balance: ${formatAmount(getBalance, getToken.decimals)} ${getToken.symbol}` : undefined}
               data-testid="swap-amount"
             />
@@ -188,22 +224,24 @@ export default function SwapPage() {
             </div>
             <dl className="facts">
               <Stat label="Mid price" value={mid !== undefined ? `${mid.toFixed(4)} ${stable?.symbol}` : '…'} />
-              <Stat label="Price impact (fee incl.)" value={impactBps !== undefined ? `${(impactBps / 100).toFixed(2)}%` : '—'} tone={level === 'none' ? undefined : level === 'notice' ? 'warn' : 'bad'} />
+              <Stat label="Price impact" value={<span data-testid="swap-impact">{costs ? percent(costs.impactBps) : '—'}</span>} tone={impactTone(level)} />
               <Stat
-                label={exact === 'in' ? 'Minimum received' : 'Maximum sold'}
-                value={bound !== undefined ? `${formatAmount(bound, (exact === 'in' ? getToken : payToken).decimals, 6)} ${(exact === 'in' ? getToken : payToken).symbol}` : '—'}
+                label={poolState.data ? `LP fee (${percent(poolState.data.lpFee / 100)})` : 'LP fee'}
+                value={<span data-testid="swap-fee">{costs ? `${formatAmount(costs.fee, payToken.decimals, 6)} ${payToken.symbol}` : '—'}</span>}
               />
+              <Stat label={exact === 'in' ? 'Minimum received' : 'Maximum sold'} value={bound !== undefined ? `${formatAmount(bound, otherToken!.decimals, 6)} ${otherToken!.symbol}` : '—'} />
             </dl>
             {level !== 'none' && (
               <p className={`impact ${level}`} role="alert" data-testid="impact-warning">
-                {level === 'notice' && 'This trade moves the price by more than 1%.'}
-                {level === 'warning' && 'High price impact: more than 3%. Consider a smaller trade.'}
-                {level === 'danger' && 'Very high price impact: more than 5%.'}
-                {level === 'confirm' && 'Extreme price impact: more than 10% worse than mid.'}
+                {IMPACT_WARNINGS[level]}
               </p>
             )}
             {level === 'confirm' && (
-              <Field label={`Type "${CONFIRM_WORD}" to accept this price`} value={confirmText} onChange={(e) => setConfirmText(e.target.value)} />
+              <Field
+                label={`Type "${CONFIRM_WORD}" to accept this price`}
+                value={confirmationText(confirmation, trade)}
+                onChange={(e) => trade && setConfirmation({ trade, text: e.target.value })}
+              />
             )}
             <TxSettingsPanel useSettings={useSwapSettings} testId="slippage" />
             {blocker && <p className="blocker" role="alert" data-testid="swap-blocker">{blocker}</p>}

@@ -1,8 +1,9 @@
-/** The logic behind the swap form: prices, impact, slippage bounds, and whether an order may be sent. Pure, so it is
- * unit-tested on its own. */
+/** The logic behind the swap form: prices, impact and fee, slippage bounds, the largest fill, the typed confirmation,
+ * and whether an order may be sent. Pure, so it is unit-tested on its own. */
 import { Q96 } from '../../../../sdk/v4/math.ts';
+import { simulateSwap, type PoolSnapshot } from '../../../../sdk/v4/swap.ts';
 import { formatAmount, formatDate } from '../../lib/amount.ts';
-import { eligibilitySentence } from '../../lib/revert.ts';
+import { eligibilitySentence, POOL_PAUSED } from '../../lib/revert.ts';
 import type { OfferingLimits, SecurityStanding } from '../eligibility/useEligibility.ts';
 
 /** Stablecoin per share at the pool's current price. */
@@ -27,6 +28,27 @@ export function priceImpactBps(side: 'buy' | 'sell', mid: number, execution: num
   return Math.max(0, Math.round(impact * 10_000));
 }
 
+/**
+ * A trade's figures against mid: `totalBps` how much worse than mid it executes with the LP fee, `impactBps` without
+ * it (what the price moves), and the fee itself, in the token paid (v4 takes it from the input, rounded up).
+ */
+export function tradeCosts(t: {
+  side: 'buy' | 'sell';
+  mid: number;
+  amountIn: bigint;
+  amountOut: bigint;
+  feePips: number;
+  stableDecimals: number;
+  securityDecimals: number;
+}): { totalBps: number; impactBps: number; fee: bigint } {
+  const fee = (t.amountIn * BigInt(t.feePips) + 999_999n) / 1_000_000n;
+  const worseBy = (paid: bigint) => {
+    const [stable, shares] = t.side === 'buy' ? [paid, t.amountOut] : [t.amountOut, paid];
+    return priceImpactBps(t.side, t.mid, executionPrice(stable, shares, t.stableDecimals, t.securityDecimals));
+  };
+  return { totalBps: worseBy(t.amountIn), impactBps: worseBy(t.amountIn - fee), fee };
+}
+
 export type ImpactLevel = 'none' | 'notice' | 'warning' | 'danger' | 'confirm';
 
 /** 1% notice, 3% warning, 5% danger; above 10% the trade needs a typed confirmation. */
@@ -47,6 +69,50 @@ export function slippageBound(quoted: bigint, slippageBps: number, bound: 'min' 
 /** What a person types to accept a trade more than 10% worse than mid. */
 export const CONFIRM_WORD = 'confirm';
 
+/** A typed confirmation, and the trade it was typed for (`tradeKey`). */
+export interface Confirmation {
+  trade: string;
+  text: string;
+}
+
+/**
+ * Everything a confirmation covers, as one key: the pool, the side, which amount is exact, that amount, the quote and
+ * the slippage bound sent with it. Undefined while any is unknown (no quote yet): nothing can be confirmed then.
+ */
+export function tradeKey(t: { poolId: string; side: 'buy' | 'sell'; exact: 'in' | 'out'; amount?: bigint; quoted?: bigint; bound?: bigint }): string | undefined {
+  if (t.amount === undefined || t.quoted === undefined || t.bound === undefined) return undefined;
+  return [t.poolId, t.side, t.exact, t.amount, t.quoted, t.bound].join(':');
+}
+
+/** The confirmation's text if it was typed for `trade`, else '': any change to the trade clears it. */
+export function confirmationText(c: Confirmation | undefined, trade: string | undefined): string {
+  return c && trade !== undefined && c.trade === trade ? c.text : '';
+}
+
+export const isConfirmed = (c: Confirmation | undefined, trade: string | undefined) => confirmationText(c, trade).trim().toLowerCase() === CONFIRM_WORD;
+
+/** More than any pool holds: a swap of this size stops only at the price limit. */
+const UNBOUNDED = (1n << 127n) - 1n;
+
+/**
+ * The largest order the pool fills now in this direction (V4Quoter refuses a larger one with NotEnoughLiquidity): for
+ * exact input the most it takes, for exact output the most it pays out. v4's own swap math (sdk/v4) on the pool's
+ * snapshot, run to the price limit as the quoter's swap is.
+ */
+export function largestFill(pool: PoolSnapshot, zeroForOne: boolean, exact: 'in' | 'out'): bigint {
+  const swap = simulateSwap(pool, { zeroForOne, amountSpecified: exact === 'in' ? -UNBOUNDED : UNBOUNDED });
+  return exact === 'in' ? swap.amountIn : swap.amountOut;
+}
+
+/** The refusal of an order the pool's liquidity can't fill, with the size that would trade now (once it is known). */
+export function notEnoughLiquidity(exact: 'in' | 'out', asked: bigint, largest: bigint | undefined, token: { symbol: string; decimals: number }): string {
+  const amount = (n: bigint) => `${formatAmount(n, token.decimals)} ${token.symbol}`;
+  const verb = exact === 'in' ? 'take' : 'pay out';
+  if (largest === undefined) return `The pool's liquidity can't ${verb} ${amount(asked)}; working out the largest order it fills now…`;
+  if (largest === 0n) return `The pool has no liquidity left in this direction: it would ${verb} nothing now.`;
+  return `The pool's liquidity can't ${verb} ${amount(asked)}: the most it would ${verb} now is ${amount(largest)}.`;
+}
+
 /** What the swap form knows when it decides whether the order may be sent. */
 export interface OrderCheck {
   side: 'buy' | 'sell';
@@ -66,20 +132,21 @@ export interface OrderCheck {
   payBalance?: bigint;
   pay?: { symbol: string; decimals: number };
   settingsInvalid?: boolean;
-  needsConfirmation?: boolean;
+  /** How much worse than mid (fee included) a trade is that needs a typed confirmation it does not have. */
+  unconfirmedBps?: number;
 }
 
 /**
- * Why an order cannot be sent, first reason first, or undefined when it can: the wallet, the investor's standing for
- * this side (an exit-only investor may sell), a paused pool, the input, the quote, the offering's caps, the balance,
+ * Why an order cannot be sent, first reason first, or undefined when it can: the wallet, a paused pool, the investor's
+ * standing for this side (an exit-only investor may sell), the input, the quote, the offering's caps, the balance,
  * the settings, and a large price impact not yet confirmed. Shown before any wallet prompt.
  */
 export function orderBlocker(c: OrderCheck): string | undefined {
   if (c.walletBlocker) return c.walletBlocker;
+  if (c.paused) return POOL_PAUSED;
   const s = c.standing;
   if (s && c.side === 'buy' && s.reason !== 'Ok') return eligibilitySentence(s.reason, s.until);
   if (s && c.side === 'sell' && s.sellReason !== 'Ok') return eligibilitySentence(s.sellReason, s.sellUntil);
-  if (c.paused) return 'Trading in this pool is paused by the venue.';
   if (!c.input || !c.input.ok) return undefined;
   if (c.quoteError) return c.quoteError;
   const limits = s?.limits;
@@ -104,7 +171,9 @@ export function orderBlocker(c: OrderCheck): string | undefined {
     return `You need up to ${formatAmount(c.maxIn, c.pay.decimals)} ${c.pay.symbol}; you have ${formatAmount(c.payBalance, c.pay.decimals)}.`;
   }
   if (c.settingsInvalid) return 'Fix the settings below.';
-  if (c.needsConfirmation) return `This trade moves the price more than 10%. Type "${CONFIRM_WORD}" to proceed.`;
+  if (c.unconfirmedBps !== undefined) {
+    return `This trade is ${(c.unconfirmedBps / 100).toFixed(2)}% worse than the mid price (fee included), more than 10%: type "${CONFIRM_WORD}" to accept it.`;
+  }
   return undefined;
 }
 

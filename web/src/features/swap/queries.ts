@@ -4,13 +4,21 @@ import { erc20Abi, type Address } from 'viem';
 import { permit2Abi, v4QuoterAbi } from '../../../../sdk/abis/generated.ts';
 import { poolKeyOf, type Pool } from '../../../../sdk/manifest.ts';
 import { useBlock, useVenue } from '../../app/venue.tsx';
-import { explainError } from '../../lib/revert.ts';
+import { decodeRevert } from '../../../../sdk/errors.ts';
+import { explainError, revertDataOf } from '../../lib/revert.ts';
 
 export interface QuoteRequest {
   pool: Pool;
   zeroForOne: boolean;
   exact: 'in' | 'out';
   amount: bigint;
+}
+
+/** A quote V4Quoter refused: the sentence, and the revert's name when it reverted (NotEnoughLiquidity: see largestFill). */
+export class QuoteError extends Error {
+  constructor(message: string, readonly revert?: string) {
+    super(message);
+  }
 }
 
 /** V4Quoter's answer at the newest block: the other side's amount, exact to the wei (what the swap would do now). */
@@ -34,7 +42,8 @@ export function useQuote(req: QuoteRequest | undefined) {
         });
         return { amount: result[0], block: block!, request: req! };
       } catch (err) {
-        throw new Error(explainError(err));
+        const data = revertDataOf(err);
+        throw new QuoteError(explainError(err), data && decodeRevert(data).name);
       }
     },
   });
