@@ -397,14 +397,9 @@ contract GateHook is BaseHook, IGateHook {
     function _admitRemover(address securityToken, address depositor, address remover) private view {
         // Every position with liquidity has a depositor; a zero one would read as a free sender, so refuse it.
         if (depositor == address(0)) revert DepositorRestricted(depositor, Eligibility.NotRegistered, 0);
-        (Eligibility depositorStatus, uint40 depositorUntil,, , uint256 depositorKey,) =
+        (Eligibility depositorStatus, uint40 depositorUntil,,,,) =
             registry.transferStatus(securityToken, depositor, address(0));
         if (depositorStatus != Eligibility.Ok) revert DepositorRestricted(depositor, depositorStatus, depositorUntil);
-        // A partial freeze larger than the depositor's wallets hold reaches its positions: their shares may only come
-        // back to the depositor, where the freeze holds them.
-        IRestrictedSecurity token = IRestrictedSecurity(securityToken);
-        (uint256 held, uint40 heldUntil) = token.lockedOf(uint160(depositorKey));
-        if (held > token.holdingOf(uint160(depositorKey))) revert DepositorRestricted(depositor, Eligibility.Frozen, heldUntil);
         (Eligibility status, uint40 until,) = registry.tradeStatus(remover, securityToken, true);
         if (status != Eligibility.Ok) revert InvestorNotEligible(remover, securityToken, status, until);
     }

@@ -2,11 +2,9 @@
 pragma solidity 0.8.26;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
 import {IHooks} from "@uniswap/v4-core/src/interfaces/IHooks.sol";
 import {GateTestBase} from "./utils/GateTestBase.sol";
 import {VenueCalls} from "./utils/VenueCalls.sol";
-import {IGateHook} from "../contracts/interfaces/IGateHook.sol";
 import {IInvestorRegistry} from "../contracts/interfaces/IInvestorRegistry.sol";
 import {IRestrictedSecurity} from "../contracts/interfaces/IRestrictedSecurity.sol";
 import {Eligibility, InvestorClass} from "../contracts/libraries/Eligibility.sol";
@@ -286,62 +284,6 @@ contract LotsTest is GateTestBase {
         );
         vm.prank(alice);
         security.freezeShares(alice, 1, release, IRestrictedSecurity.RemedyReason.CourtOrder);
-    }
-
-    /// @dev A legal hold must reach shares the holder parked in a position before it was ordered: they are frozen
-    /// the moment they come back to a wallet of the identity.
-    function test_freezeShares_reachesTheSharesUnderItsPositions() public {
-        uint256 wallet = security.balanceOf(alice);
-        uint256 tokenId = _mintFullRange(alice, key, 1e16);
-        uint256 parked = wallet - security.balanceOf(alice);
-        uint256 reserved = security.reservedOf(_id(alice));
-        assertGt(parked, 0);
-        // More than the wallet holds, no more than it holds plus what its positions could return.
-        uint256 amount = security.balanceOf(alice) + parked;
-        uint256 reachable = security.balanceOf(alice) + reserved;
-        vm.expectRevert(
-            abi.encodeWithSelector(
-                IRestrictedSecurity.FreezeExceedsFreeShares.selector, _id(alice), reachable + 1, reachable
-            )
-        );
-        _freeze(alice, reachable + 1, release);
-        _freeze(alice, amount, release);
-        (uint256 locked,) = security.lockedOf(_id(alice));
-        assertEq(locked, amount);
-        vm.expectRevert(_sharesLocked(alice, 1, 0));
-        vm.prank(alice);
-        security.transfer(henry, 1);
-
-        // The exit pays alice's own wallet, where the freeze holds every share that came back.
-        _burn(alice, tokenId, key);
-        assertApproxEqAbs(security.balanceOf(alice), wallet, 2);
-        assertLe(security.balanceOf(alice), amount);
-        vm.expectRevert(_sharesLocked(alice, 1, 0));
-        vm.prank(alice);
-        security.transfer(henry, 1);
-        vm.warp(release);
-        uint256 all = security.balanceOf(alice);
-        vm.prank(alice);
-        security.transfer(henry, all);
-    }
-
-    /// @dev Threat: a holder under a hold that reaches its position hands the NFT to an eligible friend, who removes
-    /// the liquidity and takes the held shares.
-    function test_threat_freezeShares_revertsWhen_anotherOwnerRemovesTheHeldPosition() public {
-        uint256 tokenId = _mintFullRange(alice, key, 1e16);
-        _freeze(alice, security.balanceOf(alice) + 1, release);
-        vm.prank(alice);
-        IERC721(address(posm)).transferFrom(alice, henry, tokenId);
-        _expectHookRevert(
-            IHooks.afterRemoveLiquidity.selector,
-            abi.encodeWithSelector(IGateHook.DepositorRestricted.selector, alice, Eligibility.Frozen, release)
-        );
-        _decrease(henry, tokenId, key, 1e16, henry);
-        // Within its wallets, the hold no longer needs the position: the new owner may take it.
-        _unfreeze(alice, 1);
-        uint256 before = security.balanceOf(henry);
-        _decrease(henry, tokenId, key, 1e16, henry);
-        assertGt(security.balanceOf(henry), before);
     }
 
     function test_freezeShares_lifted_revertsWhen_onlyIssuanceLotsRemain() public {

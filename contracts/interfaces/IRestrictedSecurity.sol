@@ -83,8 +83,7 @@ interface IRestrictedSecurity {
     error SharesLocked(uint256 identity, uint256 amount, uint256 available, uint40 nextRelease);
     /// @notice Thrown when an identity would hold more live lots than the book keeps per identity.
     error TooManyLots(uint256 identity, uint256 maxLots);
-    /// @notice Thrown when a partial freeze asks for more than the identity's free (unlocked) shares, counting those
-    /// its gated positions could return (`free`).
+    /// @notice Thrown when a partial freeze asks for more than the identity's free (unlocked) shares.
     error FreezeExceedsFreeShares(uint256 identity, uint256 amount, uint256 free);
     /// @notice Thrown when a partial freeze would lock nothing: no amount, or a release time already passed.
     error InvalidFreeze(uint256 amount, uint40 releaseAt);

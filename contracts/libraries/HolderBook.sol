@@ -62,18 +62,15 @@ library HolderBook {
     }
 
     /// @notice Locks `amount` of the identity's shares until `releaseAt` (nothing if that has passed). An issuance's
-    /// or an affiliate's sale's lot comes with the shares it locks. A partial freeze (a legal hold) locks what the
-    /// identity holds free, counting what its gated positions could return: shares parked in a pool before the hold
-    /// was ordered are locked the moment they come back to any of its wallets, since an exit pays only the depositor.
+    /// or an affiliate's sale's lot comes with the shares it locks; a partial freeze locks shares the identity holds
+    /// free, and no more than those.
     function lock(Book storage book, uint160 id, uint256 amount, uint40 releaseAt, IRestrictedSecurity.LotKind kind)
         internal
     {
         if (releaseAt <= block.timestamp || amount == 0) return;
         Holding holding = book.holdings[id];
         if (kind == IRestrictedSecurity.LotKind.Freeze) {
-            (uint256 lockedShares,) = book.lots[id].locked();
-            uint256 reachable = holding.total();
-            uint256 free = reachable > lockedShares ? reachable - lockedShares : 0;
+            (uint256 free,) = _free(book, id, holding);
             if (amount > free) revert IRestrictedSecurity.FreezeExceedsFreeShares(id, amount, free);
         }
         book.lots[id].add(amount, releaseAt, kind, id);
@@ -115,8 +112,7 @@ library HolderBook {
             book.holdings[id] = next;
             return;
         }
-        // The lots bit stays: a hold over shares still to come back from a pool outlives an empty holding.
-        book.holdings[id] = Holding.wrap(0).withLots(holding.hasLots());
+        book.holdings[id] = Holding.wrap(0);
         book.holders -= 1;
         if (holding.nonAccredited()) book.nonAccredited -= 1;
     }
@@ -139,8 +135,7 @@ library HolderBook {
     {
         uint256 lockedShares;
         (lockedShares, nextRelease) = book.lots[id].locked();
-        // A hold over shares still under a position may lock more than the wallets hold (see {lock}).
-        free = holding.shares() > lockedShares ? holding.shares() - lockedShares : 0;
+        free = holding.shares() - lockedShares;
     }
 
     function _credit(

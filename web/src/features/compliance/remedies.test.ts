@@ -30,7 +30,7 @@ const ctx: RemedyContext = { symbol: 'ACME-A', decimals: 18, now: NOW, name: (a)
 function holder(wallet: Address, patch: Partial<HolderView> = {}): HolderView {
   return {
     wallet, registered: true, venue: false, affiliate: false, identity: BigInt(wallet), balance: 1_000n * E18, holding: 1_000n * E18, reserved: 0n,
-    locked: 0n, nextRelease: 0, frozen: 0n, free: 1_000n * E18, freezable: 1_000n * E18, lots: [], lockupEnd: 0, receive: 'Ok', receiveUntil: 0, ...patch,
+    locked: 0n, nextRelease: 0, frozen: 0n, free: 1_000n * E18, lots: [], lockupEnd: 0, receive: 'Ok', receiveUntil: 0, ...patch,
   };
 }
 const input = (wallet: Address, patch?: Partial<HolderView>) => ({ text: wallet, holder: holder(wallet, patch) });
@@ -60,16 +60,11 @@ describe('holderView', () => {
     expect(h.lots.map((l) => l.amount)).toEqual([100n, 250n]);
     expect(h.frozen).toBe(100n);
     expect(h.free).toBe(900n);
-    expect(h.freezable).toBe(950n);
     expect(h.affiliate).toBe(true);
     expect(h.receive).toBe('Frozen');
     expect(h.identity).toBe(BigInt(ALICE));
   });
 
-  it('counts nothing free when a hold over pooled shares locks more than the wallets hold', () => {
-    const h = holderView({ ...reads, holding: 100n, reserved: 500n, locked: 300n }, NOW);
-    expect([h.free, h.freezable]).toEqual([0n, 300n]);
-  });
 });
 
 describe('parseReleaseAt', () => {
@@ -129,7 +124,7 @@ describe('checkIssue', () => {
 });
 
 describe('checkFreeze and checkUnfreeze', () => {
-  const locked = { locked: 300n * E18, frozen: 100n * E18, free: 700n * E18, freezable: 700n * E18 };
+  const locked = { locked: 300n * E18, frozen: 100n * E18, free: 700n * E18 };
 
   it('freezes no more than the free shares, until lifted (0) unless timed', () => {
     const over = checkFreeze({ wallet: input(ALICE, locked), amount: '700.01', release: { timed: false, text: '' }, reason: 0 }, ctx);
@@ -142,13 +137,6 @@ describe('checkFreeze and checkUnfreeze', () => {
     const timed = checkFreeze({ wallet: input(ALICE), amount: '1', release: { timed: true, text: '2026-08-01T00:00' }, reason: 3 }, ctx);
     expect(call(timed.plan?.data).args).toEqual([ALICE, E18, Date.UTC(2026, 7, 1) / 1000, 3]);
     expect(timed.plan?.confirm).toMatch(/until 2026-08-01 00:00 UTC\. .* Reason: estate transfer\.$/);
-  });
-
-  it('reaches the shares under the holder’s positions, and says they are locked as they come back', () => {
-    const pooled = { holding: 100n * E18, reserved: 500n * E18, free: 100n * E18, freezable: 600n * E18 };
-    const check = checkFreeze({ wallet: input(ALICE, pooled), amount: '600', release: { timed: false, text: '' }, reason: 0 }, ctx);
-    expect(call(check.plan?.data).args).toEqual([ALICE, 600n * E18, 0, 0]);
-    expect(check.plan?.confirm).toMatch(/^Freeze 600 ACME-A of the 600 free shares of alice's identity \(0x70997970\) \(500 of them still under its gated positions: locked as they come back\) until an officer lifts the freeze\./);
   });
 
   it('lifts no more than is frozen, and says when nothing is', () => {

@@ -45,10 +45,8 @@ export interface HolderView {
   nextRelease: number;
   /** Of `locked`, the shares under partial freezes. */
   frozen: bigint;
-  /** What the identity may move now. */
+  /** What the identity may move now, and what a partial freeze may still lock (HolderBook.lock). */
   free: bigint;
-  /** What a partial freeze may still lock: the free shares and what the positions could return (HolderBook.lock). */
-  freezable: bigint;
   /** The identity's live lots, soonest release first. */
   lots: Lot[];
   lockupEnd: number;
@@ -88,7 +86,6 @@ export function holderView(r: HolderReads, now: number): HolderView {
     nextRelease: r.nextRelease,
     frozen,
     free: less(r.holding, r.locked),
-    freezable: less(r.holding + r.reserved, r.locked),
     lots,
     lockupEnd: r.lockupEnd,
     receive: ELIGIBILITY[r.receive] ?? 'NotRegistered',
@@ -236,18 +233,16 @@ export function checkIssue(form: { to: WalletInput; amount: string; release: Rel
 export function checkFreeze(form: { wallet: WalletInput; amount: string; release: ReleaseInput; reason: number }, ctx: RemedyContext): RemedyCheck {
   const p = new Problems();
   const h = holderOf(p, 'wallet', form.wallet, ctx);
-  const amount = amountOf(p, form.amount, ctx, h && { value: h.freezable, label: `what ${ctx.name(h.wallet)} has free to freeze` });
+  const amount = amountOf(p, form.amount, ctx, h && { value: h.free, label: `what ${ctx.name(h.wallet)} has free to freeze` });
   const releaseAt = releaseOf(p, form.release, ctx);
   if (!h || amount === undefined || releaseAt === undefined) return { errors: p.errors };
   const n = ctx.name(h.wallet);
   const until = releaseAt === 0 ? 'until an officer lifts the freeze' : `until ${formatTime(releaseAt)} UTC`;
-  // Shares under a position are frozen as they come back: an exit pays only its depositor.
-  const pooled = h.freezable > h.free ? ` (${formatAmount(h.freezable - h.free, ctx.decimals)} of them still under its gated positions: locked as they come back)` : '';
   return {
     errors: p.errors,
     plan: {
       title: `Freeze ${shares(amount, ctx)} of ${n}`,
-      confirm: `Freeze ${shares(amount, ctx)} of the ${formatAmount(h.freezable, ctx.decimals)} free shares of ${n}'s identity (${identityLabel(h.identity)})${pooled} ${until}. None of its wallets can move them; the rest of its holding trades as before. Reason: ${reasonWords(form.reason)}.`,
+      confirm: `Freeze ${shares(amount, ctx)} of the ${formatAmount(h.free, ctx.decimals)} free shares of ${n}'s identity (${identityLabel(h.identity)}) ${until}. None of its wallets can move them; the rest of its holding trades as before. Reason: ${reasonWords(form.reason)}.`,
       data: encodeFunctionData({ abi: restrictedSecurityTokenAbi, functionName: 'freezeShares', args: [h.wallet, amount, releaseAt, form.reason] }),
     },
   };
