@@ -5,9 +5,12 @@
  * lot, a partial freeze, a forced transfer). An investor without a role sees no officer tools.
  */
 import type { Page } from 'playwright-core';
-import { erc20Abi } from 'viem';
+import { createWalletClient, erc20Abi, http } from 'viem';
+import { mnemonicToAccount } from 'viem/accounts';
+import { foundry } from 'viem/chains';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gateHookAbi, investorRegistryAbi, restrictedSecurityTokenAbi } from '../../sdk/abis/generated.ts';
+import { ANVIL_MNEMONIC } from '../../script/venue/anvil.ts';
 import { openAs, startE2E, type E2E } from './harness.ts';
 
 let e2e: E2E;
@@ -363,5 +366,52 @@ describe('compliance desk (in Chromium)', () => {
     // The audit log, newest first: the forced transfer with its reason, then the freeze.
     await expect.poll(() => page.getByTestId('audit-row').first().textContent(), { timeout: 20_000 }).toMatch(/ForcedTransfer300 ACME-A token forced from bob to alice \(estate transfer\)operator/);
     expect(await page.getByTestId('audit-row').nth(1).textContent()).toMatch(/SharesFrozen200 ACME-A token of identity 0x3C44CdDd frozen until lifted \(court order\)operator/);
+  });
+
+  it('works an alert case: refuses a resolve without a note, then acknowledges and resolves it, keeping each step', async () => {
+    // A warning the monitor files as a case: the operator (the pauser) pauses a gated pool, then lifts the pause.
+    const operator = createWalletClient({ account: mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 0 }), chain: foundry, transport: http(e2e.venue.anvil.rpcUrl) });
+    const pool = e2e.venue.deployment.pools[0];
+    for (const paused of [true, false]) {
+      const hash = await operator.writeContract({ address: e2e.venue.deployment.gateHook, abi: gateHookAbi, functionName: 'setPaused', args: [[pool.poolId], paused] });
+      await e2e.venue.client.waitForTransactionReceipt({ hash });
+    }
+    const page = await openAs(e2e, 'compliance', 'officer');
+    const paused = page.locator('[data-testid=case]', { hasText: 'pool paused' });
+    await paused.waitFor({ timeout: 30_000 });
+    const id = (await paused.getAttribute('data-case'))!;
+    expect(await paused.getByTestId('case-state').textContent()).toBe('open');
+    await paused.getByRole('button', { name: 'Work' }).click();
+    const work = page.getByTestId('case-work');
+    // Opened by the monitor; an earlier pause of the same pool (above) filed its alerts into the same case.
+    await expect.poll(() => work.getByTestId('case-history').locator('li').first().innerText(), { timeout: 10_000 }).toMatch(/opened$/);
+    const steps = await work.getByTestId('case-history').locator('li').count();
+
+    // Resolving needs a note: refused on the desk, nothing sent.
+    await work.getByLabel('Step').selectOption('resolve');
+    await work.getByRole('button', { name: `Resolve case #${id}` }).click();
+    expect(await work.getByRole('alert').textContent()).toBe("Say why in the note (at least 3 characters): it is the case's record.");
+    expect(await work.getByTestId('case-history').locator('li').count()).toBe(steps);
+
+    await work.getByLabel('Step').selectOption('acknowledge');
+    await work.getByRole('button', { name: `Acknowledge case #${id}` }).click();
+    await expect.poll(() => paused.getByTestId('case-state').textContent(), { timeout: 10_000 }).toBe('acknowledged');
+    await work.getByLabel('Step').selectOption('resolve');
+    await work.getByLabel('Note').fill('paused for the quarterly reconciliation; lifted at once');
+    await work.getByRole('button', { name: `Resolve case #${id}` }).click();
+    await expect.poll(() => page.locator(`[data-testid=case][data-case="${id}"]`).count(), { timeout: 10_000 }).toBe(0);
+
+    // Among the resolved cases, with its whole history.
+    await page.getByLabel('Which cases').selectOption('resolved');
+    const resolved = page.locator(`[data-testid=case][data-case="${id}"]`);
+    await expect.poll(() => resolved.getByTestId('case-state').textContent(), { timeout: 10_000 }).toBe('resolved');
+    await resolved.getByRole('button', { name: 'Work' }).click();
+    const history = page.getByTestId('case-history').locator('li');
+    await expect.poll(() => history.count(), { timeout: 10_000 }).toBe(steps + 2);
+    expect((await history.allInnerTexts()).slice(-2)).toEqual([
+      expect.stringMatching(/acknowledged by officer$/),
+      expect.stringMatching(/resolved by officer: paused for the quarterly reconciliation; lifted at once$/),
+    ]);
+    expect(await page.getByTestId('case-work').getByLabel('Step').locator('option').allTextContents()).toEqual(['Reopen']);
   });
 });

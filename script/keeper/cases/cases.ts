@@ -7,36 +7,8 @@
  */
 import { getAddress, isAddress } from 'viem';
 import { z } from 'zod';
+import { CASE_ACTIONS, caseStepRefusal, MIN_NOTE, NOTE_REQUIRED, type AlertCase, type CaseAction, type CaseEvent, type CaseStatus } from '../../../sdk/cases.ts';
 import type { Ledger } from '../ledger/db.ts';
-
-export type CaseStatus = 'open' | 'acknowledged' | 'resolved';
-export const CASE_ACTIONS = ['acknowledge', 'assign', 'escalate', 'resolve', 'reopen'] as const;
-export type CaseAction = (typeof CASE_ACTIONS)[number];
-
-export interface AlertCase {
-  id: string;
-  kind: string;
-  subject: string;
-  severity: 'info' | 'warning' | 'critical';
-  status: CaseStatus;
-  escalated: boolean;
-  assignee: string | null;
-  openedAt: string;
-  updatedAt: string;
-  resolvedAt: string | null;
-  /** Alerts filed in the case, reorganized-away ones excluded. */
-  alerts: number;
-  lastMessage: string | null;
-}
-
-export interface CaseEvent {
-  at: string;
-  actor: string;
-  action: 'opened' | 'alert' | 'acknowledged' | 'assigned' | 'escalated' | 'resolved' | 'reopened';
-  note: string;
-  assignee: string | null;
-  alertId: string | null;
-}
 
 /** A refused step: the case is not in a state that allows it (HTTP 409), or does not exist (404). */
 export class CaseConflict extends Error {
@@ -120,9 +92,8 @@ const caseActionInput = z.object({
 }).strict().superRefine((v, ctx) => {
   if (v.action === 'assign' && !v.assignee) ctx.addIssue({ code: 'custom', path: ['assignee'], message: 'required to assign a case' });
   if (v.action !== 'assign' && v.assignee) ctx.addIssue({ code: 'custom', path: ['assignee'], message: 'only an assignment names an assignee' });
-  // What an officer decided, and why, is the record a regulator reads: resolving, escalating or reopening says so.
-  if ((v.action === 'resolve' || v.action === 'escalate' || v.action === 'reopen') && v.note.length < 3) {
-    ctx.addIssue({ code: 'custom', path: ['note'], message: `required to ${v.action} a case (at least 3 characters)` });
+  if (NOTE_REQUIRED.has(v.action) && v.note.length < MIN_NOTE) {
+    ctx.addIssue({ code: 'custom', path: ['note'], message: `required to ${v.action} a case (at least ${MIN_NOTE} characters)` });
   }
 });
 export type CaseActionInput = z.output<typeof caseActionInput>;
@@ -141,10 +112,8 @@ export async function actOnCase(ledger: Pick<Ledger, 'transaction'>, chainId: nu
   return ledger.transaction(async (tx) => {
     const [current] = await tx.query<{ status: CaseStatus; group_key: string }>('select status, group_key from alert_cases where chain_id = $1 and id = $2 for update', [chainId, input.case]);
     if (!current) throw new CaseConflict(404, `there is no case ${input.case}`);
-    const resolved = current.status === 'resolved';
-    if (input.action === 'reopen' && !resolved) throw new CaseConflict(409, `case ${input.case} is ${current.status}, not resolved: there is nothing to reopen`);
-    if (input.action !== 'reopen' && resolved) throw new CaseConflict(409, `case ${input.case} is resolved: reopen it first`);
-    if (input.action === 'acknowledge' && current.status !== 'open') throw new CaseConflict(409, `case ${input.case} is ${current.status} already`);
+    const refused = caseStepRefusal(input.case, current.status, input.action);
+    if (refused) throw new CaseConflict(409, refused);
     if (input.action === 'reopen') {
       const [other] = await tx.query<{ id: string }>("select id::text from alert_cases where chain_id = $1 and group_key = $2 and status <> 'resolved'", [chainId, current.group_key]);
       if (other) throw new CaseConflict(409, `case ${other.id} of the same kind and subject is open, and new alerts go there: work that one`);

@@ -125,7 +125,8 @@ export function AlertsPanel() {
   );
 }
 
-function SubjectCell({ subject }: { subject: string }) {
+/** An alert's subject: a pool by name, a wallet with its name, else the raw text. */
+export function SubjectCell({ subject }: { subject: string }) {
   const { nameOf } = useNames();
   const pool = useVenue().deployment.pools.find((p) => p.poolId.toLowerCase() === subject.toLowerCase());
   if (pool) return <span>{pool.name}</span>;

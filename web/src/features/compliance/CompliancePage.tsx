@@ -9,6 +9,7 @@ import { Panel, Skeleton } from '../../app/ui.tsx';
 import { shortAddress } from '../../lib/amount.ts';
 import { useWalletStore } from '../../wallet/store.ts';
 import { AccessLogPanel } from './AccessLog.tsx';
+import { CasesPanel } from './Cases.tsx';
 import { OfferingsPanel } from './Offerings.tsx';
 import { AlertsPanel, AuditLogPanel } from './AuditLog.tsx';
 import { CsvImport } from './CsvImport.tsx';
@@ -92,6 +93,7 @@ function Desk({ caps }: { caps: Capabilities }) {
         <RoutersPanel caps={caps} />
       </div>
       <AuditLogPanel events={events.data} error={events.isError ? events.error.message : undefined} />
+      <CasesPanel />
       <AlertsPanel />
       <AccessLogPanel />
     </div>

@@ -2,13 +2,14 @@
  * Chain and keeper reads for the compliance desk, in react-query with the block number in each key so that every read
  * refreshes per block (and right after a write, which invalidates everything).
  */
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { parseEventLogs, zeroAddress, type AbiEvent, type Address, type Log, type PublicClient } from 'viem';
 import { gateHookAbi, investorRegistryAbi, restrictedSecurityTokenAbi } from '../../../../sdk/abis/generated.ts';
 import { securityAuditEvents } from '../../../../sdk/audit.ts';
 import type { CapTable } from '../../../../sdk/cap-table.ts';
 import { useBlock, useVenue } from '../../app/venue.tsx';
-import { apiGet } from '../../lib/api.ts';
+import type { AlertCase, CaseEvent } from '../../../../sdk/cases.ts';
+import { apiGet, apiPost } from '../../lib/api.ts';
 import { useViewer } from '../session/queries.ts';
 import type { IdentityDetails } from './identityRoster.ts';
 import { holderView, type HolderView } from './remedies.ts';
@@ -293,6 +294,42 @@ export function useAlerts(limit = 50) {
     retry: false,
     placeholderData: (previous) => previous,
     queryFn: async ({ signal }) => ((await apiGet(config.apiUrl, `/alerts?limit=${limit}`, { signal, session: true })) as { items: KeeperAlert[] }).items,
+  });
+}
+
+/** Alert cases (officers): live ones, resolved ones, or all. */
+export function useCases(status: 'live' | 'resolved' | 'all') {
+  const { config } = useVenue();
+  const { session } = useViewer();
+  return useQuery<AlertCase[]>({
+    queryKey: ['api:cases', config.apiUrl, session?.address, status],
+    enabled: session !== undefined,
+    refetchInterval: 5_000,
+    retry: false,
+    placeholderData: (previous) => previous,
+    queryFn: async ({ signal }) =>
+      ((await apiGet(config.apiUrl, `/cases?limit=100${status === 'all' ? '' : `&status=${status}`}`, { signal, session: true })) as { items: AlertCase[] }).items,
+  });
+}
+
+/** One case's history, oldest step first. */
+export function useCaseHistory(id: string | undefined) {
+  const { config } = useVenue();
+  return useQuery<CaseEvent[]>({
+    queryKey: ['api:case-history', config.apiUrl, id],
+    enabled: id !== undefined,
+    retry: false,
+    queryFn: async ({ signal }) => ((await apiGet(config.apiUrl, `/cases/history?case=${id}`, { signal, session: true })) as { events: CaseEvent[] }).events,
+  });
+}
+
+/** Takes a step on a case; the lists and that case's history are read again after it. */
+export function useCaseStep() {
+  const { config } = useVenue();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: unknown) => apiPost(config.apiUrl, '/cases/action', body) as Promise<AlertCase>,
+    onSuccess: () => Promise.all([queryClient.invalidateQueries({ queryKey: ['api:cases'] }), queryClient.invalidateQueries({ queryKey: ['api:case-history'] })]),
   });
 }
 
