@@ -4,6 +4,7 @@
  * an identity roster linking two wallets to one new identity in one transaction, and the issuer's remedies (a locked
  * lot, a partial freeze, a forced transfer). An investor without a role sees no officer tools.
  */
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { createWalletClient, erc20Abi, http } from 'viem';
 import { mnemonicToAccount } from 'viem/accounts';
@@ -368,7 +369,7 @@ describe('compliance desk (in Chromium)', () => {
     expect(await page.getByTestId('audit-row').nth(1).textContent()).toMatch(/SharesFrozen200 ACME-A token of identity 0x3C44CdDd frozen until lifted \(court order\)operator/);
   });
 
-  it('works an alert case: refuses a resolve without a note, then acknowledges and resolves it, keeping each step', async () => {
+  it('works an alert case: refuses a resolve without a note, then acknowledges and resolves it, keeping each step; exports the audit log', async () => {
     // A warning the monitor files as a case: the operator (the pauser) pauses a gated pool, then lifts the pause.
     const operator = createWalletClient({ account: mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 0 }), chain: foundry, transport: http(e2e.venue.anvil.rpcUrl) });
     const pool = e2e.venue.deployment.pools[0];
@@ -413,5 +414,21 @@ describe('compliance desk (in Chromium)', () => {
       expect.stringMatching(/resolved by officer: paused for the quarterly reconciliation; lifted at once$/),
     ]);
     expect(await page.getByTestId('case-work').getByLabel('Step').locator('option').allTextContents()).toEqual(['Reopen']);
+
+    // Then exports the audit log of alice's investor records from the keepers' ledger, as CSV.
+    const exporter = page.getByTestId('audit-export');
+    await exporter.getByLabel('Export investor').fill('alice');
+    expect(await exporter.getByRole('alert').textContent()).toBe('"alice" is not a wallet address (0x and 40 hex digits).');
+    await page.getByLabel('Show').selectOption({ label: 'Investor records' });
+    await exporter.getByLabel('Export investor').fill(account('alice'));
+    // Clicked as the officer clicks it: a navigation carrying the session cookie, which Chromium saves as a file.
+    const [download] = await Promise.all([page.waitForEvent('download'), exporter.getByTestId('audit-csv').click()]);
+    const [header, ...lines] = readFileSync((await download.path())!, 'utf8').trim().split('\n');
+    expect(header).toBe('block_number,block_time,tx_hash,log_index,event,status,args');
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) {
+      expect(line).toMatch(/,(InvestorUpserted|IdentityUpserted|WalletLinked|WalletUnlinked|InvestorFrozen|InvestorExitOnly),/);
+      expect(line.toLowerCase()).toContain(account('alice').toLowerCase());
+    }
   });
 });

@@ -135,6 +135,7 @@ describe('access matrix', () => {
     [`/cap-table?security=${venue.deployment.pools[0].security}`, 403, 403, 200],
     ['/investors/profile?identity=1', 403, 403, 404], // officers only; there is no profile for identity 1
     ['/cases', 403, 403, 200],
+    ['/audit', 403, 403, 200],
     ['/cases/history?case=1', 403, 403, 404], // officers only; this ledger has no case yet
     ['/auth/session', 200, 200, 200],
   ];
@@ -215,6 +216,36 @@ describe('access matrix', () => {
       ['GET /cases/history', `case:${id}`],
       ['POST /cases/action', `case:${id}`],
     ]);
+  });
+
+  it("exports the audit trail to officers, filtered by investor, event and date, as JSON or CSV, each read logged", async () => {
+    const all = await as('officer', '/audit?limit=500');
+    expect(all.status).toBe(200);
+    const items = all.body.items as { event: string; blockNumber: string; logIndex: number; args: Record<string, string> }[];
+    expect(items.length).toBeGreaterThan(5);
+    const order = items.map((r) => BigInt(r.blockNumber) * 1000n + BigInt(r.logIndex));
+    expect(order).toEqual([...order].sort((a, b) => (a > b ? -1 : a < b ? 1 : 0)));
+
+    // alice's: every row names her wallet among its arguments, and none of the others' rows is left out.
+    const mine = (await as('officer', `/audit?investor=${alice.address}&limit=500`)).body.items as typeof items;
+    const namesAlice = (r: (typeof items)[number]) => Object.values(r.args).some((v) => String(v).toLowerCase() === alice.address.toLowerCase());
+    expect(mine.length).toBeGreaterThan(0);
+    expect(mine).toEqual(items.filter(namesAlice));
+    const upserts = (await as('officer', '/audit?event=InvestorUpserted,WalletLinked&limit=500')).body.items as typeof items;
+    expect(upserts.length).toBeGreaterThan(0);
+    expect(new Set(upserts.map((r) => r.event))).toEqual(new Set(items.filter((r) => r.event === 'InvestorUpserted' || r.event === 'WalletLinked').map((r) => r.event)));
+    expect((await as('officer', '/audit?from=2000-01-01&to=2000-12-31')).body.items).toEqual([]);
+
+    const csv = await fetch(`${base}/audit?format=csv&event=InvestorUpserted`, { headers: { authorization: `Bearer ${sessions.officer!.token}` } });
+    const lines = (await csv.text()).trim().split('\n');
+    expect(lines[0]).toBe('block_number,block_time,tx_hash,log_index,event,status,args');
+    expect(lines.length - 1).toBe(upserts.filter((r) => r.event === 'InvestorUpserted').length);
+
+    expect(await as('officer', '/audit?event=not-an-event')).toMatchObject({ status: 400, body: { error: expect.stringMatching(/^event must be up to 50 event names/) } });
+    expect(await as('officer', '/audit?from=2026-01-01')).toMatchObject({ status: 400, body: { error: expect.stringMatching(/^from and to go together/) } });
+    expect(await as('officer', '/audit?cursor=abc')).toMatchObject({ status: 400 });
+    const log = (await as('officer', '/access-log')).body.items as { action: string; subject: string }[];
+    expect(log.find((e) => e.action === 'GET /audit' && e.subject === alice.address.toLowerCase())).toBeDefined();
   });
 
   it("gives officers a cap table per identity that adds up to the token's own holder book", async () => {

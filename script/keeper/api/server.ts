@@ -13,6 +13,7 @@ import { KEEPER } from '../settlement/indexer.ts';
 import { capTable, capTableCsv } from '../reports/cap-table.ts';
 import { isIdentityId, parseProfile, readProfile, saveProfile } from '../investors/profiles.ts';
 import { actOnCase, CaseConflict, caseHistory, listCases, parseCaseAction } from '../cases/cases.ts';
+import { auditCsv, auditTrail, parseAuditCursor, parseEvents } from '../reports/audit.ts';
 import {
   csvCell,
   investorStatement,
@@ -112,6 +113,8 @@ interface Route {
  *   GET  /quotes/history?pool=&limit=  a pool's boards, newest first
  *   GET  /alerts?kind=&severity=&limit=&cursor=&voided=include
  *                                      compliance alerts (an investor: only those about them)
+ *   GET  /audit?investor=&event=A,B&from=&to=&limit=&cursor=&format=json|csv
+ *                                      officers: the registry's and securities' events from the ledger, newest first
  *   GET  /cases?status=open|acknowledged|resolved|live&assignee=&limit=&cursor=
  *                                      officers: alert cases (warnings and critical alerts, grouped by kind and subject)
  *   GET  /cases/history?case=          officers: one case, every step taken on it, and its alerts
@@ -462,6 +465,29 @@ function buildRoutes(o: ApiOptions, feed: ChangeFeed, head: HeadWatch, limiter: 
       },
     },
 
+    'GET /audit': {
+      access: 'officer',
+      params: ['investor', 'event', 'from', 'to', 'limit', 'cursor', 'format'],
+      async handle(ctx) {
+        const p = ctx.params;
+        const format = formatOf(p, ['json', 'csv']);
+        const investor = p.address('investor');
+        const [from, to] = [p.get('from'), p.get('to')];
+        if ((from === undefined) !== (to === undefined)) throw new HttpError(400, 'from and to go together: both dates, like from=2026-07-01&to=2026-09-30');
+        const filter = {
+          investor,
+          events: asBadRequest(() => (p.get('event') === undefined ? undefined : parseEvents(p.get('event')!))),
+          period: from === undefined ? undefined : asBadRequest(() => parseDays(from, to!)),
+          limit: p.limit(format === 'csv' ? MAX_PAGE : 100, MAX_PAGE),
+          cursor: p.get('cursor'),
+        };
+        if (filter.cursor !== undefined) asBadRequest(() => parseAuditCursor(filter.cursor!));
+        await ctx.audit(investor ? investor.toLowerCase() : 'all');
+        const trail = await auditTrail(o.ledger, chainId, filter);
+        if (format === 'json') return json(ctx.res, 200, trail);
+        send(ctx.res, 200, 'text/csv', auditCsv(trail.items), trail.nextCursor ? { 'x-next-cursor': trail.nextCursor } : {});
+      },
+    },
     'GET /cases': {
       access: 'officer',
       params: ['status', 'assignee', 'limit', 'cursor'],

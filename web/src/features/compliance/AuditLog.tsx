@@ -7,7 +7,9 @@ import { useMemo, useState } from 'react';
 import type { Address } from 'viem';
 import { Panel, Skeleton, Unavailable } from '../../app/ui.tsx';
 import { useVenue } from '../../app/venue.tsx';
+import { apiUrlOf } from '../../lib/api.ts';
 import { formatDate } from '../../lib/amount.ts';
+import { auditExportPath } from './auditExport.ts';
 import { AddressCell, TxCell, useNames } from './common.tsx';
 import { actorOf, describeEvent, sortNewestFirst, type RegistryEvent } from './logic.ts';
 import { useAlerts, useBlockTimes, useRoleIds } from './queries.ts';
@@ -77,9 +79,29 @@ export function AuditLogPanel({ events, error }: { events: RegistryEvent[] | und
             </table>
           </div>
           {list.length > shown && <button onClick={() => setShown(shown + PAGE)}>Show {Math.min(PAGE, list.length - shown)} more</button>}
+          <AuditExport events={GROUPS[group].events} />
         </>
       )}
     </Panel>
+  );
+}
+
+/** A CSV of the keepers' ledger copy of the trail: the group shown, narrowed by investor and period (officers). */
+function AuditExport({ events }: { events: string[] }) {
+  const { config } = useVenue();
+  const [form, setForm] = useState({ investor: '', from: '', to: '' });
+  const target = auditExportPath({ events, ...form });
+  return (
+    <div className="row audit-export" data-testid="audit-export">
+      <label>Investor <input aria-label="Export investor" placeholder="any (0x…)" value={form.investor} onChange={(e) => setForm({ ...form, investor: e.target.value })} /></label>
+      <label>From <input type="date" aria-label="Export from" value={form.from} onChange={(e) => setForm({ ...form, from: e.target.value })} /></label>
+      <label>To <input type="date" aria-label="Export to" value={form.to} onChange={(e) => setForm({ ...form, to: e.target.value })} /></label>
+      {'path' in target ? (
+        <a className="button" href={apiUrlOf(config.apiUrl, target.path)} data-testid="audit-csv">Export CSV</a>
+      ) : (
+        <span className="error" role="alert">{target.problem}</span>
+      )}
+    </div>
   );
 }
 
