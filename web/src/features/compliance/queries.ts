@@ -283,34 +283,26 @@ export interface KeeperAlert {
   created_at: string;
 }
 
-/** The keepers' compliance alerts, newest first; an error means the API is unreachable. */
-export function useAlerts(limit = 50) {
+/** A signed-in list from the keepers' API (the `items` of `path`), polled, the last one kept while a refetch runs. */
+function useApiItems<T>(name: string, path: string) {
   const { config } = useVenue();
   const { session } = useViewer();
-  return useQuery<KeeperAlert[]>({
-    queryKey: ['api:alerts', config.apiUrl, session?.address, limit],
+  return useQuery<T[]>({
+    queryKey: [`api:${name}`, config.apiUrl, session?.address, path],
     enabled: session !== undefined,
     refetchInterval: 5_000,
     retry: false,
     placeholderData: (previous) => previous,
-    queryFn: async ({ signal }) => ((await apiGet(config.apiUrl, `/alerts?limit=${limit}`, { signal, session: true })) as { items: KeeperAlert[] }).items,
+    queryFn: async ({ signal }) => ((await apiGet(config.apiUrl, path, { signal, session: true })) as { items: T[] }).items,
   });
 }
 
+/** The keepers' compliance alerts, newest first; an error means the API is unreachable. */
+export const useAlerts = (limit = 50) => useApiItems<KeeperAlert>('alerts', `/alerts?limit=${limit}`);
+
 /** Alert cases (officers): live ones, resolved ones, or all. */
-export function useCases(status: 'live' | 'resolved' | 'all') {
-  const { config } = useVenue();
-  const { session } = useViewer();
-  return useQuery<AlertCase[]>({
-    queryKey: ['api:cases', config.apiUrl, session?.address, status],
-    enabled: session !== undefined,
-    refetchInterval: 5_000,
-    retry: false,
-    placeholderData: (previous) => previous,
-    queryFn: async ({ signal }) =>
-      ((await apiGet(config.apiUrl, `/cases?limit=100${status === 'all' ? '' : `&status=${status}`}`, { signal, session: true })) as { items: AlertCase[] }).items,
-  });
-}
+export const useCases = (status: 'live' | 'resolved' | 'all') =>
+  useApiItems<AlertCase>('cases', `/cases?limit=100${status === 'all' ? '' : `&status=${status}`}`);
 
 /** One case's history, oldest step first. */
 export function useCaseHistory(id: string | undefined) {
