@@ -47,8 +47,11 @@ function IdentityPanel({ wallet, caps, onClose }: { wallet: Address; caps: Capab
   const id = record?.identity ?? 0n;
   const details = useIdentityRecords(id ? [id] : []).data?.get(id.toString());
   const panel = useRef<HTMLDivElement>(null);
-  // Opened from the roster above: bring the editor into view.
-  useEffect(() => panel.current?.scrollIntoView({ block: 'nearest' }), []);
+  // Opened from the roster above: bring the editor into view. (A block body: Chromium's scrollIntoView returns a
+  // promise, which React would take for the effect's cleanup and call when the editor closes.)
+  useEffect(() => {
+    void panel.current?.scrollIntoView({ block: 'nearest' });
+  }, []);
   const name = labelOf(wallet) ?? wallet;
 
   let body;
@@ -155,7 +158,7 @@ function Wallets({ id, details, allowed }: Props) {
         <table data-testid="identity-wallets">
           <tbody>
             {details.wallets.map((w) => (
-              <tr key={w}>
+              <tr key={w} data-testid="identity-wallet" data-address={w}>
                 <td><AddressCell address={w} name={labelOf(w)} /></td>
                 <td className="actions">
                   <button className="danger" disabled={!allowed || busy || !!blocker} onClick={() => setUnlinking(w)} aria-label={`Unlink ${name(w)}`}>Unlink</button>
