@@ -431,4 +431,42 @@ describe('compliance desk (in Chromium)', () => {
       expect(line.toLowerCase()).toContain(account('alice').toLowerCase());
     }
   });
+
+  it('lets the default admin grant and revoke a role after a plain-words review, and shows the admin transfer as two steps', async () => {
+    const page = await openAs(e2e, 'compliance', 'operator');
+    const roles = page.getByRole('region', { name: 'Roles' });
+    const holders = (role: string) => roles.locator(`[data-testid=role-holders] tr[data-role=${role}] td`).innerText();
+    await expect.poll(() => holders('compliance'), { timeout: 20_000 }).toContain('officer');
+    expect(await holders('pauser')).not.toContain('bob');
+    expect(await roles.getByTestId('admin-transfer-step').textContent()).toBe('Step 1 of 2: the admin names the new admin; the new admin may accept at once.');
+    const form = roles.getByRole('form', { name: 'Grant or revoke a role' });
+    const bob = account('bob');
+    const registry = { address: e2e.venue.deployment.investorRegistry, abi: investorRegistryAbi } as const;
+    const pauser = await e2e.venue.client.readContract({ ...registry, functionName: 'PAUSER_ROLE' });
+
+    // Revoking a role bob does not hold is refused on the desk; nothing is sent.
+    await form.getByLabel('Change').selectOption('revoke');
+    await form.getByLabel('Role', { exact: true }).selectOption('pauser');
+    await form.getByLabel('Role wallet').fill(bob);
+    await form.getByRole('button', { name: 'Review' }).click();
+    expect(await form.getByRole('alert').textContent()).toBe('bob does not hold the Pauser role: nothing to revoke');
+
+    await form.getByLabel('Change').selectOption('grant');
+    await form.getByRole('button', { name: 'Review' }).click();
+    const confirm = form.getByRole('alertdialog', { name: 'Grant Pauser: bob' });
+    expect(await confirm.innerText()).toContain(`Give bob (${bob}) the Pauser role: it may pause and unpause gated pools, from the next block.`);
+    await confirm.getByRole('button', { name: 'Grant Pauser: bob' }).click();
+    await expect.poll(() => form.getByTestId('review-result').textContent(), { timeout: 20_000 }).toMatch(/^Confirmed in block \d+: Grant Pauser: bob\.$/);
+    expect(await e2e.venue.client.readContract({ ...registry, functionName: 'hasRole', args: [pauser, bob] })).toBe(true);
+    await expect.poll(() => holders('pauser'), { timeout: 20_000 }).toContain('bob');
+
+    await form.getByLabel('Change').selectOption('revoke');
+    await form.getByLabel('Role', { exact: true }).selectOption('pauser');
+    await form.getByLabel('Role wallet').fill(bob);
+    await form.getByRole('button', { name: 'Review' }).click();
+    await form.getByRole('alertdialog', { name: 'Revoke Pauser: bob' }).getByRole('button', { name: 'Revoke Pauser: bob' }).click();
+    await expect.poll(() => form.getByTestId('review-result').textContent(), { timeout: 20_000 }).toMatch(/: Revoke Pauser: bob\.$/);
+    expect(await e2e.venue.client.readContract({ ...registry, functionName: 'hasRole', args: [pauser, bob] })).toBe(false);
+    await expect.poll(() => holders('pauser'), { timeout: 20_000 }).not.toContain('bob');
+  });
 });

@@ -10,6 +10,7 @@ import { shortAddress } from '../../lib/amount.ts';
 import { useWalletStore } from '../../wallet/store.ts';
 import { AccessLogPanel } from './AccessLog.tsx';
 import { CasesPanel } from './Cases.tsx';
+import { RolesPanel } from './Roles.tsx';
 import { OfferingsPanel } from './Offerings.tsx';
 import { AlertsPanel, AuditLogPanel } from './AuditLog.tsx';
 import { CsvImport } from './CsvImport.tsx';
@@ -92,6 +93,7 @@ function Desk({ caps }: { caps: Capabilities }) {
         <PoolsPanel caps={caps} />
         <RoutersPanel caps={caps} />
       </div>
+      <RolesPanel caps={caps} events={events.data} />
       <AuditLogPanel events={events.data} error={events.isError ? events.error.message : undefined} />
       <CasesPanel />
       <AlertsPanel />

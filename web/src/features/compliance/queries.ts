@@ -43,6 +43,26 @@ export function useRoleIds() {
   });
 }
 
+/** The default admin, its pending successor and when that one may accept, and the delay (registry, newest block). */
+export function useAdminTransfer() {
+  const { client, deployment } = useVenue();
+  const block = useBlock().data;
+  return useQuery({
+    queryKey: ['admin-transfer', deployment.investorRegistry, block?.number.toString()],
+    enabled: block !== undefined,
+    placeholderData: (previous) => previous,
+    queryFn: async () => {
+      const registry = { address: deployment.investorRegistry, abi: investorRegistryAbi, blockNumber: block!.number } as const;
+      const [admin, [pending, acceptFrom], delay] = await Promise.all([
+        client.readContract({ ...registry, functionName: 'defaultAdmin' }),
+        client.readContract({ ...registry, functionName: 'pendingDefaultAdmin' }),
+        client.readContract({ ...registry, functionName: 'defaultAdminDelay' }),
+      ]);
+      return { transfer: { admin, pending, acceptFrom: Number(acceptFrom), delaySeconds: Number(delay) }, now: Number(block!.timestamp) };
+    },
+  });
+}
+
 /** Which of the desk's roles `address` holds in the registry (the gate defers to the registry for its roles too). */
 export function useCapabilities(address: Address | undefined) {
   const { client, deployment } = useVenue();
