@@ -6,7 +6,7 @@ import { createPublicClient, createTestClient, createWalletClient, custom, erc20
 import { mnemonicToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { permit2Abi, poolManagerAbi } from '../../sdk/abis/generated.ts';
+import { investorRegistryAbi, permit2Abi, poolManagerAbi } from '../../sdk/abis/generated.ts';
 import type { Deployment } from '../../sdk/manifest.ts';
 import { ANVIL_MNEMONIC, freePort, type Anvil } from '../../script/venue/anvil.ts';
 import { startLocalVenue, type LocalVenue } from '../../script/venue/fixtures.ts';
@@ -340,7 +340,11 @@ describe('quarterly report', () => {
       expect(r.uniqueInvestors).toBe(e.investors.size);
     }
     expect(report.total.trades).toBe(swaps.length);
-    expect(report.participants.map((p) => p.investor)).toEqual([alice.address]);
+    // By identity and security: alice's wallet, under her identity, in each security she traded.
+    const { identity } = await client.readContract({ address: deployment.investorRegistry, abi: investorRegistryAbi, functionName: 'investor', args: [alice.address] });
+    expect(report.participants.map((p) => [p.identity, p.wallets, p.security]).sort()).toEqual([...expected.keys()].map((security) => [identity.toString(), [alice.address], security]).sort());
+    for (const p of report.participants) expect(p.shares).toBe(formatUnits(expected.get(p.security)!.shares, 18));
+    expect(report.total).not.toHaveProperty('shares');
   });
 });
 

@@ -21,6 +21,7 @@ import {
   parseQuarter,
   quarterlyReport,
   renderQuarterly,
+  securityNames,
   renderStatement,
   type ReportFormat,
 } from '../reports/reports.ts';
@@ -529,7 +530,7 @@ function buildRoutes(o: ApiOptions, feed: ChangeFeed, head: HeadWatch, limiter: 
         await ctx.audit('all');
         // The HTML report is one self-contained page: its own inline styles, nothing else.
         const csp: Record<string, string> = format === 'html' ? { 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'" } : {};
-        send(ctx.res, 200, CONTENT_TYPES[format], renderQuarterly(await quarterlyReport(o.ledger, chainId, period), format), csp);
+        send(ctx.res, 200, CONTENT_TYPES[format], renderQuarterly(await quarterlyReport(o.ledger, chainId, period, { securities: await securityNames(o.client, o.deployment.pools.map((p) => p.security)) }), format), csp);
       },
     },
     'GET /reports/statement': {

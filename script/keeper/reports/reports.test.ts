@@ -46,20 +46,33 @@ describe('renderStatement', () => {
 
 describe('renderQuarterly', () => {
   const report: QuarterlyReport = {
+    venue: 'Accredex',
     chainId: 31337,
     period: parseQuarter('2026Q4'),
+    generatedAt: '2026-12-04T02:00:00.000Z',
     pendingExcluded: 1,
-    securities: [{ security: '0xabc', pools: ['ACME-A/dUSD'], trades: 2, shares: '3.5', notional: '87.5', uniqueInvestors: 1 }],
-    total: { trades: 2, shares: '3.5', notional: '87.5', uniqueInvestors: 1 },
-    participants: [{ investor: '0xdef', trades: 2, shares: '3.5', notional: '87.5' }],
+    securities: [
+      { security: '0xabc', name: 'Acme Robotics Series A Preferred', symbol: 'ACME-A', pools: ['ACME-A/dUSD'], trades: 2, shares: '3.5', notional: '87.5', uniqueInvestors: 1, feesStable: '0.15', feesShares: '0.0045' },
+      { security: '0x123', name: null, symbol: null, pools: ['HSREF/dUSD'], trades: 1, shares: '1', notional: '100', uniqueInvestors: 1, feesStable: '0.3', feesShares: '0' },
+    ],
+    total: { trades: 3, notional: '187.5', uniqueInvestors: 1, feesStable: '0.45' },
+    participants: [{ identity: '42', wallets: ['0xdef', '0xfed'], security: '0xabc', symbol: 'ACME-A', trades: 2, shares: '3.5', notional: '87.5' }],
   };
 
-  it('writes CSV sections with a header naming the period', () => {
+  it('names the venue, the period and when it was made, each security with its identifier, and each participant by identity', () => {
     const csv = renderQuarterly(report, 'csv');
-    expect(csv).toMatch(/^# Accredex quarterly report 2026Q4, chain 31337; final trades only \(1 pending excluded\)/);
-    expect(csv).toContain('0xabc,ACME-A/dUSD,2,3.5,87.5,1');
-    expect(csv).toContain('total,,2,3.5,87.5,1');
-    expect(csv).toContain('0xdef,2,3.5,87.5');
+    expect(csv).toMatch(/^# Accredex quarterly report \(Form ATS-R figures\) 2026Q4, chain 31337, generated 2026-12-04T02:00:00.000Z; final trades only \(1 pending excluded\)/);
+    expect(csv).toContain('ACME-A (Acme Robotics Series A Preferred),0xabc,ACME-A/dUSD,2,3.5,87.5,1,0.15,0.0045');
+    // A security whose name was not read is named by its address.
+    expect(csv).toContain('0x123,0x123,HSREF/dUSD,1,1,100,1,0.3,0');
+    expect(csv).toContain('42,0xdef 0xfed,ACME-A,2,3.5,87.5');
+  });
+
+  it('never adds shares of different securities together', () => {
+    const csv = renderQuarterly(report, 'csv');
+    expect(csv).toContain('all securities,,,3,,187.5,1,0.45,');
+    expect(csv).not.toContain('4.5');
+    expect(report.total).not.toHaveProperty('shares');
   });
 
   it('escapes HTML', () => {

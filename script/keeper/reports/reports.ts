@@ -1,3 +1,4 @@
+import { erc20Abi, type Address, type PublicClient } from 'viem';
 import type { Ledger } from '../ledger/db.ts';
 
 /** Shares have 18 decimals and the stablecoin 6 (the venue's tokens); amounts are reported as exact decimals. */
@@ -53,63 +54,118 @@ export function formatUnits(raw: string | bigint, decimals: number): string {
 
 export interface VolumeLine {
   trades: number;
-  shares: string;
+  /** Stablecoin traded, exact. */
   notional: string;
+  /** Investors (identities, not wallets) who traded. */
   uniqueInvestors: number;
+  /** The pools' LP fees on buys, paid in the stablecoin. */
+  feesStable: string;
+}
+
+/** One security's figures: its shares are reported for it alone, never added to another security's. */
+export interface SecurityLine extends VolumeLine {
+  security: string;
+  name: string | null;
+  symbol: string | null;
+  pools: string[];
+  shares: string;
+  /** The pools' LP fees on sells, paid in this security's shares. */
+  feesShares: string;
 }
 
 export interface QuarterlyReport {
+  venue: string;
   chainId: number;
   period: Period;
+  generatedAt: string;
   /** Only final trades count; pending ones (too few confirmations yet) are listed as excluded. */
   pendingExcluded: number;
-  securities: (VolumeLine & { security: string; pools: string[] })[];
+  securities: SecurityLine[];
+  /** Across securities: trades, stablecoin and investors only (shares of different securities are never summed). */
   total: VolumeLine;
-  participants: { investor: string; trades: number; shares: string; notional: string }[];
+  /** Each investor (identity) per security, with the wallets it traded from. */
+  participants: { identity: string; wallets: string[]; security: string; symbol: string | null; trades: number; shares: string; notional: string }[];
+}
+
+/** What the ledger does not hold: the venue's name and each security's name and symbol, read from the chain. */
+export interface ReportContext {
+  venue?: string;
+  securities?: Record<string, { name: string; symbol: string }>;
+  now?: Date;
 }
 
 interface SumRow {
   trades: string;
-  shares: string;
   notional: string;
   investors: string;
+  fees_stable: string;
 }
 
 const line = (r: SumRow): VolumeLine => ({
   trades: Number(r.trades),
-  shares: formatUnits(r.shares ?? '0', SHARE_DECIMALS),
   notional: formatUnits(r.notional ?? '0', STABLE_DECIMALS),
   uniqueInvestors: Number(r.investors),
+  feesStable: formatUnits(r.fees_stable ?? '0', STABLE_DECIMALS),
 });
 
-/** The figures an ATS files quarterly (Form ATS-R): per security and in total, and the list of participants. */
-export async function quarterlyReport(ledger: Pick<Ledger, 'query'>, chainId: number, period: Period): Promise<QuarterlyReport> {
-  const where = "chain_id = $1 and block_time >= $2 and block_time < $3 and status = 'final'";
+/**
+ * Each trade with the identity of its wallet: every registered wallet was linked to its identity by a WalletLinked
+ * event (a roster row too), and a wallet's identity never changes; a wallet the ledger has no link for stands alone.
+ */
+const TRADES_BY_IDENTITY = `with links as (
+    select distinct on (lower(args->>'wallet')) lower(args->>'wallet') as wallet, args->>'identity' as identity
+    from registry_events where chain_id = $1 and event = 'WalletLinked' and status <> 'voided'
+    order by lower(args->>'wallet'), block_number
+  ), t as (
+    select trades.*, coalesce(links.identity, lower(trades.investor)) as identity from trades left join links on links.wallet = lower(trades.investor)
+    where trades.chain_id = $1 and block_time >= $2 and block_time < $3 and status = 'final'
+  )`;
+
+const sums = `count(*)::text as trades, coalesce(sum(stable_amount), 0)::text as notional, count(distinct identity)::text as investors,
+  coalesce(sum(fee_amount) filter (where side = 'buy'), 0)::text as fees_stable`;
+
+/** The figures an ATS files quarterly (Form ATS-R): per security, across securities, and its participants. */
+export async function quarterlyReport(ledger: Pick<Ledger, 'query'>, chainId: number, period: Period, ctx: ReportContext = {}): Promise<QuarterlyReport> {
   const params = [chainId, period.from, period.to];
-  const sums = `count(*)::text as trades, coalesce(sum(security_amount), 0)::text as shares,
-    coalesce(sum(stable_amount), 0)::text as notional, count(distinct investor)::text as investors`;
-  const perSecurity = await ledger.query<SumRow & { security: string; pools: string }>(
-    `select security, string_agg(distinct pool_name, ',') as pools, ${sums} from trades where ${where} group by security order by security`,
+  const perSecurity = await ledger.query<SumRow & { security: string; pools: string; shares: string; fees_shares: string }>(
+    `${TRADES_BY_IDENTITY} select security, string_agg(distinct pool_name, ',') as pools, ${sums}, coalesce(sum(security_amount), 0)::text as shares,
+       coalesce(sum(fee_amount) filter (where side = 'sell'), 0)::text as fees_shares
+     from t group by security order by security`,
     params,
   );
-  const [total] = await ledger.query<SumRow>(`select ${sums} from trades where ${where}`, params);
-  const participants = await ledger.query<{ investor: string; trades: string; shares: string; notional: string }>(
-    `select investor, count(*)::text as trades, sum(security_amount)::text as shares, sum(stable_amount)::text as notional
-     from trades where ${where} group by investor order by investor`,
+  const [total] = await ledger.query<SumRow>(`${TRADES_BY_IDENTITY} select ${sums} from t`, params);
+  const participants = await ledger.query<{ identity: string; security: string; wallets: string; trades: string; shares: string; notional: string }>(
+    `${TRADES_BY_IDENTITY} select identity, security, string_agg(distinct investor, ',') as wallets, count(*)::text as trades,
+       sum(security_amount)::text as shares, sum(stable_amount)::text as notional
+     from t group by identity, security order by identity, security`,
     params,
   );
   const [pending] = await ledger.query<{ n: string }>(
     "select count(*)::text as n from trades where chain_id = $1 and block_time >= $2 and block_time < $3 and status = 'pending'",
     params,
   );
+  const meta = (security: string) => ctx.securities?.[security.toLowerCase()];
   return {
+    venue: ctx.venue ?? 'Accredex',
     chainId,
     period,
+    generatedAt: (ctx.now ?? new Date()).toISOString(),
     pendingExcluded: Number(pending.n),
-    securities: perSecurity.map((r) => ({ security: r.security, pools: r.pools.split(','), ...line(r) })),
+    securities: perSecurity.map((r) => ({
+      security: r.security,
+      name: meta(r.security)?.name ?? null,
+      symbol: meta(r.security)?.symbol ?? null,
+      pools: r.pools.split(','),
+      ...line(r),
+      shares: formatUnits(r.shares, SHARE_DECIMALS),
+      feesShares: formatUnits(r.fees_shares, SHARE_DECIMALS),
+    })),
     total: line(total),
     participants: participants.map((p) => ({
-      investor: p.investor,
+      identity: p.identity,
+      wallets: p.wallets.split(','),
+      security: p.security,
+      symbol: meta(p.security)?.symbol ?? null,
       trades: Number(p.trades),
       shares: formatUnits(p.shares, SHARE_DECIMALS),
       notional: formatUnits(p.notional, STABLE_DECIMALS),
@@ -158,22 +214,25 @@ export const csvCell = (s: string | number) => (/[",\n]/.test(String(s)) ? `"${S
 /** Renders a report as JSON, CSV (one section per table) or a self-contained HTML page. */
 export function renderQuarterly(r: QuarterlyReport, format: ReportFormat): string {
   if (format === 'json') return JSON.stringify(r, null, 2);
-  const volume = [['security', 'pools', 'trades', 'shares', 'notional', 'unique investors'],
-    ...r.securities.map((s) => [s.security, s.pools.join(' '), s.trades, s.shares, s.notional, s.uniqueInvestors]),
-    ['total', '', r.total.trades, r.total.shares, r.total.notional, r.total.uniqueInvestors]];
-  const people = [['investor', 'trades', 'shares', 'notional'], ...r.participants.map((p) => [p.investor, p.trades, p.shares, p.notional])];
+  const named = (s: { security: string; symbol: string | null; name?: string | null }) => (s.symbol ? `${s.symbol}${s.name ? ` (${s.name})` : ''}` : s.security);
+  const volume = [['security', 'identifier', 'pools', 'trades', 'shares', 'notional (stablecoin)', 'unique investors', 'LP fees (stablecoin)', 'LP fees (shares)'],
+    ...r.securities.map((s) => [named(s), s.security, s.pools.join(' '), s.trades, s.shares, s.notional, s.uniqueInvestors, s.feesStable, s.feesShares]),
+    ['all securities', '', '', r.total.trades, '', r.total.notional, r.total.uniqueInvestors, r.total.feesStable, '']];
+  const people = [['identity', 'wallets', 'security', 'trades', 'shares', 'notional (stablecoin)'],
+    ...r.participants.map((p) => [p.identity, p.wallets.join(' '), p.symbol ?? p.security, p.trades, p.shares, p.notional])];
+  const heading = `${r.venue} quarterly report (Form ATS-R figures) ${r.period.label}, chain ${r.chainId}, generated ${r.generatedAt}; final trades only (${r.pendingExcluded} pending excluded); shares of different securities are never added together`;
   if (format === 'csv') {
     const table = (rows: (string | number)[][]) => rows.map((row) => row.map(csvCell).join(',')).join('\n');
-    return `# Accredex quarterly report ${r.period.label}, chain ${r.chainId}; final trades only (${r.pendingExcluded} pending excluded)\n${table(volume)}\n\n${table(people)}\n`;
+    return `# ${heading}\n${table(volume)}\n\n${table(people)}\n`;
   }
   const table = (rows: (string | number)[][]) =>
     `<table><thead><tr>${rows[0].map((h) => `<th>${escapeHtml(String(h))}</th>`).join('')}</tr></thead><tbody>${rows
       .slice(1)
       .map((row) => `<tr>${row.map((c) => `<td>${escapeHtml(String(c))}</td>`).join('')}</tr>`)
       .join('')}</tbody></table>`;
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Accredex quarterly report ${escapeHtml(r.period.label)}</title>
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(r.venue)} quarterly report ${escapeHtml(r.period.label)}</title>
 <style>body{font:14px system-ui,sans-serif;margin:2rem}table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:right}td:first-child,th:first-child{text-align:left}</style></head>
-<body><h1>Quarterly report ${escapeHtml(r.period.label)}</h1><p>Chain ${r.chainId}. Final trades only; ${r.pendingExcluded} pending excluded.</p>
+<body><h1>${escapeHtml(r.venue)}: quarterly report ${escapeHtml(r.period.label)}</h1><p>${escapeHtml(heading)}.</p>
 <h2>Volume</h2>${table(volume)}<h2>Participants</h2>${table(people)}</body></html>\n`;
 }
 
@@ -184,4 +243,16 @@ export function renderStatement(st: Statement, format: ReportFormat): string {
   const header = ['time', 'tx', 'pool', 'side', 'shares', 'notional', 'price', 'status'];
   const rows = st.trades.map((t) => [t.time, t.txHash, t.pool, t.side, t.shares, t.notional, t.price, t.status]);
   return `# Accredex statement for ${st.investor}, ${st.period.label}, chain ${st.chainId}\n${[header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n')}\n`;
+}
+
+/** The report's context from the chain: each pool security's ERC-20 name and symbol (a report names what it counts). */
+export async function securityNames(client: { readContract: PublicClient['readContract'] }, securities: readonly Address[]): Promise<Record<string, { name: string; symbol: string }>> {
+  const entries = await Promise.all([...new Set(securities)].map(async (address) => {
+    const [name, symbol] = await Promise.all([
+      client.readContract({ address, abi: erc20Abi, functionName: 'name' }),
+      client.readContract({ address, abi: erc20Abi, functionName: 'symbol' }),
+    ]);
+    return [address.toLowerCase(), { name, symbol }] as const;
+  }));
+  return Object.fromEntries(entries);
 }
