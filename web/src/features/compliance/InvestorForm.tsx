@@ -9,9 +9,9 @@ import { encodeFunctionData } from 'viem';
 import { investorRegistryAbi } from '../../../../sdk/abis/generated.ts';
 import { Field, Panel } from '../../app/ui.tsx';
 import { useChainNow, useVenue } from '../../app/venue.tsx';
-import { formatDate, parseDate } from '../../lib/amount.ts';
+import { formatDate } from '../../lib/amount.ts';
 import { RoleNote, useNames } from './common.tsx';
-import { expiryPhrase, freezeIsSet, parseInvestorAddress, type Capabilities } from './logic.ts';
+import { expiryPhrase, freezeIsSet, latestExpiry, parseAccreditationExpiry, parseInvestorAddress, type Capabilities } from './logic.ts';
 import { useRecords } from './queries.ts';
 import { useDesk } from './store.ts';
 import { useSend } from '../../lib/useSend.ts';
@@ -40,7 +40,7 @@ export function InvestorForm({ caps }: { caps: Capabilities }) {
   }, [editing]);
 
   const address = parseInvestorAddress(addressText);
-  const date = parseDate(dateText, { future: true, now });
+  const date = parseAccreditationExpiry(dateText, now ?? Date.now() / 1000);
   const records = useRecords(address.ok ? [address.value] : []);
   const record = address.ok ? records.data?.get(address.value.toLowerCase()) : undefined;
   const known = address.ok ? book.get(address.value.toLowerCase()) : undefined;
@@ -114,6 +114,7 @@ export function InvestorForm({ caps }: { caps: Capabilities }) {
             <Field
               label="Accreditation expires on (UTC)"
               type="date"
+              max={now !== undefined ? formatDate(latestExpiry(now)) : undefined}
               value={dateText}
               onChange={(e) => setDateText(e.target.value)}
               error={dateError}

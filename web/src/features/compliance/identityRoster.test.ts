@@ -53,6 +53,14 @@ describe('the identity roster', () => {
     ]);
   });
 
+  it('refuses an accreditation expiry more than 10 years ahead, in the roster and in the editor', () => {
+    const [r] = parse(row('1001', A, `9999-12-31,accredited,840,net_worth,2026-11-02,${HASH}`)).rows;
+    const refusal = 'Accreditation expiry: 9999-12-31 is more than 10 years ahead: accreditation is re-verified, so it may run at most until 2036-12-01';
+    expect(r.errors).toEqual([refusal]);
+    const form = { expiry: '9999-12-31', classes: 1, jurisdiction: '840', method: 'net_worth', verifiedAt: '2026-11-02', evidenceHash: HASH };
+    expect(parseIdentityForm(1001n, form, NOW).errors).toEqual({ expiry: refusal });
+  });
+
   it('refuses a wrong header, a wallet twice, and one identity described two ways', () => {
     expect(parseIdentityRoster(`identity,wallet\n${row('1', A)}`, NOW).fileErrors[0]).toMatch(/the header must be identity,wallet,accreditation_expiry/);
     const dup = parse(row('1', A), row('2', A));

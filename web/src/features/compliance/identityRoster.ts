@@ -6,7 +6,7 @@
 import { getAddress, type Address, type Hex } from 'viem';
 import { formatDate, parseDate, type Parsed } from '../../lib/amount.ts';
 import { describeClasses } from '../../../../sdk/errors.ts';
-import { headerName, identityLabel, MAX_IMPORT_ROWS, parseInvestorAddress, splitCsvLine, type AddressBook, type ChainRecord } from './logic.ts';
+import { headerName, identityLabel, MAX_IMPORT_ROWS, parseAccreditationExpiry, parseInvestorAddress, splitCsvLine, type AddressBook, type ChainRecord } from './logic.ts';
 
 export const IDENTITY_COLUMNS = ['identity', 'wallet', 'accreditation_expiry', 'classes', 'jurisdiction', 'verification_method', 'verified_at', 'evidence_hash'] as const;
 
@@ -155,7 +155,7 @@ function parseRow(raw: string, line: number, split: Parsed<string[]>, now: numbe
   const take = <T>(parsed: Parsed<T>, set: (v: T) => void, prefix = '') => (parsed.ok ? set(parsed.value) : row.errors.push(`${prefix}${parsed.error}`));
   take(parseIdentityId(idText), (v) => (row.identity = v));
   take(parseInvestorAddress(walletText), (v) => (row.wallet = v), 'Wallet: ');
-  take(parseDate(expiryText, { future: true, now }), (v) => (row.expiry = v), 'Accreditation expiry: ');
+  take(parseAccreditationExpiry(expiryText, now), (v) => (row.expiry = v), 'Accreditation expiry: ');
   take(parseClasses(classesText), (v) => (row.classes = v));
   take(parseJurisdiction(jurisdictionText), (v) => (row.jurisdiction = v));
   take(parseMethod(methodText), (v) => (row.method = v));
@@ -308,7 +308,7 @@ export function parseIdentityForm(id: bigint, form: IdentityForm, now: number): 
     errors[name] = `${prefix}${parsed.error}`;
     return undefined;
   };
-  const expiry = field('expiry', parseDate(form.expiry, { future: true, now }), 'Accreditation expiry: ');
+  const expiry = field('expiry', parseAccreditationExpiry(form.expiry, now), 'Accreditation expiry: ');
   const jurisdiction = field('jurisdiction', parseJurisdiction(form.jurisdiction.trim()));
   const method = field('method', parseMethod(form.method));
   const verifiedAt = field('verifiedAt', parseVerifiedAt(form.verifiedAt.trim(), now));

@@ -18,6 +18,7 @@ import {
   lockupOverrides,
   logRanges,
   MAX_IMPORT_ROWS,
+  parseAccreditationExpiry,
   mergeLogs,
   parseInvestorAddress,
   parseRosterCsv,
@@ -188,6 +189,14 @@ describe('parseRosterCsv', () => {
     const parse = parseRosterCsv(many, NOW);
     expect(parse.rows.every((r) => r.errors.length === 0)).toBe(true);
     expect(importVerdict(parse, 0)).toMatchObject({ ok: false, blocker: `${MAX_IMPORT_ROWS + 1} rows: import at most ${MAX_IMPORT_ROWS} at a time (split the file)` });
+  });
+
+  it('refuses an accreditation expiry more than 10 years ahead (9999-12-31 is a typo, not a decision), naming the latest date allowed', () => {
+    const parse = parseRosterCsv(`${ALICE},9999-12-31,false\n${EVE},2036-07-02,false\n${BOB},2036-07-01,false`, NOW);
+    const refusal = 'Accreditation expiry: 9999-12-31 is more than 10 years ahead: accreditation is re-verified, so it may run at most until 2036-07-01 ("9999-12-31")';
+    expect(parse.rows.map((r) => r.errors)).toEqual([[refusal], [expect.stringContaining('2036-07-02 is more than 10 years ahead')], []]);
+    expect(parseAccreditationExpiry('99999-01-01', NOW)).toEqual({ ok: false, error: 'Not a date (YYYY-MM-DD)' });
+    expect(parseAccreditationExpiry('2026-06-30', NOW)).toEqual({ ok: false, error: 'Date is in the past' });
   });
 });
 

@@ -87,6 +87,29 @@ export function parseInvestorAddress(text: string): Parsed<Address> {
 const clip = (text: string) => (text.length > 24 ? `${text.slice(0, 21)}…` : text);
 
 /**
+ * How far ahead an accreditation expiry may be set. Accreditation is re-verified (the SEC's reasonable-steps guidance
+ * looks back at most five years), so a date beyond this is a typo ("9999-12-31", "2205-01-01"), never a decision.
+ */
+export const MAX_EXPIRY_YEARS = 10;
+
+/** The latest accreditation expiry allowed as of `now` (Unix seconds): the same calendar day MAX_EXPIRY_YEARS ahead. */
+export function latestExpiry(now: number): number {
+  const d = new Date(now * 1000);
+  return Date.UTC(d.getUTCFullYear() + MAX_EXPIRY_YEARS, d.getUTCMonth(), d.getUTCDate()) / 1000;
+}
+
+/** An accreditation expiry typed or imported: a real date, after `now` and at most MAX_EXPIRY_YEARS ahead of it. */
+export function parseAccreditationExpiry(text: string, now: number): Parsed<number> {
+  const date = parseDate(text, { future: true, now });
+  if (!date.ok && date.error !== 'Date is too far in the future') return date;
+  const latest = latestExpiry(now);
+  if (!date.ok || date.value > latest) {
+    return { ok: false, error: `${text.trim()} is more than ${MAX_EXPIRY_YEARS} years ahead: accreditation is re-verified, so it may run at most until ${formatDate(latest)}` };
+  }
+  return date;
+}
+
+/**
  * Parses an onboarding roster, `address,accreditation_expiry(YYYY-MM-DD),frozen(true|false)` with an optional header,
  * and names every problem of every row: bad address or checksum, bad or past date (as of chain time `now`), bad frozen
  * value, a wrong number of cells, an address listed twice. Blank lines and `#` comments are skipped.
@@ -153,7 +176,7 @@ function parseRow(raw: string, line: number, split: Parsed<string[]>, now: numbe
   const address = parseInvestorAddress(addressText);
   if (address.ok) row.address = address.value;
   else row.errors.push(address.error);
-  const expiry = parseDate(dateText, { future: true, now });
+  const expiry = parseAccreditationExpiry(dateText, now);
   if (expiry.ok) row.expiry = expiry.value;
   else row.errors.push(`Accreditation expiry: ${expiry.error}${dateText ? ` ("${clip(dateText)}")` : ''}`);
   const frozen = /^(true|false)$/i.exec(frozenText);
