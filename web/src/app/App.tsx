@@ -6,23 +6,26 @@ import { QueryClient, QueryClientProvider, useQuery } from '@tanstack/react-quer
 import { lazy, Suspense, useEffect, useState, type ComponentType } from 'react';
 import { loadVenue } from '../lib/config.ts';
 import { EligibilityStrip } from '../features/eligibility/EligibilityStrip.tsx';
-import { startWallets } from '../wallet/store.ts';
+import { startWallets, useWalletStore } from '../wallet/store.ts';
 import { Header } from './Header.tsx';
 import { Toasts } from './Toasts.tsx';
 import { Skeleton } from './ui.tsx';
 import { VenueProvider } from './venue.tsx';
 
 export const ROUTES: { path: string; label: string; page: ComponentType }[] = [
+  { path: 'portfolio', label: 'Portfolio', page: lazy(() => import('../features/portfolio/PortfolioPage.tsx')) },
   { path: 'swap', label: 'Swap', page: lazy(() => import('../features/swap/SwapPage.tsx')) },
   { path: 'positions', label: 'Positions', page: lazy(() => import('../features/positions/PositionsPage.tsx')) },
   { path: 'market', label: 'Market', page: lazy(() => import('../features/market/MarketPage.tsx')) },
   { path: 'compliance', label: 'Compliance', page: lazy(() => import('../features/compliance/CompliancePage.tsx')) },
 ];
 
+const SWAP = ROUTES.find((r) => r.path === 'swap')!;
+
 const queryClient = new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } } });
 
 function useHashRoute(): string {
-  const read = () => window.location.hash.replace(/^#\/?/, '').split('?')[0] || 'swap';
+  const read = () => window.location.hash.replace(/^#\/?/, '').split('?')[0];
   const [route, setRoute] = useState(read);
   useEffect(() => {
     const onChange = () => setRoute(read());
@@ -35,6 +38,8 @@ function useHashRoute(): string {
 function Shell() {
   const venue = useQuery({ queryKey: ['venue'], queryFn: loadVenue, staleTime: Infinity, retry: false });
   const route = useHashRoute();
+  // A connected investor's home is the portfolio; with no wallet, the swap form (what a visitor can try).
+  const home = useWalletStore((s) => (s.address ? 'portfolio' : 'swap'));
   useEffect(() => (venue.data ? startWallets(venue.data) : undefined), [venue.data]);
   if (venue.isPending) return <main className="boot"><Skeleton lines={3} label="Loading the venue" /></main>;
   if (venue.isError) {
@@ -46,7 +51,7 @@ function Shell() {
       </main>
     );
   }
-  const current = ROUTES.find((r) => r.path === route) ?? ROUTES[0];
+  const current = ROUTES.find((r) => r.path === (route || home)) ?? SWAP;
   const Page = current.page;
   return (
     <VenueProvider venue={venue.data}>

@@ -16,14 +16,14 @@ import { mergeTrades, parseBoardResponse, parseTradePage, parseTradeRow, type Qu
 const PAGE = 500;
 const PER_BLOCK_GC_MS = 15_000;
 
-/** Every trade of the pool on the tape, in change order, following `nextCursor` to the last page. */
-async function fetchAllTrades(apiUrl: string, poolId: string, session: boolean, signal: AbortSignal): Promise<Trade[]> {
+/** Every row of a trades route (`/tape` or `/trades`) with `filters`, following `nextCursor` to the last page. */
+export async function fetchAllTrades(apiUrl: string, route: '/tape' | '/trades', filters: Record<string, string>, session: boolean, signal: AbortSignal): Promise<Trade[]> {
   const out: Trade[] = [];
   let cursor: string | null = null;
   do {
-    const query = new URLSearchParams({ pool: poolId, limit: String(PAGE) });
+    const query = new URLSearchParams({ ...filters, limit: String(PAGE) });
     if (cursor) query.set('cursor', cursor);
-    const page = parseTradePage(await apiGet(apiUrl, `/tape?${query}`, { signal, session }));
+    const page = parseTradePage(await apiGet(apiUrl, `${route}?${query}`, { signal, session }));
     out.push(...page.trades);
     cursor = page.nextCursor;
   } while (cursor);
@@ -49,7 +49,7 @@ export function useMarketTrades(pool: Pool) {
     queryKey: key,
     enabled: stream !== 'connecting',
     staleTime: Infinity,
-    queryFn: ({ signal }) => fetchAllTrades(config.apiUrl, pool.poolId, viewer !== undefined, signal),
+    queryFn: ({ signal }) => fetchAllTrades(config.apiUrl, '/tape', { pool: pool.poolId }, viewer !== undefined, signal),
     // When the API is down, look again now and then, so the panels come back on their own.
     refetchInterval: (q) => (q.state.status === 'error' ? 5_000 : false),
   });

@@ -1,0 +1,145 @@
+/**
+ * The investor's portfolio in Chromium: alice trades three times through UniversalRouter (two buys at different
+ * prices, then a partial sell), and her home page shows her identity's holdings as the chain has them and the cost
+ * basis and realized P&L that the trades' own receipts give by the average-cost method; it fits a phone's width, and
+ * says so when the keepers' API is down or she is not signed in, while the holdings still show.
+ */
+import { erc20Abi, parseEventLogs, parseUnits, type Address, type TransactionReceipt } from 'viem';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { investorRegistryAbi, restrictedSecurityTokenAbi } from '../../sdk/abis/generated.ts';
+import { approveRouterForLp } from '../../script/venue/fixtures.ts';
+import { formatFixed } from '../../web/src/features/market/logic.ts';
+import { formatAmount, formatDate } from '../../web/src/lib/amount.ts';
+import { castAccount, signInAs } from '../utils/api.ts';
+import { swapAs } from '../utils/trade.ts';
+import type { Page, Route } from 'playwright-core';
+import { openAs, startE2E, type E2E } from './harness.ts';
+
+let e2e: E2E;
+
+beforeAll(async () => {
+  e2e = await startE2E('portfolio');
+}, 180_000);
+
+afterAll(async () => {
+  await e2e?.stop();
+});
+
+const alice = castAccount('alice');
+const d = () => e2e.venue.deployment;
+const acme = () => d().pools.find((p) => p.name === 'ACME-A/dUSD')!;
+
+/** What alice paid and received of `token` in a receipt, from its ERC-20 Transfer logs. */
+function moved(receipt: TransactionReceipt, token: Address): { out: bigint; in: bigint } {
+  const logs = parseEventLogs({ abi: erc20Abi, eventName: 'Transfer', logs: receipt.logs }).filter((l) => l.address.toLowerCase() === token.toLowerCase());
+  const sum = (side: 'from' | 'to') => logs.filter((l) => l.args[side].toLowerCase() === alice.address.toLowerCase()).reduce((a, l) => a + l.args.value, 0n);
+  return { out: sum('from'), in: sum('to') };
+}
+
+describe('portfolio (in Chromium)', () => {
+  it("shows alice's holdings as on chain and the cost basis and realized P&L of her trades, within a phone's width", async () => {
+    const { client, anvil } = e2e.venue;
+    const pool = acme();
+    await approveRouterForLp(client, anvil.rpcUrl, d(), pool, alice);
+    const buy1 = await swapAs(client, anvil.rpcUrl, d(), pool, alice, true, parseUnits('300', 6));
+    const buy2 = await swapAs(client, anvil.rpcUrl, d(), pool, alice, true, parseUnits('900', 6));
+    const bought = [buy1, buy2].map((r) => ({ shares: moved(r, pool.security).in, cost: moved(r, d().stablecoin).out }));
+    // Sells a third of what the two buys bought.
+    const sold = (bought[0].shares + bought[1].shares) / 3n;
+    const sell = await swapAs(client, anvil.rpcUrl, d(), pool, alice, false, sold);
+    expect(moved(sell, pool.security).out).toBe(sold);
+    const proceeds = moved(sell, d().stablecoin).in;
+    // The second buy paid a higher price than the first (the pool moved up): two different prices.
+    expect(bought[1].cost * bought[0].shares).toBeGreaterThan(bought[0].cost * bought[1].shares);
+
+    // Average cost: the sold third takes its pro-rata share of the cost; the rest is realized.
+    const quantity = bought[0].shares + bought[1].shares;
+    const cost = bought[0].cost + bought[1].cost;
+    const costOfSold = (cost * sold) / quantity;
+    const expected = { cost: cost - costOfSold, realized: proceeds - costOfSold, quantity: quantity - sold };
+    expect(expected.realized).not.toBe(0n);
+
+    // The keepers' ledger has the same three trades with the same amounts.
+    const api = await signInAs(e2e.apiUrl, 'alice');
+    await expect
+      .poll(async () => (await api.get(`/trades?pool=${pool.poolId}`)).body.items.map((t: { side: string; security_amount: string; stable_amount: string }) => [t.side, t.security_amount, t.stable_amount]), { timeout: 20_000 })
+      .toEqual([
+        ['buy', String(bought[0].shares), String(bought[0].cost)],
+        ['buy', String(bought[1].shares), String(bought[1].cost)],
+        ['sell', String(sold), String(proceeds)],
+      ]);
+
+    // The portfolio is alice's home page once her wallet is connected.
+    const page = await openAs(e2e, '', 'alice');
+    await expect.poll(() => page.locator('nav a[aria-current=page]').textContent()).toBe('Portfolio');
+
+    // Holdings: both of her identity's wallets, as the chain has them (she has no liquidity positions).
+    const registry = { address: d().investorRegistry, abi: investorRegistryAbi } as const;
+    const { identity } = await client.readContract({ ...registry, functionName: 'investor', args: [alice.address] });
+    const { wallets } = await client.readContract({ ...registry, functionName: 'identity', args: [identity] });
+    expect(wallets.length).toBe(2);
+    const balances = await Promise.all(wallets.map((w) => client.readContract({ address: pool.security, abi: erc20Abi, functionName: 'balanceOf', args: [w] })));
+    const onChain = balances.reduce((a, b) => a + b, 0n);
+    const holding = page.getByTestId('holding-ACME-A');
+    await expect.poll(() => holding.getAttribute('data-wallets'), { timeout: 20_000 }).toBe(String(onChain));
+    expect(await holding.getAttribute('data-positions')).toBe('0');
+    expect(await holding.getAttribute('data-total')).toBe(String(onChain));
+
+    // Cost basis and realized P&L, exact, and as shown.
+    const pnl = page.getByTestId('pnl-ACME-A');
+    await expect.poll(() => pnl.getAttribute('data-cost'), { timeout: 20_000 }).toBe(String(expected.cost));
+    expect(await pnl.getAttribute('data-realized')).toBe(String(expected.realized));
+    expect(await pnl.getAttribute('data-quantity')).toBe(String(expected.quantity));
+    expect(await pnl.getByTestId('pnl-cost').textContent()).toBe(`${formatFixed(expected.cost, 6, 2)} dUSD`);
+    expect(await pnl.getByTestId('pnl-realized').textContent()).toBe(`${formatFixed(expected.realized, 6, 2)} dUSD`);
+    // She never traded HSREF: no P&L card for it, but its holding is there.
+    expect(await page.getByTestId('pnl-HSREF').count()).toBe(0);
+    expect(await page.getByTestId('holding-HSREF').count()).toBe(1);
+    // Her 250 ACME-A of the second issuance wait in a Rule 144 lot, released when the token says; her lockup is over.
+    const [lot, ...more] = await client.readContract({ address: pool.security, abi: restrictedSecurityTokenAbi, functionName: 'lotsOf', args: [identity] });
+    expect(more).toEqual([]);
+    const restrictions = page.getByTestId('restrictions-ACME-A');
+    expect(await restrictions.getByTestId('lot').allTextContents()).toEqual([`${formatAmount(lot.amount, 18)} shares (Rule 144 holding period) locked until ${formatDate(lot.releaseAt)}`]);
+    expect(lot.amount).toBe(250n * 10n ** 18n);
+    const lockupEnd = await client.readContract({ ...registry, functionName: 'lockupEnd', args: [pool.security, alice.address] });
+    await expect.poll(() => restrictions.getByTestId('lockup').textContent()).toBe(`The lockup ended on ${formatDate(lockupEnd)}.`);
+
+    // A phone: nothing wider than the screen.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await e2e.screenshot('portfolio-phone');
+  });
+
+  it("says the keepers' API is down, or that she should sign in, and shows the holdings from the chain either way", async () => {
+    const api = new URL(e2e.apiUrl);
+    // Her trades can't be fetched: the P&L says the API can't be reached.
+    let page = await openRefusing('/trades', (route) => route.abort('connectionrefused'));
+    await expect.poll(() => page.getByTestId('pnl-unavailable').textContent(), { timeout: 20_000 }).toBe(
+      "The keepers' API can't be reached, so your cost basis and P&L can't be computed now. Your holdings above are read from the chain.",
+    );
+    expect(await page.getByTestId('holding-ACME-A').getAttribute('data-wallets')).toMatch(/^[1-9]\d*$/);
+    expect(await page.getByTestId('pnl-ACME-A').count()).toBe(0);
+
+    // Her signature is never accepted (the sign-in is refused): the P&L asks her to sign in.
+    page = await openRefusing('/auth/verify', (route) => route.fulfill({ status: 401, contentType: 'application/json', body: '{"error":"refused by the test"}' }));
+    await expect.poll(() => page.getByTestId('pnl-sign-in').textContent(), { timeout: 20_000 }).toMatch(/^Sign in to the keepers' API to see your cost basis and P&L/);
+    expect(await page.getByTestId('holding-ACME-A').getAttribute('data-wallets')).toMatch(/^[1-9]\d*$/);
+    expect(await page.getByTestId('pnl-ACME-A').count()).toBe(0);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await e2e.screenshot('portfolio-signed-out');
+
+    /** The portfolio at a phone's size in a fresh context whose requests to the API's `path` get `answer`, as alice. */
+    async function openRefusing(path: string, answer: (route: Route) => Promise<void>): Promise<Page> {
+      await e2e.page?.context().close();
+      const context = await e2e.browser.newContext({ viewport: { width: 390, height: 844 } });
+      await context.route((url) => url.origin === api.origin && url.pathname === path, answer);
+      const opened = await context.newPage();
+      e2e.page = opened;
+      await opened.goto(`${e2e.webUrl}/#/portfolio`);
+      await opened.getByRole('button', { name: 'Connect wallet' }).click();
+      await opened.getByRole('menuitem', { name: /^alice\s+(?!\()/ }).click();
+      await opened.getByTestId('holding-ACME-A').waitFor({ timeout: 20_000 });
+      return opened;
+    }
+  });
+});
