@@ -53,7 +53,7 @@ const fromRow = (r: CaseRow): AlertCase => ({
   openedAt: iso(r.opened_at), updatedAt: iso(r.updated_at), resolvedAt: r.resolved_at === null ? null : iso(r.resolved_at), alerts: r.alerts, lastMessage: r.last_message,
 });
 
-/** Cases, newest activity first; `status` 'live' for every case not resolved. */
+/** Cases, newest first; `status` 'live' for every case not resolved. */
 export async function listCases(ledger: Query, chainId: number, o: { status?: CaseStatus | 'live'; assignee?: string; limit: number; cursor?: string }): Promise<{ items: AlertCase[]; nextCursor: string | null }> {
   const where = ['c.chain_id = $1'];
   const values: unknown[] = [chainId];

@@ -186,6 +186,7 @@ async function holderProfileChange(o: MonitorOptions, e: MonitorEvent): Promise<
   }
   // A new identity is not a change; nor is a new expiry or verification record alone.
   if (!before.exists || (before.classes === after.classes && before.jurisdiction === after.jurisdiction)) return [];
+  const wallet = after.wallets[0] as Address | undefined;
   const held = [];
   for (const security of new Set(d.pools.map((p) => p.security))) {
     const token = { address: security, abi: restrictedSecurityTokenAbi } as const;
@@ -194,7 +195,8 @@ async function holderProfileChange(o: MonitorOptions, e: MonitorEvent): Promise<
       o.client.readContract({ ...token, functionName: 'reservedOf', args: [identity] }),
     ]);
     if (shares + reserved === 0n) continue;
-    const [status] = await o.client.readContract({ ...registry, functionName: 'tradeStatus', args: [after.wallets[0], security, true] });
+    // Every wallet unlinked, the identity can acquire through none of them.
+    const [status] = wallet ? await o.client.readContract({ ...registry, functionName: 'tradeStatus', args: [wallet, security, true] }) : [1];
     held.push({ security, shares: shares.toString(), reserved: reserved.toString(), mayAcquire: ELIGIBILITY[Number(status)] });
   }
   if (held.length === 0) return [];
@@ -204,7 +206,7 @@ async function holderProfileChange(o: MonitorOptions, e: MonitorEvent): Promise<
   ].filter(Boolean);
   const refused = held.filter((h) => h.mayAcquire !== 'Ok');
   return [{
-    ...placeOf(e), kind: 'holder_profile_change', severity: 'warning', subject: after.wallets[0],
+    ...placeOf(e), kind: 'holder_profile_change', severity: 'warning', subject: wallet ?? `identity:${identity}`,
     message: `a holder's ${changes.join(' and ')} (holds ${held.length} ${held.length === 1 ? 'security' : 'securities'}${refused.length > 0 ? `; may no longer acquire ${refused.length}: ${refused.map((h) => h.mayAcquire).join(', ')}` : ''})`,
     data: {
       identity: identity.toString(), wallets: [...after.wallets],
