@@ -469,4 +469,33 @@ describe('compliance desk (in Chromium)', () => {
     expect(await e2e.venue.client.readContract({ ...registry, functionName: 'hasRole', args: [pauser, bob] })).toBe(false);
     await expect.poll(() => holders('pauser'), { timeout: 20_000 }).not.toContain('bob');
   });
+
+  it('re-importing a roster that matches the chain sends nothing and says so, for the wallet roster and the identity roster', async () => {
+    const page = await openAs(e2e, 'compliance', 'officer');
+    await page.getByTestId('roster').waitFor({ timeout: 20_000 });
+    const registry = { address: e2e.venue.deployment.investorRegistry, abi: investorRegistryAbi } as const;
+    const eve = account('eve');
+    const record = await e2e.venue.client.readContract({ ...registry, functionName: 'investor', args: [eve] });
+    const preview = page.getByTestId('import-preview');
+    const results = () => preview.getByTestId('preview-row').evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-valid'), r.lastElementChild!.textContent]));
+    const blockBefore = await e2e.venue.client.getBlockNumber();
+
+    // eve as she was onboarded above: her one row changes nothing.
+    await page.getByTestId('csv-text').fill(`address,accreditation_expiry,frozen\n${eve},${isoDate(Number(record.accreditationExpiry))},${record.frozen}\n`);
+    await expect.poll(results, { timeout: 20_000 }).toEqual([['true', 'Already so (no change)']]);
+    expect(await page.getByTestId('import-blocker').textContent()).toBe('No change: its one row matches the registry already, so there is nothing to send.');
+    expect(await page.getByTestId('import-submit').textContent()).toBe('Nothing to import: every row already matches the registry');
+    expect(await page.getByTestId('import-submit').isDisabled()).toBe(true);
+
+    // Identity 4242 and its two wallets, as imported above.
+    const identity = await e2e.venue.client.readContract({ ...registry, functionName: 'identity', args: [4242n] });
+    const v = identity.verification;
+    const fields = `${isoDate(Number(identity.accreditationExpiry))},accredited|qib,${identity.jurisdiction},${v.method},${isoDate(Number(v.verifiedAt))},${v.evidenceHash}`;
+    const header = 'identity,wallet,accreditation_expiry,classes,jurisdiction,verification_method,verified_at,evidence_hash';
+    await page.getByTestId('csv-text').fill([header, ...identity.wallets.map((w) => `4242,${w},${fields}`)].join('\n'));
+    await expect.poll(results, { timeout: 20_000 }).toEqual([['true', 'Already so (no change)'], ['true', 'Already so (no change)']]);
+    expect(await page.getByTestId('import-blocker').textContent()).toBe('No change: all 2 rows match the registry already, so there is nothing to send.');
+    expect(await page.getByTestId('import-submit').isDisabled()).toBe(true);
+    expect(await e2e.venue.client.getBlockNumber()).toBe(blockBefore);
+  });
 });

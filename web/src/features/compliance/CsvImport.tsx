@@ -14,7 +14,7 @@ import { formatDate } from '../../lib/amount.ts';
 import { AddressCell, ImportPreview, RoleNote, RowResult, useNames } from './common.tsx';
 import { IdentityImport } from './IdentityImport.tsx';
 import { IDENTITY_COLUMNS, isIdentityHeader } from './identityRoster.ts';
-import { checkAgainstChain, CSV_COLUMNS, splitCsvLine, importVerdict, MAX_IMPORT_ROWS, parseRosterCsv, rowChange, toInvestorInputs, type Capabilities } from './logic.ts';
+import { checkAgainstChain, CSV_COLUMNS, splitCsvLine, importVerdict, MAX_IMPORT_ROWS, parseRosterCsv, rowChange, toInvestorInputs, type Capabilities, type CsvRow } from './logic.ts';
 import { useRecords } from './queries.ts';
 import { useSend } from '../../lib/useSend.ts';
 
@@ -52,7 +52,9 @@ export function CsvImport({ caps }: { caps: Capabilities }) {
   const records = useRecords(addresses);
   const checked = parsed && records.data ? checkAgainstChain(parsed, records.data, book) : parsed;
   const pending = addresses.filter((a) => !records.data?.has(a.toLowerCase())).length;
-  const verdict = checked ? importVerdict(checked, pending) : undefined;
+  const changeOf = (row: CsvRow) => (row.errors.length === 0 ? rowChange(row, records.data?.get(row.address!.toLowerCase())) : undefined);
+  const unchanged = checked ? checked.rows.filter((row) => changeOf(row)?.kind === 'unchanged').length : 0;
+  const verdict = checked ? importVerdict(checked, pending, unchanged) : undefined;
 
   async function chooseFile(e: ChangeEvent<HTMLInputElement>) {
     const file = e.target.files?.[0];
@@ -146,7 +148,7 @@ export function CsvImport({ caps }: { caps: Capabilities }) {
           </thead>
           <tbody>
             {checked.rows.map((row) => {
-              const change = row.errors.length === 0 ? rowChange(row, records.data?.get(row.address!.toLowerCase())) : undefined;
+              const change = changeOf(row);
               return (
                 <tr key={row.line} className={row.errors.length > 0 ? 'invalid' : ''} data-testid="preview-row" data-valid={row.errors.length === 0}>
                   <td className="num">{row.line}</td>

@@ -8,9 +8,9 @@ import { useVenue } from '../../app/venue.tsx';
 import { formatDate } from '../../lib/amount.ts';
 import { useSend } from '../../lib/useSend.ts';
 import { AddressCell, ImportPreview, RowResult, useNames } from './common.tsx';
-import { checkIdentitiesAgainstChain, identityPlan, identityRowChange, parseIdentityRoster, type WalletRecord } from './identityRoster.ts';
+import { checkIdentitiesAgainstChain, identityPlan, identityRowChange, parseIdentityRoster, type IdentityRow, type WalletRecord } from './identityRoster.ts';
 import { describeClasses } from '../../../../sdk/errors.ts';
-import { importVerdict, type Capabilities } from './logic.ts';
+import { importVerdict, UNCHANGED, type Capabilities } from './logic.ts';
 import { useIdentityRecords, useRecords } from './queries.ts';
 
 export function IdentityImport({ text, today, caps, onDone }: { text: string; today: number; caps: Capabilities; onDone: (message: string) => void }) {
@@ -25,7 +25,9 @@ export function IdentityImport({ text, today, caps, onDone }: { text: string; to
   const walletMap = new Map<string, WalletRecord>([...(walletRecords.data ?? new Map())].map(([k, r]) => [k, { registered: r.registered, venue: r.venue, identity: r.identity ?? 0n }]));
   const checked = walletRecords.data && identityRecords.data ? checkIdentitiesAgainstChain(parsed, walletMap, identityRecords.data, book) : parsed;
   const pending = wallets.filter((w) => !walletRecords.data?.has(w.toLowerCase())).length + ids.filter((id) => !identityRecords.data?.has(id.toString())).length;
-  const verdict = importVerdict({ rows: checked.rows, fileErrors: checked.fileErrors, hasHeader: true }, pending);
+  const changeOf = (row: IdentityRow) => (row.errors.length === 0 ? identityRowChange(row, walletMap.get(row.wallet!.toLowerCase()), identityRecords.data?.get(row.identity!.toString())) : undefined);
+  const unchanged = checked.rows.filter((row) => changeOf(row) === UNCHANGED).length;
+  const verdict = importVerdict({ rows: checked.rows, fileErrors: checked.fileErrors, hasHeader: true }, pending, unchanged);
   const plan = verdict.ok ? identityPlan(checked, walletMap) : undefined;
 
   async function submit() {
@@ -58,7 +60,7 @@ export function IdentityImport({ text, today, caps, onDone }: { text: string; to
       </thead>
       <tbody>
         {checked.rows.map((row) => {
-          const change = row.errors.length === 0 ? identityRowChange(row, walletMap.get(row.wallet!.toLowerCase()), identityRecords.data?.get(row.identity!.toString())) : undefined;
+          const change = changeOf(row);
           return (
             <tr key={row.line} className={row.errors.length > 0 ? 'invalid' : ''} data-testid="preview-row" data-valid={row.errors.length === 0}>
               <td className="num">{row.line}</td>

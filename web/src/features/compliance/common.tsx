@@ -84,10 +84,17 @@ export function ImportPreview(p: {
       {p.verdict.blocker && <p className="blocker" role="alert" data-testid="import-blocker">{p.verdict.blocker}</p>}
       {p.sendBlocker && <p className="blocker" role="alert">{p.sendBlocker}</p>}
       <button className="primary" disabled={!p.canSend || p.busy || !!p.sendBlocker} onClick={p.onSend} data-testid="import-submit">
-        {p.busy ? 'Working…' : p.canSend ? p.sendLabel : 'Import blocked until every row is valid'}
+        {sendButtonLabel(p)}
       </button>
     </section>
   );
+}
+
+function sendButtonLabel(p: { busy: boolean; canSend: boolean; sendLabel: string; verdict: ImportVerdict }): string {
+  if (p.busy) return 'Working…';
+  if (p.canSend) return p.sendLabel;
+  if (p.verdict.nothingToSend) return 'Nothing to import: every row already matches the registry';
+  return 'Import blocked until every row is valid';
 }
 
 /** A preview row's last cell: its problems, or what it does (`children`). */

@@ -103,6 +103,10 @@ describe('the identity roster', () => {
     expect(identityRowChange(p.rows[0], wallets.get(A.toLowerCase()), { ...id, jurisdiction: 840 })).toBe('Already so (no change)');
     expect(identityRowChange(p.rows[0], wallets.get(A.toLowerCase()), none)).toBe('New identity');
     expect(identityRowChange(p.rows[0], wallets.get(A.toLowerCase()), { ...id, classes: 3, jurisdiction: 840 })).toBe('Updates classes accredited, QIB → accredited');
+    // A row whose only difference is the verification record still changes the identity.
+    const verification = { method: 2, verifiedAt: Date.UTC(2026, 10, 2) / 1000, evidenceHash: HASH as `0x${string}` };
+    expect(identityRowChange(p.rows[0], wallets.get(A.toLowerCase()), { ...id, jurisdiction: 840, verification })).toBe('Already so (no change)');
+    expect(identityRowChange(p.rows[0], wallets.get(A.toLowerCase()), { ...id, jurisdiction: 840, verification: { ...verification, method: 1 } })).toBe('Updates verification record');
   });
 });
 

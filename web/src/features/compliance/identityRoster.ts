@@ -6,7 +6,7 @@
 import { getAddress, type Address, type Hex } from 'viem';
 import { formatDate, parseDate, type Parsed } from '../../lib/amount.ts';
 import { describeClasses } from '../../../../sdk/errors.ts';
-import { headerName, identityLabel, MAX_IMPORT_ROWS, parseAccreditationExpiry, parseInvestorAddress, splitCsvLine, type AddressBook, type ChainRecord } from './logic.ts';
+import { headerName, identityLabel, MAX_IMPORT_ROWS, parseAccreditationExpiry, parseInvestorAddress, splitCsvLine, UNCHANGED, type AddressBook, type ChainRecord } from './logic.ts';
 
 export const IDENTITY_COLUMNS = ['identity', 'wallet', 'accreditation_expiry', 'classes', 'jurisdiction', 'verification_method', 'verified_at', 'evidence_hash'] as const;
 
@@ -221,13 +221,15 @@ export function checkIdentitiesAgainstChain(
 }
 
 /** What a row does: a new identity, a new wallet of one, an update of its fields, or nothing. */
-export function identityRowChange(row: IdentityRow, w: WalletRecord | undefined, id: IdentityRecord | undefined): string | undefined {
+export function identityRowChange(row: IdentityRow, w: WalletRecord | undefined, id: (IdentityRecord & { verification?: Verification }) | undefined): string | undefined {
   if (!row.wallet || row.identity === undefined || !w || !id) return undefined;
   if (!id.exists) return 'New identity';
   const linked = w.registered && w.identity === row.identity;
   const changes = identityFieldChanges(id, { accreditationExpiry: row.expiry!, classes: row.classes!, jurisdiction: row.jurisdiction! });
+  const verification = { method: row.method!, verifiedAt: row.verifiedAt!, evidenceHash: row.evidenceHash! };
+  if (id.verification && !sameVerification(id.verification, verification)) changes.push('verification record');
   const parts = [...(linked ? [] : ['links this wallet']), ...(changes.length ? [`updates ${changes.join(', ')}`] : [])];
-  return parts.length ? parts.join('; ').replace(/^./, (c) => c.toUpperCase()) : 'Already so (no change)';
+  return parts.length ? parts.join('; ').replace(/^./, (c) => c.toUpperCase()) : UNCHANGED;
 }
 
 /** What an identity's record changes to, in words ("expiry 2027-12-31 → 2028-06-30", "classes", …). */

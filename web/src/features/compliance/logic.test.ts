@@ -240,6 +240,14 @@ describe('checks against the chain', () => {
     });
   });
 
+  it('sends nothing when every row matches the registry already, and says so', () => {
+    const parse = parseRosterCsv(`${ALICE},2027-07-01,false\n${BOB},2027-07-01,false`, NOW);
+    expect(importVerdict(parse, 0, 2)).toEqual({ ok: false, blocker: 'No change: all 2 rows match the registry already, so there is nothing to send.', valid: 2, invalid: 0, nothingToSend: true });
+    expect(importVerdict({ ...parse, rows: parse.rows.slice(0, 1) }, 0, 1)).toMatchObject({ ok: false, blocker: 'No change: its one row matches the registry already, so there is nothing to send.' });
+    // One row that changes something is reason enough to send the file.
+    expect(importVerdict(parse, 0, 1)).toEqual({ ok: true, blocker: undefined, valid: 2, invalid: 0 });
+  });
+
   it('refuses a row that would freeze or unfreeze a known investor, as the registry would (FreezeNotEditable)', () => {
     const parse = parseRosterCsv(`${ALICE},2027-07-01,false\n${BOB},2027-07-01,true\n${CAROL},2027-07-01,false\n${DAVE},2027-07-01,true`, NOW);
     const records = new Map([

@@ -229,8 +229,11 @@ export function rowChange(row: CsvRow, record: ChainRecord | undefined): { kind:
   if (!record.registered) return { kind: 'new', text: 'New investor' };
   const changes: string[] = [];
   if (record.accreditationExpiry !== row.expiry) changes.push(`expiry ${formatDate(record.accreditationExpiry)} → ${formatDate(row.expiry)}`);
-  return changes.length === 0 ? { kind: 'unchanged', text: 'Already so (no change)' } : { kind: 'update', text: `Updates: ${changes.join(', ')}` };
+  return changes.length === 0 ? { kind: 'unchanged', text: UNCHANGED } : { kind: 'update', text: `Updates: ${changes.join(', ')}` };
 }
+
+/** A preview row that matches the registry already. */
+export const UNCHANGED = 'Already so (no change)';
 
 export interface ImportVerdict {
   ok: boolean;
@@ -238,16 +241,25 @@ export interface ImportVerdict {
   blocker?: string;
   valid: number;
   invalid: number;
+  /** Every row matches the registry already: a transaction would change nothing. */
+  nothingToSend?: boolean;
 }
 
-/** Whether the roster may be sent: every row valid, checked against the chain, and the file itself sound. */
-export function importVerdict(parse: CsvParse, pendingChainChecks: number): ImportVerdict {
+/**
+ * Whether the roster may be sent: every row valid, checked against the chain, and the file itself sound; and not when
+ * all `unchanged` rows (those that match the registry already) are the whole file, since a transaction would change nothing.
+ */
+export function importVerdict(parse: CsvParse, pendingChainChecks: number, unchanged = 0): ImportVerdict {
   const invalid = parse.rows.filter((r) => r.errors.length > 0).length;
   const valid = parse.rows.length - invalid;
   const result = (blocker?: string): ImportVerdict => ({ ok: blocker === undefined, blocker, valid, invalid });
   if (parse.fileErrors.length > 0) return result(parse.fileErrors[0]);
   if (invalid > 0) return result(`${invalid} row${invalid === 1 ? ' has' : 's have'} problems: fix ${invalid === 1 ? 'it' : 'them'} and the import can go ahead. Nothing is sent until every row is valid.`);
   if (pendingChainChecks > 0) return result('Checking the addresses against the registry…');
+  if (unchanged === valid) {
+    const every = valid === 1 ? 'its one row matches' : `all ${valid} rows match`;
+    return { ...result(`No change: ${every} the registry already, so there is nothing to send.`), nothingToSend: true };
+  }
   return result();
 }
 
