@@ -4,7 +4,10 @@
  * basis and realized P&L that the trades' own receipts give by the average-cost method; it fits a phone's width, and
  * says so when the keepers' API is down or she is not signed in, while the holdings still show.
  */
-import { erc20Abi, parseEventLogs, parseUnits, type Address, type TransactionReceipt } from 'viem';
+import { createWalletClient, erc20Abi, http, parseEventLogs, parseUnits, type Address, type TransactionReceipt } from 'viem';
+import { mnemonicToAccount } from 'viem/accounts';
+import { foundry } from 'viem/chains';
+import { ANVIL_MNEMONIC } from '../../script/venue/anvil.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { investorRegistryAbi, restrictedSecurityTokenAbi } from '../../sdk/abis/generated.ts';
 import { approveRouterForLp } from '../../script/venue/fixtures.ts';
@@ -69,6 +72,12 @@ describe('portfolio (in Chromium)', () => {
         ['sell', String(sold), String(proceeds)],
       ]);
 
+    // Some shares in her cold wallet, so that the holdings must add both.
+    const cold = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 8 }).address;
+    const hot = createWalletClient({ account: alice, chain: foundry, transport: http(anvil.rpcUrl) });
+    const toCold = await hot.writeContract({ address: pool.security, abi: erc20Abi, functionName: 'transfer', args: [cold, parseUnits('7', 18)] });
+    expect((await client.waitForTransactionReceipt({ hash: toCold })).status).toBe('success');
+
     // The portfolio is alice's home page once her wallet is connected.
     const page = await openAs(e2e, '', 'alice');
     await expect.poll(() => page.locator('nav a[aria-current=page]').textContent()).toBe('Portfolio');
@@ -77,8 +86,9 @@ describe('portfolio (in Chromium)', () => {
     const registry = { address: d().investorRegistry, abi: investorRegistryAbi } as const;
     const { identity } = await client.readContract({ ...registry, functionName: 'investor', args: [alice.address] });
     const { wallets } = await client.readContract({ ...registry, functionName: 'identity', args: [identity] });
-    expect(wallets.length).toBe(2);
+    expect(wallets.map((w) => w.toLowerCase()).sort()).toEqual([alice.address, cold].map((w) => w.toLowerCase()).sort());
     const balances = await Promise.all(wallets.map((w) => client.readContract({ address: pool.security, abi: erc20Abi, functionName: 'balanceOf', args: [w] })));
+    expect(balances.every((b) => b > 0n)).toBe(true);
     const onChain = balances.reduce((a, b) => a + b, 0n);
     const holding = page.getByTestId('holding-ACME-A');
     await expect.poll(() => holding.getAttribute('data-wallets'), { timeout: 20_000 }).toBe(String(onChain));
