@@ -498,4 +498,46 @@ describe('compliance desk (in Chromium)', () => {
     expect(await page.getByTestId('import-submit').isDisabled()).toBe(true);
     expect(await e2e.venue.client.getBlockNumber()).toBe(blockBefore);
   });
+
+  it('warns in words before a lockup change that frees investors at once: an override or a default that has passed', async () => {
+    const page = await openAs(e2e, 'compliance', 'operator');
+    await row(page, 'bob').waitFor({ timeout: 20_000 });
+    const acme = e2e.venue.deployment.pools.find((p) => p.name === 'ACME-A/dUSD')!.security;
+    const lockupEnd = (who: string) => e2e.venue.client.readContract({ address: e2e.venue.deployment.investorRegistry, abi: investorRegistryAbi, functionName: 'lockupEnd', args: [acme, account(who)] });
+    const yesterday = isoDate((await chainNow()) - 86_400);
+    const bobEnds = isoDate(Number(await lockupEnd('bob')));
+    const blockBefore = await e2e.venue.client.getBlockNumber();
+
+    // bob's override still runs (he bought late): ending it yesterday frees him now, and the desk says so first.
+    const overrides = page.getByRole('form', { name: 'Set a lockup override' });
+    await overrides.getByLabel('Security').selectOption({ label: 'ACME-A' });
+    await overrides.getByLabel('Lockup ends on (UTC)').fill(yesterday);
+    await overrides.getByLabel('Investor address').fill(account('bob'));
+    await overrides.getByRole('button', { name: 'Set override' }).click();
+    const freeBob = overrides.getByRole('alertdialog', { name: 'Free bob in ACME-A now' });
+    expect(await freeBob.locator('span').textContent()).toBe(
+      `${yesterday} has passed: bob's lockup in ACME-A, now until ${bobEnds} (its override), ends at once, and this one wallet may sell ACME-A from the next block.`,
+    );
+    await freeBob.getByRole('button', { name: 'Cancel' }).click();
+    expect(await e2e.venue.client.getBlockNumber()).toBe(blockBefore);
+
+    // A default a month ahead locks the wallets without overrides, with no warning; then ending it yesterday frees them.
+    const acmeDefault = page.getByTestId('security-ACME-A');
+    const inAMonth = isoDate((await chainNow()) + 30 * 86_400);
+    await acmeDefault.getByLabel('New default lockup end for ACME-A (UTC)').fill(inAMonth);
+    await acmeDefault.getByRole('button', { name: 'Set default' }).click();
+    await expect.poll(() => lockupEnd('alice'), { timeout: 20_000 }).toBe(Date.parse(`${inAMonth}T00:00:00Z`) / 1000);
+    expect(await acmeDefault.getByRole('alertdialog').count()).toBe(0);
+    await expect.poll(() => acmeDefault.locator('.security-facts').textContent()).toContain(`Default lockup ends ${inAMonth}`);
+
+    await acmeDefault.getByLabel('New default lockup end for ACME-A (UTC)').fill(yesterday);
+    await acmeDefault.getByRole('button', { name: 'Set default' }).click();
+    const freeAll = acmeDefault.getByRole('alertdialog', { name: 'Free ACME-A now' });
+    expect(await freeAll.locator('span').textContent()).toMatch(
+      new RegExp(`^${yesterday} has passed: ACME-A's default lockup, now until ${inAMonth}, ends at once, and \\d+ registered wallets without an override of their own may sell ACME-A from the next block\\.$`),
+    );
+    await freeAll.getByRole('button', { name: 'Free ACME-A now' }).click();
+    await expect.poll(() => lockupEnd('alice'), { timeout: 20_000 }).toBe(Date.parse(`${yesterday}T00:00:00Z`) / 1000);
+    await expect.poll(() => row(page, 'alice').getByTestId('lockup-ACME-A').textContent()).toBe('Free');
+  });
 });

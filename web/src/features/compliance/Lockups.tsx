@@ -8,8 +8,8 @@ import { investorRegistryAbi } from '../../../../sdk/abis/generated.ts';
 import { Field, Panel, Skeleton } from '../../app/ui.tsx';
 import { useChainNow, useVenue } from '../../app/venue.tsx';
 import { formatDate, formatDuration, parseDate } from '../../lib/amount.ts';
-import { AddressCell, RoleNote, useNames } from './common.tsx';
-import { lockupOverrides, parseInvestorAddress, type Capabilities, type RegistryEvent } from './logic.ts';
+import { AddressCell, Confirm, RoleNote, useNames } from './common.tsx';
+import { defaultLockupWarning, followingDefault, lockupOverrides, overrideKey, overrideWarning, parseInvestorAddress, rosterAddresses, type Capabilities, type RegistryEvent } from './logic.ts';
 import { useRecords, useSecurities, type SecurityInfo } from './queries.ts';
 import { useSend } from '../../lib/useSend.ts';
 
@@ -29,7 +29,7 @@ export function LockupsPanel({ caps, events }: { caps: Capabilities; events: Reg
       ) : (
         <>
           <h3>Default lockup per security</h3>
-          {securities.data.map((s) => <SecurityDefault key={s.address} security={s} now={now} caps={caps} />)}
+          {securities.data.map((s) => <SecurityDefault key={s.address} security={s} events={events} now={now} caps={caps} />)}
           <h3>Investor overrides</h3>
           <Overrides securities={securities.data} events={events} now={now} caps={caps} />
         </>
@@ -38,15 +38,33 @@ export function LockupsPanel({ caps, events }: { caps: Capabilities; events: Reg
   );
 }
 
-function SecurityDefault({ security, now, caps }: { security: SecurityInfo; now: number; caps: Capabilities }) {
+/** The registered wallets (not venue contracts) the registry's events name, once their records are read. */
+function useRegisteredWallets(events: RegistryEvent[]): Address[] | undefined {
+  const addresses = useMemo(() => rosterAddresses(events), [events]);
+  const records = useRecords(addresses).data;
+  return records && addresses.filter((a) => records.get(a.toLowerCase())?.registered && !records.get(a.toLowerCase())?.venue);
+}
+
+function SecurityDefault({ security, events, now, caps }: { security: SecurityInfo; events: RegistryEvent[]; now: number; caps: Capabilities }) {
   const { deployment } = useVenue();
   const { send, busy, blocker } = useSend();
   const [text, setText] = useState('');
+  const [confirming, setConfirming] = useState(false);
   const date = parseDate(text);
   const error = text !== '' && !date.ok ? date.error : undefined;
+  const wallets = useRegisteredWallets(events);
+  const overrides = useMemo(() => lockupOverrides(events), [events]);
+  const freed = wallets && followingDefault(security.address, wallets, overrides).length;
+  const warning = date.ok ? defaultLockupWarning(security.symbol, security.defaultLockupEnd, date.value, now, freed) : undefined;
 
-  async function save(e: FormEvent) {
+  function review(e: FormEvent) {
     e.preventDefault();
+    if (warning) setConfirming(true);
+    else void save();
+  }
+
+  async function save() {
+    setConfirming(false);
     if (!date.ok) return;
     const receipt = await send(
       `${security.listed ? 'Set' : 'List'} ${security.symbol} with default lockup end ${formatDate(date.value)}`,
@@ -57,7 +75,7 @@ function SecurityDefault({ security, now, caps }: { security: SecurityInfo; now:
   }
 
   return (
-    <form className="security-default" onSubmit={(e) => void save(e)} aria-label={`Default lockup of ${security.symbol}`} data-testid={`security-${security.symbol}`}>
+    <form className="security-default" onSubmit={review} aria-label={`Default lockup of ${security.symbol}`} data-testid={`security-${security.symbol}`}>
       <div className="security-facts">
         <strong>{security.symbol}</strong>{' '}
         {security.listed ? <span className="tag good">Listed</span> : <span className="tag bad">Not listed: its pool refuses every trade</span>}
@@ -68,12 +86,13 @@ function SecurityDefault({ security, now, caps }: { security: SecurityInfo; now:
           label={`New default lockup end for ${security.symbol} (UTC)`}
           type="date"
           value={text}
-          onChange={(e) => setText(e.target.value)}
+          onChange={(e) => (setText(e.target.value), setConfirming(false))}
           error={error}
           hint={date.ok ? (date.value <= now ? 'In the past: no default lockup, investors without an override may trade' : `Investors without an override wait ${formatDuration(date.value - now)}`) : undefined}
         />
         <button type="submit" disabled={!date.ok || !!blocker}>{security.listed ? 'Set default' : 'List security'}</button>
       </fieldset>
+      {confirming && warning && <Confirm text={warning} action={`Free ${security.symbol} now`} busy={busy} onConfirm={() => void save()} onCancel={() => setConfirming(false)} />}
     </form>
   );
 }
@@ -86,6 +105,7 @@ function Overrides({ securities, events, now, caps }: { securities: SecurityInfo
   const [addressText, setAddressText] = useState('');
   const [dateText, setDateText] = useState('');
   const [submitted, setSubmitted] = useState(false);
+  const [confirming, setConfirming] = useState(false);
   const overrides = useMemo(() => lockupOverrides(events), [events]);
   const symbolOf = (a: string) => securities.find((s) => s.address.toLowerCase() === a.toLowerCase())?.symbol ?? a;
 
@@ -100,13 +120,23 @@ function Overrides({ securities, events, now, caps }: { securities: SecurityInfo
           : undefined;
   const dateError = dateText === '' ? (submitted ? 'Enter the lockup end' : undefined) : !date.ok ? date.error : undefined;
   const ready = caps.compliance && security?.listed && address.ok && record?.registered && date.ok && !blocker && !busy;
+  const who = address.ok ? labelOf(address.value) ?? address.value : '';
+  const current = address.ok && security ? overrides.get(overrideKey(security.address, address.value)) : undefined;
+  const lockup = current === undefined ? { end: security?.defaultLockupEnd ?? 0, override: false } : { end: current, override: true };
+  const warning = ready && date.ok ? overrideWarning(who, security.symbol, lockup, date.value, now) : undefined;
 
-  async function set(e: FormEvent) {
+  function review(e: FormEvent) {
     e.preventDefault();
     setSubmitted(true);
+    if (ready && warning) setConfirming(true);
+    else void set();
+  }
+
+  async function set() {
+    setConfirming(false);
     if (!ready || !address.ok || !date.ok) return;
     const receipt = await send(
-      `Lockup of ${labelOf(address.value) ?? address.value} in ${security.symbol} until ${formatDate(date.value)}`,
+      `Lockup of ${who} in ${security.symbol} until ${formatDate(date.value)}`,
       deployment.investorRegistry,
       encodeFunctionData({ abi: investorRegistryAbi, functionName: 'setLockupOverride', args: [security.address, address.value, date.value] }),
     );
@@ -150,21 +180,22 @@ function Overrides({ securities, events, now, caps }: { securities: SecurityInfo
           </tbody>
         </table>
       )}
-      <form onSubmit={(e) => void set(e)} aria-label="Set a lockup override" noValidate>
+      <form onSubmit={review} aria-label="Set a lockup override" noValidate>
         <fieldset className="plain" disabled={!caps.compliance || busy}>
           <div className="grid-2 tight">
             <label className="select">
               Security
-              <select value={securityIndex} onChange={(e) => setSecurityIndex(Number(e.target.value))}>
+              <select value={securityIndex} onChange={(e) => (setSecurityIndex(Number(e.target.value)), setConfirming(false))}>
                 {securities.map((s, i) => <option key={s.address} value={i}>{s.symbol}{s.listed ? '' : ' (not listed)'}</option>)}
               </select>
             </label>
-            <Field label="Lockup ends on (UTC)" type="date" value={dateText} onChange={(e) => setDateText(e.target.value)} error={dateError} />
+            <Field label="Lockup ends on (UTC)" type="date" value={dateText} onChange={(e) => (setDateText(e.target.value), setConfirming(false))} error={dateError} />
           </div>
-          <Field label="Investor address" placeholder="0x…" value={addressText} onChange={(e) => setAddressText(e.target.value)} spellCheck={false} autoComplete="off" error={addressError} />
+          <Field label="Investor address" placeholder="0x…" value={addressText} onChange={(e) => (setAddressText(e.target.value), setConfirming(false))} spellCheck={false} autoComplete="off" error={addressError} />
           {security && !security.listed && <p className="blocker" role="alert">{security.symbol} is not listed: list it above before setting overrides.</p>}
           <button type="submit" disabled={busy || !!blocker || (submitted && !ready)}>Set override</button>
         </fieldset>
+        {confirming && warning && <Confirm text={warning} action={`Free ${who} in ${security.symbol} now`} busy={busy} onConfirm={() => void set()} onCancel={() => setConfirming(false)} />}
       </form>
     </>
   );

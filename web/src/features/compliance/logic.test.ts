@@ -18,6 +18,9 @@ import {
   lockupOverrides,
   logRanges,
   MAX_IMPORT_ROWS,
+  defaultLockupWarning,
+  followingDefault,
+  overrideWarning,
   parseAccreditationExpiry,
   mergeLogs,
   parseInvestorAddress,
@@ -347,6 +350,36 @@ describe('the log cache', () => {
     expect(() => logRanges(0n, 1n, 0n)).toThrow();
   });
 });
+
+describe('lockup changes that free investors at once', () => {
+  const past = NOW - 2 * DAY;
+  const later = NOW + 30 * DAY;
+
+  it('warns when a new default has passed while the current one runs, counting the wallets that follow it', () => {
+    expect(defaultLockupWarning('ACME', later, past, NOW, 3)).toBe(
+      `${isoDay(past)} has passed: ACME's default lockup, now until ${isoDay(later)}, ends at once, and 3 registered wallets without an override of their own may sell ACME from the next block.`,
+    );
+    expect(defaultLockupWarning('ACME', later, past, NOW, 1)).toContain('and 1 registered wallet without an override of its own may sell');
+    expect(defaultLockupWarning('ACME', later, past, NOW, undefined)).toContain('and every registered wallet without an override of its own may sell');
+    // A later default, or one that had ended already, frees nobody now.
+    expect(defaultLockupWarning('ACME', later, NOW + DAY, NOW, 3)).toBeUndefined();
+    expect(defaultLockupWarning('ACME', past, NOW - 5 * DAY, NOW, 3)).toBeUndefined();
+    const overrides = new Map([[`${SECURITY.toLowerCase()}:${BOB.toLowerCase()}`, later]]);
+    expect(followingDefault(SECURITY, [ALICE, BOB, EVE], overrides)).toEqual([ALICE, EVE]);
+  });
+
+  it('warns when an override has passed while the wallet is locked, by its override or by the default', () => {
+    expect(overrideWarning('bob', 'ACME', { end: later, override: true }, past, NOW)).toBe(
+      `${isoDay(past)} has passed: bob's lockup in ACME, now until ${isoDay(later)} (its override), ends at once, and this one wallet may sell ACME from the next block.`,
+    );
+    expect(overrideWarning('eve', 'ACME', { end: later, override: false }, NOW, NOW)).toContain("(the security's default)");
+    expect(overrideWarning('eve', 'ACME', { end: past, override: false }, NOW - DAY, NOW)).toBeUndefined();
+    expect(overrideWarning('eve', 'ACME', { end: later, override: false }, NOW + DAY, NOW)).toBeUndefined();
+  });
+});
+
+const isoDay = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0, 10);
+const SECURITY = '0x00000000000000000000000000000000000005ec' as Address;
 
 describe('roster statuses and filters', () => {
   it('grades accreditation against chain time, expiry exclusive, with the 30-day window', () => {

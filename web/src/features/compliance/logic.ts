@@ -337,6 +337,34 @@ export function lockupOverrides(events: readonly RegistryEvent[]): Map<string, n
   return overrides;
 }
 
+/**
+ * The warning a new default lockup end for `symbol` needs when it frees investors at once: it has passed (chain time
+ * `now`) while the current default still runs. `freed` counts the registered wallets that follow the default (no
+ * override of their own), undefined while they are read. Undefined when nobody is freed by it.
+ */
+export function defaultLockupWarning(symbol: string, current: number, next: number, now: number, freed: number | undefined): string | undefined {
+  if (next > now || current <= now) return undefined;
+  let who = `every registered wallet without an override of its own`;
+  if (freed === 0) who = 'no registered wallet (all have overrides of their own), but every wallet registered later,';
+  else if (freed !== undefined) who = `${freed} registered wallet${freed === 1 ? '' : 's'} without an override of ${freed === 1 ? 'its' : 'their'} own`;
+  return `${formatDate(next)} has passed: ${symbol}'s default lockup, now until ${formatDate(current)}, ends at once, and ${who} may sell ${symbol} from the next block.`;
+}
+
+/** The registered wallets a default lockup change reaches: those with no override for `security`. */
+export function followingDefault(security: Address, wallets: readonly Address[], overrides: ReadonlyMap<string, number>): Address[] {
+  return wallets.filter((w) => !overrides.has(overrideKey(security, w)));
+}
+
+/**
+ * The warning an override ending `next` needs when it frees `who` at once: it has passed while the wallet's lockup in
+ * `symbol` (its current override, else the security's default) still runs.
+ */
+export function overrideWarning(who: string, symbol: string, lockup: { end: number; override: boolean }, next: number, now: number): string | undefined {
+  if (next > now || lockup.end <= now) return undefined;
+  const source = lockup.override ? 'its override' : "the security's default";
+  return `${formatDate(next)} has passed: ${who}'s lockup in ${symbol}, now until ${formatDate(lockup.end)} (${source}), ends at once, and this one wallet may sell ${symbol} from the next block.`;
+}
+
 const byChainOrder = (a: RegistryEvent, b: RegistryEvent) => (a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1);
 export const sortChronological = (events: readonly RegistryEvent[]) => [...events].sort(byChainOrder);
 export const sortNewestFirst = (events: readonly RegistryEvent[]) => [...events].sort((a, b) => byChainOrder(b, a));
