@@ -2,14 +2,17 @@
  * The investor's portfolio in Chromium: alice trades three times through UniversalRouter (two buys at different
  * prices, then a partial sell), and her home page shows her identity's holdings as the chain has them and the cost
  * basis and realized P&L that the trades' own receipts give by the average-cost method; it fits a phone's width, and
- * says so when the keepers' API is down or she is not signed in, while the holdings still show.
+ * says so when the keepers' API is down or she is not signed in, while the holdings still show. The lp's holdings add
+ * the shares under its positions, as sdk/v4's positionAmounts computes them from the chain.
  */
-import { createWalletClient, erc20Abi, http, parseEventLogs, parseUnits, type Address, type TransactionReceipt } from 'viem';
+import { createWalletClient, erc20Abi, getAbiItem, http, parseEventLogs, parseUnits, type Address, type TransactionReceipt } from 'viem';
 import { mnemonicToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
 import { ANVIL_MNEMONIC } from '../../script/venue/anvil.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { investorRegistryAbi, restrictedSecurityTokenAbi } from '../../sdk/abis/generated.ts';
+import { investorRegistryAbi, positionManagerAbi, restrictedSecurityTokenAbi, stateViewAbi } from '../../sdk/abis/generated.ts';
+import { decodePositionInfo } from '../../sdk/periphery.ts';
+import { positionAmounts } from '../../sdk/v4/math.ts';
 import { approveRouterForLp } from '../../script/venue/fixtures.ts';
 import { formatFixed } from '../../web/src/features/market/logic.ts';
 import { formatAmount, formatDate } from '../../web/src/lib/amount.ts';
@@ -118,6 +121,39 @@ describe('portfolio (in Chromium)', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await e2e.screenshot('portfolio-phone');
+  });
+
+  it("counts the shares under the lp's positions, as sdk/v4's positionAmounts gives them from the chain, with its wallet's", async () => {
+    const { client } = e2e.venue;
+    const pool = acme();
+    const lp = castAccount('lp').address;
+    const posm = { address: d().positionManager, abi: positionManagerAbi } as const;
+    // The lp's positions: every id PositionManager ever sent it that it still holds, in this pool.
+    const logs = await client.getLogs({ address: d().positionManager, event: getAbiItem({ abi: positionManagerAbi, name: 'Transfer' }), args: { to: lp }, fromBlock: 0n });
+    const ids = [...new Set(logs.map((l) => l.args.id!))];
+    const held = (await Promise.all(ids.map(async (id) => ((await client.readContract({ ...posm, functionName: 'ownerOf', args: [id] })).toLowerCase() === lp.toLowerCase() ? id : undefined)))).filter((id) => id !== undefined);
+    const [sqrtPriceX96] = await client.readContract({ address: d().stateView, abi: stateViewAbi, functionName: 'getSlot0', args: [pool.poolId] });
+    const securityIs0 = pool.currency0.toLowerCase() === pool.security.toLowerCase();
+    const inPool: bigint[] = [];
+    for (const id of held) {
+      const [, packed] = await client.readContract({ ...posm, functionName: 'getPoolAndPositionInfo', args: [id] });
+      const info = decodePositionInfo(packed);
+      if (info.poolIdPrefix.toLowerCase() !== pool.poolId.slice(0, 52).toLowerCase()) continue;
+      const liquidity = await client.readContract({ ...posm, functionName: 'getPositionLiquidity', args: [id] });
+      const amounts = positionAmounts(sqrtPriceX96, info.tickLower, info.tickUpper, liquidity);
+      inPool.push(securityIs0 ? amounts.amount0 : amounts.amount1);
+    }
+    expect(inPool.length).toBeGreaterThanOrEqual(2);
+    const shares = inPool.reduce((a, b) => a + b, 0n);
+    expect(shares).toBeGreaterThan(0n);
+    const wallet = await client.readContract({ address: pool.security, abi: erc20Abi, functionName: 'balanceOf', args: [lp] });
+
+    const page = await openAs(e2e, 'portfolio', 'lp');
+    const holding = page.getByTestId('holding-ACME-A');
+    await expect.poll(() => holding.getAttribute('data-positions'), { timeout: 20_000 }).toBe(String(shares));
+    expect(await holding.getAttribute('data-wallets')).toBe(String(wallet));
+    expect(await holding.getAttribute('data-total')).toBe(String(wallet + shares));
+    expect(await holding.getByText(`In ${inPool.length} positions`).count()).toBe(1);
   });
 
   it("says the keepers' API is down, or that she should sign in, and shows the holdings from the chain either way", async () => {
