@@ -1,10 +1,10 @@
 /** A pool's price and the gate's pause flag at a block, and its whole snapshot: shared by the swap, positions and market pages. */
 import { useQuery } from '@tanstack/react-query';
 import type { PublicClient } from 'viem';
-import { gateHookAbi } from '../../../sdk/abis/gateHookAbi.ts';
-import { stateViewAbi } from '../../../sdk/abis/stateViewAbi.ts';
+// Single-function ABIs (generated): the swap page reads these, and the whole ABIs would weigh on its first download.
+import { getSlot0Abi } from '../../../sdk/abis/getSlot0Abi.ts';
+import { poolConfigAbi } from '../../../sdk/abis/poolConfigAbi.ts';
 import type { Deployment, Pool } from '../../../sdk/manifest.ts';
-import { readPoolSnapshot } from '../../../sdk/v4/state.ts';
 import { useBlock, useVenue } from './venue.tsx';
 
 export interface PoolState {
@@ -18,8 +18,8 @@ export interface PoolState {
 
 export async function readPoolState(client: PublicClient, d: Deployment, pool: Pool, blockNumber: bigint): Promise<PoolState> {
   const [slot0, config] = await Promise.all([
-    client.readContract({ address: d.stateView, abi: stateViewAbi, functionName: 'getSlot0', args: [pool.poolId], blockNumber }),
-    client.readContract({ address: d.gateHook, abi: gateHookAbi, functionName: 'poolConfig', args: [pool.poolId], blockNumber }),
+    client.readContract({ address: d.stateView, abi: getSlot0Abi, functionName: 'getSlot0', args: [pool.poolId], blockNumber }),
+    client.readContract({ address: d.gateHook, abi: poolConfigAbi, functionName: 'poolConfig', args: [pool.poolId], blockNumber }),
   ]);
   return { sqrtPriceX96: slot0[0], tick: slot0[1], lpFee: slot0[3], paused: config[3] };
 }
@@ -49,6 +49,7 @@ export function usePoolSnapshot(pool: Pool, enabled = true) {
     placeholderData: (previous) => previous,
     // One entry per block: drop old blocks' snapshots soon rather than after the default five minutes.
     gcTime: 15_000,
-    queryFn: () => readPoolSnapshot(client, { stateView: deployment.stateView, poolId: pool.poolId, tickSpacing: pool.tickSpacing, blockNumber: block }),
+    // Loaded with its first use (the market page, an order too large): not part of the swap page's first download.
+    queryFn: async () => (await import('../../../sdk/v4/state.ts')).readPoolSnapshot(client, { stateView: deployment.stateView, poolId: pool.poolId, tickSpacing: pool.tickSpacing, blockNumber: block }),
   });
 }

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { gateHookAbi } from '../../../../sdk/abis/generated.ts';
 import type { EligibilityReason } from '../../../../sdk/errors.ts';
 import { exitOnlyNotice, standingChip } from './logic.ts';
-import { poolConfigAbi } from './useEligibility.ts';
 
 describe('the eligibility strip', () => {
   it('says may trade, may sell only, or neither', () => {
@@ -24,14 +22,5 @@ describe('the eligibility strip', () => {
     expect(exitOnlyNotice([{ reason: 'Ok', sellReason: 'Ok' }])).toBeUndefined();
     expect(exitOnlyNotice([{ reason: 'Frozen', sellReason: 'Frozen' }])).toBeUndefined();
     expect(exitOnlyNotice([{ reason: 'Ok', sellReason: 'Ok' }, { reason: 'FlowbackRestricted', sellReason: 'Ok' }])).toMatch(/^You may sell and withdraw liquidity/);
-  });
-});
-
-describe('the gate read for the pause', () => {
-  it('is GateHook.poolConfig as generated from the contract', () => {
-    const generated = gateHookAbi.find((e) => e.type === 'function' && e.name === 'poolConfig')!;
-    const strip = (params: readonly { name: string; type: string }[]) => params.map(({ name, type }) => ({ name, type }));
-    expect(poolConfigAbi).toEqual([{ ...poolConfigAbi[0], inputs: strip(generated.inputs), outputs: strip(generated.outputs) }]);
-    expect(generated).toMatchObject({ stateMutability: 'view' });
   });
 });

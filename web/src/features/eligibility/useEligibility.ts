@@ -5,6 +5,8 @@ import type { Address } from 'viem';
 import { investorRegistryAbi, restrictedSecurityTokenAbi } from '../../../../sdk/abis/generated.ts';
 import { ELIGIBILITY, type EligibilityReason } from '../../../../sdk/errors.ts';
 import { useBlock, useVenue } from '../../app/venue.tsx';
+// GateHook's poolConfig alone (generated): the strip is in the entry chunk, which the gate's whole ABI would weigh on.
+import { poolConfigAbi } from '../../../../sdk/abis/poolConfigAbi.ts';
 
 /** The offering's how-many rules and where the investor stands against them (0 in a limit: none). */
 export interface OfferingLimits {
@@ -46,22 +48,6 @@ export interface Standing {
   identity: bigint;
   securities: SecurityStanding[];
 }
-
-/** GateHook's `poolConfig` alone: the strip is in the entry chunk, which the gate's whole ABI would weigh on. */
-export const poolConfigAbi = [
-  {
-    type: 'function',
-    name: 'poolConfig',
-    stateMutability: 'view',
-    inputs: [{ name: 'poolId', type: 'bytes32' }],
-    outputs: [
-      { name: 'securityToken', type: 'address' },
-      { name: 'authorized', type: 'bool' },
-      { name: 'initialized', type: 'bool' },
-      { name: 'paused', type: 'bool' },
-    ],
-  },
-] as const;
 
 export function useEligibility(address: Address | undefined) {
   const { client, deployment } = useVenue();

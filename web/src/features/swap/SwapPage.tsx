@@ -4,7 +4,7 @@
  * ambiguous amount, more than the pool can fill, an extreme price not confirmed for this very trade); payment goes
  * through Permit2 (approve the token once, then sign a permit that rides in the same transaction as the swap).
  */
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { encodeFunctionData, erc20Abi, maxUint160, maxUint256 } from 'viem';
 import { universalRouterAbi } from '../../../../sdk/abis/generated.ts';
 import { poolKeyOf } from '../../../../sdk/manifest.ts';
@@ -21,7 +21,6 @@ import {
   confirmationText,
   impactLevel,
   isConfirmed,
-  largestFill,
   midPrice,
   notEnoughLiquidity,
   orderBlocker,
@@ -32,8 +31,8 @@ import {
   type ImpactLevel,
 } from './logic.ts';
 import { TxSettingsPanel } from '../../lib/TxSettingsPanel.tsx';
-import { QuoteError, usePermit2State, useQuote } from './queries.ts';
-import { usePoolSnapshot, usePoolState } from '../../app/pools.ts';
+import { QuoteError, useLargestFill, usePermit2State, useQuote } from './queries.ts';
+import { usePoolState } from '../../app/pools.ts';
 import { useSwapSettings } from './settings.ts';
 
 const PERMIT_LIFETIME_S = 30 * 86_400;
@@ -110,8 +109,7 @@ export default function SwapPage() {
 
   // V4Quoter refuses an order larger than the pool can fill: say what does fill, from the pool's own liquidity.
   const short = quote.error instanceof QuoteError && quote.error.revert === 'NotEnoughLiquidity';
-  const snapshot = usePoolSnapshot(pool, short).data;
-  const largest = useMemo(() => (short && snapshot ? largestFill(snapshot, zeroForOne, exact) : undefined), [short, snapshot, zeroForOne, exact]);
+  const largest = useLargestFill(pool, short, zeroForOne, exact).data;
   const quoteError = short && typedToken ? notEnoughLiquidity(exact, amount!, largest, typedToken) : quote.error?.message;
 
   const blocker = orderBlocker({

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { getAmount1Delta, getSqrtPriceAtTick } from '../../../../sdk/v4/math.ts';
 import { simulateSwap } from '../../../../sdk/v4/swap.ts';
+import { largestFill } from './largestFill.ts';
 import { snapshotOf } from '../../app/poolFixtures.ts';
 import {
-  confirmationText, executionPrice, impactLevel, isConfirmed, largestFill, midPrice, notEnoughLiquidity,
+  confirmationText, executionPrice, impactLevel, isConfirmed, midPrice, notEnoughLiquidity,
   orderBlocker, priceImpactBps, slippageBound, tradeCosts, tradeKey, type OrderCheck,
 } from './logic.ts';
 import type { SecurityStanding } from '../eligibility/useEligibility.ts';

@@ -1,7 +1,6 @@
 /** The logic behind the swap form: prices, impact and fee, slippage bounds, the largest fill, the typed confirmation,
  * and whether an order may be sent. Pure, so it is unit-tested on its own. */
 import { Q96 } from '../../../../sdk/v4/math.ts';
-import { simulateSwap, type PoolSnapshot } from '../../../../sdk/v4/swap.ts';
 import { formatAmount, formatDate } from '../../lib/amount.ts';
 import { eligibilitySentence, POOL_PAUSED } from '../../lib/revert.ts';
 import type { OfferingLimits, SecurityStanding } from '../eligibility/useEligibility.ts';
@@ -90,19 +89,6 @@ export function confirmationText(c: Confirmation | undefined, trade: string | un
 }
 
 export const isConfirmed = (c: Confirmation | undefined, trade: string | undefined) => confirmationText(c, trade).trim().toLowerCase() === CONFIRM_WORD;
-
-/** More than any pool holds: a swap of this size stops only at the price limit. */
-const UNBOUNDED = (1n << 127n) - 1n;
-
-/**
- * The largest order the pool fills now in this direction (V4Quoter refuses a larger one with NotEnoughLiquidity): for
- * exact input the most it takes, for exact output the most it pays out. v4's own swap math (sdk/v4) on the pool's
- * snapshot, run to the price limit as the quoter's swap is.
- */
-export function largestFill(pool: PoolSnapshot, zeroForOne: boolean, exact: 'in' | 'out'): bigint {
-  const swap = simulateSwap(pool, { zeroForOne, amountSpecified: exact === 'in' ? -UNBOUNDED : UNBOUNDED });
-  return exact === 'in' ? swap.amountIn : swap.amountOut;
-}
 
 /** The refusal of an order the pool's liquidity can't fill, with the size that would trade now (once it is known). */
 export function notEnoughLiquidity(exact: 'in' | 'out', asked: bigint, largest: bigint | undefined, token: { symbol: string; decimals: number }): string {

@@ -2,6 +2,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { erc20Abi, type Address } from 'viem';
 import { permit2Abi, v4QuoterAbi } from '../../../../sdk/abis/generated.ts';
+import { usePoolSnapshot } from '../../app/pools.ts';
 import { poolKeyOf, type Pool } from '../../../../sdk/manifest.ts';
 import { useBlock, useVenue } from '../../app/venue.tsx';
 import { decodeRevert } from '../../../../sdk/errors.ts';
@@ -64,5 +65,15 @@ export function usePermit2State(token: Address | undefined, owner: Address | und
       ]);
       return { erc20Allowance, permitAmount: amount, permitExpiration: Number(expiration), nonce: Number(nonce) };
     },
+  });
+}
+
+/** The largest order the pool fills now in this direction, worked out only once an order is too large (`enabled`). */
+export function useLargestFill(pool: Pool, enabled: boolean, zeroForOne: boolean, exact: 'in' | 'out') {
+  const snapshot = usePoolSnapshot(pool, enabled);
+  return useQuery({
+    queryKey: ['largest-fill', pool.poolId, snapshot.dataUpdatedAt, zeroForOne, exact],
+    enabled: enabled && snapshot.data !== undefined,
+    queryFn: async () => (await import('./largestFill.ts')).largestFill(snapshot.data!, zeroForOne, exact),
   });
 }
