@@ -221,4 +221,25 @@ describe('market (in Chromium)', () => {
     await e2e.screenshot('market-api-down');
     expect(errors).toEqual([]);
   });
+
+  it('names every route: its own tab title and exactly one h1; the app has a favicon', async () => {
+    const page = await openAs(e2e, 'swap', 'officer', { signIn: false });
+    for (const [path, label] of [['portfolio', 'Portfolio'], ['swap', 'Swap'], ['positions', 'Positions'], ['market', 'Market'], ['compliance', 'Compliance']]) {
+      await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: label }).click();
+      await page.locator('main .panel, main [data-testid=compliance-desk]').first().waitFor();
+      expect(page.url()).toMatch(new RegExp(`#/${path}$`));
+      await expect.poll(() => page.title()).toBe(`${label} · Accredex`);
+      expect(await page.locator('h1').allTextContents()).toEqual([label]);
+      expect(await page.getByRole('heading', { level: 1, name: label }).count()).toBe(1);
+    }
+    // The favicon is inline (no request, allowed by the CSP's img-src data:) and draws.
+    const icon = await page.locator('link[rel=icon]').getAttribute('href');
+    expect(icon).toMatch(/^data:image\/svg\+xml,/);
+    expect(await page.evaluate((href) => new Promise<number>((done) => {
+      const img = new Image();
+      img.onload = () => done(img.naturalWidth);
+      img.onerror = () => done(0);
+      img.src = href;
+    }), icon!)).toBeGreaterThan(0);
+  });
 });

@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import { ROUTES } from './App.tsx';
 import { ChainStatus } from './ChainStatus.tsx';
 import { useVenue } from './venue.tsx';
@@ -5,8 +6,16 @@ import { WalletButton } from '../wallet/WalletButton.tsx';
 import { switchChain, useWalletStore } from '../wallet/store.ts';
 import { SignInBanner } from '../features/session/SignInBanner.tsx';
 
+/** Out of sight, still read by screen readers (the shell's stylesheet is not loaded with a class for it). */
+const VISUALLY_HIDDEN = { position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)', whiteSpace: 'nowrap' } as const;
+
 export function Header({ route }: { route: string }) {
   const venue = useVenue();
+  // Each route names itself: the tab's title (history, bookmarks) and the page's one h1 (screen readers' outline).
+  const page = ROUTES.find((r) => r.path === route)?.label ?? 'Accredex';
+  useEffect(() => {
+    document.title = `${page} · Accredex`;
+  }, [page]);
   const chainId = useWalletStore((s) => s.chainId);
   const wrongChain = chainId !== undefined && chainId !== venue.config.chainId;
   return (
@@ -25,6 +34,7 @@ export function Header({ route }: { route: string }) {
         </nav>
         <WalletButton />
       </header>
+      <h1 style={VISUALLY_HIDDEN}>{page}</h1>
       {wrongChain && (
         <div className="banner bad" role="alert">
           Your wallet is on chain {chainId}; the venue is on chain {venue.config.chainId}.{' '}

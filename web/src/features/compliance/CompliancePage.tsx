@@ -75,7 +75,7 @@ function Desk({ caps }: { caps: Capabilities }) {
   return (
     <div className="desk" data-testid="compliance-desk">
       <header className="desk-head">
-        <h1>Compliance desk</h1>
+        <h2>Compliance desk</h2>
         <div className="desk-roles" aria-label="Your roles">
           {ROLE_CHIPS.filter(([key]) => caps[key]).map(([key, label]) => <span key={key} className="chip good">{label}</span>)}
         </div>
