@@ -261,4 +261,43 @@ describe('swap (in Chromium)', () => {
       .poll(async () => (await alice.get('/trades?side=sell')).body.items, { timeout: 20_000 })
       .toEqual([expect.objectContaining({ stable_amount: '100000000' })]);
   });
+
+  it('the wallet picker is a menu: arrow keys move, Escape closes it back to its button, a click outside closes it', async () => {
+    await e2e.page?.context().close();
+    const page = await (await e2e.browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    e2e.page = page;
+    await page.goto(`${e2e.webUrl}/#/swap`);
+    const button = page.getByRole('button', { name: 'Connect wallet' });
+    const menu = page.getByRole('menu', { name: 'Wallets' });
+    const focused = () => page.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
+
+    await button.click();
+    const items = (await menu.getByRole('menuitem').allTextContents()).map((t) => t.trim());
+    expect(items.length).toBeGreaterThan(2);
+    expect(await button.getAttribute('aria-expanded')).toBe('true');
+    expect(await focused()).toBe(items[0]);
+    await page.keyboard.press('ArrowDown');
+    expect(await focused()).toBe(items[1]);
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowUp');
+    expect(await focused()).toBe(items.at(-1));
+    await page.keyboard.press('Home');
+    expect(await focused()).toBe(items[0]);
+    await page.keyboard.press('Escape');
+    expect(await menu.count()).toBe(0);
+    expect(await button.getAttribute('aria-expanded')).toBe('false');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Connect wallet');
+
+    await button.click();
+    await menu.waitFor();
+    await page.mouse.click(640, 700);
+    expect(await menu.count()).toBe(0);
+
+    // Enter on an item is a choice: the first account connects.
+    await button.press('Enter');
+    await menu.waitFor();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('connected-address').waitFor();
+    expect(await menu.count()).toBe(0);
+  });
 });
