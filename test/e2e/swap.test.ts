@@ -300,4 +300,28 @@ describe('swap (in Chromium)', () => {
     await page.getByTestId('connected-address').waitFor();
     expect(await menu.count()).toBe(0);
   });
+
+  it('draws the keyboard focus ring of a segmented control whole, inside the control that clips its segments', async () => {
+    const page = await openAs(e2e, 'swap', 'alice', { signIn: false });
+    const segments = page.locator('.segmented button');
+    await segments.first().waitFor();
+    await page.keyboard.press('Shift'); // keyboard modality: focus() shows the ring as a Tab would
+    for (const segment of await segments.all()) {
+      await segment.focus();
+      const ring = await segment.evaluate((button) => {
+        const style = getComputedStyle(button);
+        const control = button.closest('.segmented')!;
+        const clip = control.getBoundingClientRect();
+        const border = parseFloat(getComputedStyle(control).borderTopWidth);
+        const b = button.getBoundingClientRect();
+        const reach = parseFloat(style.outlineOffset) + parseFloat(style.outlineWidth);
+        return {
+          visible: button.matches(':focus-visible') && style.outlineStyle !== 'none',
+          clipped: getComputedStyle(control).overflow !== 'visible',
+          inside: b.left - reach >= clip.left + border - 0.5 && b.right + reach <= clip.right - border + 0.5 && b.top - reach >= clip.top + border - 0.5 && b.bottom + reach <= clip.bottom - border + 0.5,
+        };
+      });
+      expect(ring).toEqual({ visible: true, clipped: true, inside: true });
+    }
+  });
 });
