@@ -540,4 +540,26 @@ describe('compliance desk (in Chromium)', () => {
     await expect.poll(() => lockupEnd('alice'), { timeout: 20_000 }).toBe(Date.parse(`${yesterday}T00:00:00Z`) / 1000);
     await expect.poll(() => row(page, 'alice').getByTestId('lockup-ACME-A').textContent()).toBe('Free');
   });
+
+  it("a settled toast leaves by itself after a few seconds, and switching accounts clears the previous account's toasts", async () => {
+    const page = await openAs(e2e, 'compliance', 'officer');
+    await row(page, 'eve').waitFor({ timeout: 20_000 });
+    const toasts = page.getByTestId('toast');
+    await page.getByRole('button', { name: 'Freeze eve' }).click();
+    await expect.poll(() => confirmedToasts(page), { timeout: 20_000 }).toBe(1);
+    const confirmedAt = Date.now();
+    await expect.poll(() => toasts.count(), { timeout: 15_000 }).toBe(0);
+    // It stayed long enough to read.
+    expect(Date.now() - confirmedAt).toBeGreaterThan(3_000);
+
+    await page.getByRole('button', { name: 'Unfreeze eve' }).click();
+    await expect.poll(() => confirmedToasts(page), { timeout: 20_000 }).toBe(1);
+    await page.getByRole('button', { name: 'Disconnect' }).click();
+    expect(await toasts.count()).toBe(0);
+    await page.getByRole('button', { name: 'Connect wallet' }).click();
+    await page.getByRole('menuitem', { name: /^operator\s/ }).click();
+    await page.getByTestId('connected-address').waitFor();
+    expect(await toasts.count()).toBe(0);
+    await expect.poll(() => row(page, 'eve').getByTestId('frozen').textContent(), { timeout: 20_000 }).toBe('No');
+  });
 });

@@ -1,12 +1,17 @@
 /** Transaction toasts: each stage of each transaction, with its hash (linked to an explorer when one is configured). */
+import { useEffect } from 'react';
 import { shortAddress } from '../lib/amount.ts';
 import { useToasts } from '../lib/tx.ts';
+import { useWalletStore } from '../wallet/store.ts';
 import { useVenue } from './venue.tsx';
 
 const STATUS_LABEL = { simulating: 'Checking', prompt: 'Confirm in wallet', pending: 'Pending', replaced: 'Replaced', confirmed: 'Confirmed', failed: 'Failed' };
 
 export function Toasts() {
-  const { toasts, dismiss } = useToasts();
+  const { toasts, dismiss, setOwner } = useToasts();
+  const address = useWalletStore((s) => s.address);
+  // Toasts belong to the account that sent them: switching accounts (or disconnecting) clears them.
+  useEffect(() => setOwner(address), [address, setOwner]);
   const explorer = useVenue().chain.blockExplorers?.default.url;
   return (
     <div className="toasts" aria-live="polite" aria-label="Transactions">
