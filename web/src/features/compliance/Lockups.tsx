@@ -42,7 +42,10 @@ export function LockupsPanel({ caps, events }: { caps: Capabilities; events: Reg
 function useRegisteredWallets(events: RegistryEvent[]): Address[] | undefined {
   const addresses = useMemo(() => rosterAddresses(events), [events]);
   const records = useRecords(addresses).data;
-  return records && addresses.filter((a) => records.get(a.toLowerCase())?.registered && !records.get(a.toLowerCase())?.venue);
+  return records && addresses.filter((a) => {
+    const record = records.get(a.toLowerCase());
+    return record?.registered && !record.venue;
+  });
 }
 
 function SecurityDefault({ security, events, now, caps }: { security: SecurityInfo; events: RegistryEvent[]; now: number; caps: Capabilities }) {
