@@ -219,7 +219,11 @@ describe('compliance desk (in Chromium)', () => {
     await expect.poll(() => confirmedToasts(page), { timeout: 20_000 }).toBe(2);
     await expect.poll(() => row(page, 'alice').getByTestId('lockup-HSREF').innerText()).toMatch(/^Locked 9d \d+h\nuntil \d{4}-\d{2}-\d{2} · override$/);
     expect(await row(page, 'alice').getByTestId('lockup-ACME-A').innerText()).toBe('Free');
+    // HSREF's default has ended: clearing the override frees alice at once, so the desk asks first.
     await page.getByRole('button', { name: "Clear alice's override in HSREF" }).click();
+    const freeAlice = page.getByRole('alertdialog', { name: 'Free alice in HSREF now' });
+    expect(await freeAlice.locator('span').textContent()).toMatch(/^Clearing alice's override in HSREF, now until \d{4}-\d{2}-\d{2}, leaves the security's default, which ended \d{4}-\d{2}-\d{2}: this one wallet may sell HSREF from the next block\.$/);
+    await freeAlice.getByRole('button', { name: 'Free alice in HSREF now' }).click();
     await expect.poll(() => confirmedToasts(page), { timeout: 20_000 }).toBe(3);
     await expect.poll(() => row(page, 'alice').getByTestId('lockup-HSREF').innerText()).toBe('Free');
 

@@ -9,7 +9,7 @@ import { Field, Panel, Skeleton } from '../../app/ui.tsx';
 import { useChainNow, useVenue } from '../../app/venue.tsx';
 import { formatDate, formatDuration, parseDate } from '../../lib/amount.ts';
 import { AddressCell, Confirm, RoleNote, useNames } from './common.tsx';
-import { defaultLockupWarning, followingDefault, lockupOverrides, overrideKey, overrideWarning, parseInvestorAddress, rosterAddresses, type Capabilities, type RegistryEvent } from './logic.ts';
+import { clearOverrideWarning, defaultLockupWarning, followingDefault, lockupOverrides, overrideKey, overrideWarning, parseInvestorAddress, rosterAddresses, type Capabilities, type RegistryEvent } from './logic.ts';
 import { useRecords, useSecurities, type SecurityInfo } from './queries.ts';
 import { useSend } from '../../lib/useSend.ts';
 
@@ -109,6 +109,7 @@ function Overrides({ securities, events, now, caps }: { securities: SecurityInfo
   const [dateText, setDateText] = useState('');
   const [submitted, setSubmitted] = useState(false);
   const [confirming, setConfirming] = useState(false);
+  const [clearing, setClearing] = useState<string>();
   const overrides = useMemo(() => lockupOverrides(events), [events]);
   const symbolOf = (a: string) => securities.find((s) => s.address.toLowerCase() === a.toLowerCase())?.symbol ?? a;
 
@@ -146,17 +147,21 @@ function Overrides({ securities, events, now, caps }: { securities: SecurityInfo
     if (receipt) (setAddressText(''), setDateText(''), setSubmitted(false));
   }
 
-  const clear = (securityAddress: Address, investor: Address) =>
+  function clear(securityAddress: Address, investor: Address) {
+    setClearing(undefined);
     void send(
       `Clear ${labelOf(investor) ?? investor}'s lockup override in ${symbolOf(securityAddress)}`,
       deployment.investorRegistry,
       encodeFunctionData({ abi: investorRegistryAbi, functionName: 'clearLockupOverride', args: [securityAddress, investor] }),
     );
+  }
 
   const rows = [...overrides].map(([key, end]) => {
     const [securityAddress, investor] = key.split(':') as [Address, Address];
-    return { securityAddress, investor, end };
+    const defaultEnd = securities.find((s) => s.address.toLowerCase() === securityAddress.toLowerCase())?.defaultLockupEnd ?? 0;
+    return { key, securityAddress, investor, end, warning: clearOverrideWarning(labelOf(investor) ?? investor, symbolOf(securityAddress), end, defaultEnd, now) };
   });
+  const clearingRow = rows.find((r) => r.key === clearing && r.warning);
 
   return (
     <>
@@ -173,7 +178,7 @@ function Overrides({ securities, events, now, caps }: { securities: SecurityInfo
                 <td>{endPhrase(r.end, now)}</td>
                 {caps.compliance && (
                   <td className="actions">
-                    <button disabled={busy || !!blocker} onClick={() => clear(r.securityAddress, r.investor)} aria-label={`Clear ${labelOf(r.investor) ?? r.investor}'s override in ${symbolOf(r.securityAddress)}`}>
+                    <button disabled={busy || !!blocker} onClick={() => (r.warning ? setClearing(r.key) : clear(r.securityAddress, r.investor))} aria-label={`Clear ${labelOf(r.investor) ?? r.investor}'s override in ${symbolOf(r.securityAddress)}`}>
                       Clear
                     </button>
                   </td>
@@ -182,6 +187,15 @@ function Overrides({ securities, events, now, caps }: { securities: SecurityInfo
             ))}
           </tbody>
         </table>
+      )}
+      {clearingRow && (
+        <Confirm
+          text={clearingRow.warning!}
+          action={`Free ${labelOf(clearingRow.investor) ?? clearingRow.investor} in ${symbolOf(clearingRow.securityAddress)} now`}
+          busy={busy}
+          onConfirm={() => clear(clearingRow.securityAddress, clearingRow.investor)}
+          onCancel={() => setClearing(undefined)}
+        />
       )}
       <form onSubmit={review} aria-label="Set a lockup override" noValidate>
         <fieldset className="plain" disabled={!caps.compliance || busy}>

@@ -18,6 +18,7 @@ import {
   lockupOverrides,
   logRanges,
   MAX_IMPORT_ROWS,
+  clearOverrideWarning,
   defaultLockupWarning,
   followingDefault,
   overrideWarning,
@@ -375,6 +376,14 @@ describe('lockup changes that free investors at once', () => {
     expect(overrideWarning('eve', 'ACME', { end: later, override: false }, NOW, NOW)).toContain("(the security's default)");
     expect(overrideWarning('eve', 'ACME', { end: past, override: false }, NOW - DAY, NOW)).toBeUndefined();
     expect(overrideWarning('eve', 'ACME', { end: later, override: false }, NOW + DAY, NOW)).toBeUndefined();
+  });
+
+  it('warns when clearing an override that runs leaves a default that has ended', () => {
+    expect(clearOverrideWarning('bob', 'ACME', later, past, NOW)).toBe(
+      `Clearing bob's override in ACME, now until ${isoDay(later)}, leaves the security's default, which ended ${isoDay(past)}: this one wallet may sell ACME from the next block.`,
+    );
+    expect(clearOverrideWarning('bob', 'ACME', later, later + DAY, NOW)).toBeUndefined();
+    expect(clearOverrideWarning('bob', 'ACME', past, past, NOW)).toBeUndefined();
   });
 });
 

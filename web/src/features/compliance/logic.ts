@@ -365,6 +365,12 @@ export function overrideWarning(who: string, symbol: string, lockup: { end: numb
   return `${formatDate(next)} has passed: ${who}'s lockup in ${symbol}, now until ${formatDate(lockup.end)} (${source}), ends at once, and this one wallet may sell ${symbol} from the next block.`;
 }
 
+/** The warning clearing an override needs when it frees the wallet at once: the override runs, the default has ended. */
+export function clearOverrideWarning(who: string, symbol: string, overrideEnd: number, defaultEnd: number, now: number): string | undefined {
+  if (overrideEnd <= now || defaultEnd > now) return undefined;
+  return `Clearing ${who}'s override in ${symbol}, now until ${formatDate(overrideEnd)}, leaves the security's default, which ended ${formatDate(defaultEnd)}: this one wallet may sell ${symbol} from the next block.`;
+}
+
 const byChainOrder = (a: RegistryEvent, b: RegistryEvent) => (a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1);
 export const sortChronological = (events: readonly RegistryEvent[]) => [...events].sort(byChainOrder);
 export const sortNewestFirst = (events: readonly RegistryEvent[]) => [...events].sort((a, b) => byChainOrder(b, a));
