@@ -1,6 +1,5 @@
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App.tsx';
 import './app/styles.css';
-import './app/focus.css';
 
 createRoot(document.getElementById('root')!).render(<App />);
