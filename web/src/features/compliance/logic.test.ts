@@ -36,14 +36,8 @@ import {
   type RegistryEvent,
   type RosterEntry,
 } from './logic.ts';
+import { NOW, ALICE, BOB, CAROL, DAVE, EVE } from './testCast.ts';
 
-// Chain time of the tests: 2026-07-01 12:00 UTC.
-const NOW = Date.UTC(2026, 6, 1, 12) / 1000;
-const ALICE = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8' as Address;
-const BOB = '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC' as Address;
-const CAROL = '0x90F79bf6EB2c4f870365E785982E1f101E93b906' as Address;
-const DAVE = '0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65' as Address;
-const EVE = '0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc' as Address;
 const ROUTER = '0x61591daCD61eF879349A23beC8631be2D34ccfD1' as Address;
 const POSM = '0x30d325d77F943954843cEF3fec4133ff042A0Df2' as Address;
 const QUOTER = '0xcB19FD2b2334026aed368A1D27802e253d4f25b3' as Address;

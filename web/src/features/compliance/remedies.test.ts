@@ -16,12 +16,8 @@ import {
   type HolderView,
   type RemedyContext,
 } from './remedies.ts';
+import { NOW, ALICE, COLD, BOB } from './testCast.ts';
 
-// Chain time of the tests: 2026-07-01 12:00 UTC.
-const NOW = Date.UTC(2026, 6, 1, 12) / 1000;
-const ALICE = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8' as Address;
-const COLD = '0xa0Ee7A142d267C1f36714E4a8F75612F20a79720' as Address;
-const BOB = '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC' as Address;
 const E18 = 10n ** 18n;
 const NAMES: Record<string, string> = { [ALICE]: 'alice', [COLD]: 'alice (cold)', [BOB]: 'bob' };
 const ctx: RemedyContext = { symbol: 'ACME-A', decimals: 18, now: NOW, name: (a) => NAMES[a] ?? a };
