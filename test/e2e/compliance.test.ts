@@ -566,4 +566,23 @@ describe('compliance desk (in Chromium)', () => {
     expect(await toasts.count()).toBe(0);
     await expect.poll(() => row(page, 'eve').getByTestId('frozen').textContent(), { timeout: 20_000 }).toBe('No');
   });
+
+  it('exports the roster as an identity roster CSV that the import reads back unchanged', async () => {
+    const page = await openAs(e2e, 'compliance', 'officer');
+    const button = page.getByTestId('roster-csv');
+    await expect.poll(() => button.isEnabled(), { timeout: 20_000 }).toBe(true);
+    const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
+    expect(download.suggestedFilename()).toMatch(/^roster-\d{4}-\d{2}-\d{2}\.csv$/);
+    const [header, ...rows] = readFileSync((await download.path())!, 'utf8').trim().split('\n');
+    expect(header).toBe('identity,wallet,accreditation_expiry,classes,jurisdiction,verification_method,verified_at,evidence_hash');
+    const identityOf = (wallet: string) => rows.find((r) => r.split(',')[1] === wallet)?.split(',')[0];
+    // alice's hot and cold wallets are one investor: one identity, two rows; every row's identity is the chain's.
+    expect(identityOf(account('alice'))).toBeDefined();
+    expect(identityOf(account('alice (cold)'))).toBe(identityOf(account('alice')));
+    const registry = { address: e2e.venue.deployment.investorRegistry, abi: investorRegistryAbi } as const;
+    for (const row of rows) {
+      const [id, wallet] = row.split(',');
+      expect((await e2e.venue.client.readContract({ ...registry, functionName: 'investor', args: [wallet as `0x${string}`] })).identity.toString()).toBe(id);
+    }
+  });
 });

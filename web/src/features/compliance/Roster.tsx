@@ -22,7 +22,8 @@ import {
   type RegistryEvent,
   type RosterEntry,
 } from './logic.ts';
-import { useRoster } from './queries.ts';
+import { identityRosterCsv } from './identityRoster.ts';
+import { useIdentityRecords, useRoster } from './queries.ts';
 import { useDesk } from './store.ts';
 import { useSend } from '../../lib/useSend.ts';
 
@@ -91,7 +92,28 @@ export function RosterPanel({ caps, events }: { caps: Capabilities; events: Regi
         </fieldset>
       </div>
       <RosterTable entries={shown} total={entries.length} now={now} caps={caps} />
+      <RosterExport entries={entries} now={now} />
     </Panel>
+  );
+}
+
+/** The whole roster as an identity roster CSV (the import's own format), every linked wallet of every identity. */
+function RosterExport({ entries, now }: { entries: RosterEntry[]; now: number }) {
+  const ids = useMemo(() => [...new Set(entries.filter((e) => e.record.registered && e.record.identity).map((e) => e.record.identity!))], [entries]);
+  const identities = useIdentityRecords(ids).data;
+  function download() {
+    if (!identities) return;
+    const csv = identityRosterCsv([...identities].map(([id, details]) => ({ id: BigInt(id), details })));
+    const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
+    const link = Object.assign(document.createElement('a'), { href: url, download: `roster-${formatDate(now)}.csv` });
+    link.click();
+    URL.revokeObjectURL(url);
+  }
+  return (
+    <p className="roster-export">
+      <button type="button" onClick={download} disabled={!identities} data-testid="roster-csv">Export CSV</button>{' '}
+      <span className="muted">every identity and its wallets, in the identity roster's format: edit it and import it again</span>
+    </p>
   );
 }
 

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { Address } from 'viem';
+import type { Address, Hex } from 'viem';
 import {
   checkIdentitiesAgainstChain,
   IDENTITY_COLUMNS,
   identityEditSummary,
   identityForm,
   identityPlan,
+  identityRosterCsv,
   identityRowChange,
   linkProblem,
   MAX_WALLETS,
@@ -166,3 +167,38 @@ describe('one identity, edited by hand', () => {
 });
 
 const none: IdentityRecord = { exists: false, accreditationExpiry: 0, classes: 0, jurisdiction: 0 };
+
+describe('identityRosterCsv', () => {
+  const A = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8' as Address;
+  const A2 = '0xa0Ee7A142d267C1f36714E4a8F75612F20a79720' as Address;
+  const B = '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC' as Address;
+  const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 1000;
+  const verified = { method: 4, verifiedAt: day('2026-11-02'), evidenceHash: `0x${'ab'.repeat(32)}` as Hex };
+  const identities = [
+    { id: 4242n, details: { exists: true, frozen: false, accreditationExpiry: day('2027-06-30'), classes: 5, jurisdiction: 276, wallets: [A, A2], verification: verified } },
+    { id: 7n, details: { exists: true, frozen: false, accreditationExpiry: day('2027-01-15'), classes: 2, jurisdiction: 840, wallets: [B], verification: { ...verified, method: 6 } } },
+  ];
+
+  it('writes one row per wallet in the import format, and reads back as the same identities', () => {
+    const csv = identityRosterCsv(identities);
+    expect(csv.split('\n')).toEqual([
+      'identity,wallet,accreditation_expiry,classes,jurisdiction,verification_method,verified_at,evidence_hash',
+      `7,${B},2027-01-15,qib,840,qib_certificate,2026-11-02,0x${'ab'.repeat(32)}`,
+      `4242,${A},2027-06-30,accredited|non_us,276,third_party_letter,2026-11-02,0x${'ab'.repeat(32)}`,
+      `4242,${A2},2027-06-30,accredited|non_us,276,third_party_letter,2026-11-02,0x${'ab'.repeat(32)}`,
+      '',
+    ]);
+    const parsed = parseIdentityRoster(csv, day('2026-12-01'));
+    expect(parsed.fileErrors).toEqual([]);
+    expect(parsed.rows.map((r) => [r.errors, r.identity, r.wallet, r.expiry, r.classes, r.jurisdiction, r.method, r.verifiedAt, r.evidenceHash])).toEqual([
+      [[], 7n, B, day('2027-01-15'), 2, 840, 6, verified.verifiedAt, verified.evidenceHash],
+      [[], 4242n, A, day('2027-06-30'), 5, 276, 4, verified.verifiedAt, verified.evidenceHash],
+      [[], 4242n, A2, day('2027-06-30'), 5, 276, 4, verified.verifiedAt, verified.evidenceHash],
+    ]);
+  });
+
+  it('leaves a never-verified identity\'s verification cells empty, for the officer to fill in', () => {
+    const csv = identityRosterCsv([{ id: 7n, details: { ...identities[1].details, classes: 0, verification: { method: 0, verifiedAt: 0, evidenceHash: `0x${'0'.repeat(64)}` as Hex } } }]);
+    expect(csv.split('\n')[1]).toBe(`7,${B},2027-01-15,none,840,,,`);
+  });
+});

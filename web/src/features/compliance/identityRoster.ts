@@ -349,3 +349,33 @@ export const linkConfirm = (name: string, id: bigint) =>
 /** The confirmation of unlinking `name` from identity `id`. */
 export const unlinkConfirm = (name: string, id: bigint) =>
   `Unlink ${name} from identity ${identityLabel(id)}? It can no longer trade or receive securities. The shares it still holds keep counting for the identity, and its lockup overrides and any freeze stay with it.`;
+
+/** One identity with the wallets an export lists for it. */
+export interface IdentityExport {
+  id: bigint;
+  details: IdentityDetails;
+}
+
+const METHOD_NAMES = Object.fromEntries(Object.entries(VERIFICATION_METHODS).map(([name, code]) => [code, name]));
+const CLASS_NAMES = Object.entries(CLASS_BITS);
+
+/**
+ * The roster as an identity roster CSV (`IDENTITY_COLUMNS`, one row per linked wallet), the format the import reads:
+ * an export edited and imported again changes only what was edited. Dates are UTC days, as the import takes them; a
+ * never-verified identity's verification cells stay empty (the import asks for them before it accepts the row).
+ */
+export function identityRosterCsv(identities: readonly IdentityExport[]): string {
+  const day = (seconds: number) => (seconds === 0 ? '' : new Date(seconds * 1000).toISOString().slice(0, 10));
+  const classes = (bits: number) => CLASS_NAMES.filter(([, bit]) => bits & bit).map(([name]) => name).join('|') || 'none';
+  const lines = [IDENTITY_COLUMNS.join(',')];
+  for (const { id, details: d } of [...identities].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+    const verified = d.verification.method !== 0;
+    for (const wallet of d.wallets) {
+      lines.push([
+        id.toString(), wallet, day(d.accreditationExpiry), classes(d.classes), String(d.jurisdiction),
+        verified ? (METHOD_NAMES[d.verification.method] ?? String(d.verification.method)) : '', verified ? day(d.verification.verifiedAt) : '', verified ? d.verification.evidenceHash : '',
+      ].join(','));
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
