@@ -12,6 +12,7 @@ import { foundry } from 'viem/chains';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gateHookAbi, investorRegistryAbi, restrictedSecurityTokenAbi } from '../../sdk/abis/generated.ts';
 import { ANVIL_MNEMONIC } from '../../script/venue/anvil.ts';
+import { splitCsvLine } from '../../web/src/features/compliance/logic.ts';
 import { openAs, startE2E, type E2E } from './harness.ts';
 
 let e2e: E2E;
@@ -434,6 +435,16 @@ describe('compliance desk (in Chromium)', () => {
       expect(line).toMatch(/,(InvestorUpserted|IdentityUpserted|WalletLinked|WalletUnlinked|InvestorFrozen|InvestorExitOnly),/);
       expect(line.toLowerCase()).toContain(account('alice').toLowerCase());
     }
+
+    // And the alerts, as CSV: the pause's alert carries its case.
+    const [alerts] = await Promise.all([page.waitForEvent('download'), page.getByTestId('alerts-csv').click()]);
+    const [alertHeader, ...alertLines] = readFileSync((await alerts.path())!, 'utf8').trim().split('\n');
+    const columns = alertHeader.split(',');
+    expect(columns).toEqual(['id', 'created_at', 'severity', 'kind', 'subject', 'message', 'block_number', 'tx_hash', 'case_id', 'voided_at', 'data']);
+    const cells = alertLines.map((l) => { const split = splitCsvLine(l); if (!split.ok) throw new Error(split.error); return split.value; });
+    const pausedRows = cells.filter((c) => c[columns.indexOf('kind')] === 'pool_paused');
+    expect(pausedRows.length).toBeGreaterThan(0);
+    expect(pausedRows.every((c) => c[columns.indexOf('case_id')] === id)).toBe(true);
   });
 
   it('lets the default admin grant and revoke a role after a plain-words review, and shows the admin transfer as two steps', async () => {

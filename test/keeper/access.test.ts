@@ -210,8 +210,15 @@ describe('access matrix', () => {
     const history = await as('officer', `/cases/history?case=${id}`);
     expect(history.body.events.map((e: { action: string }) => e.action)).toEqual(['opened', 'acknowledged', 'resolved']);
     expect((await as('officer', '/cases?status=resolved')).body.items.map((c: { id: string }) => c.id)).toContain(id);
+    // The alert, exported as CSV with its case.
+    const csv = await fetch(`${base}/alerts?format=csv&kind=holder_cap`, { headers: { authorization: `Bearer ${sessions.officer!.token}` } }).then((r) => r.text());
+    const [header, ...rows] = csv.trim().split('\n');
+    expect(header).toBe('id,created_at,severity,kind,subject,message,block_number,tx_hash,case_id,voided_at,data');
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatch(new RegExp(`^${alert.id},\\d{4}-\\d{2}-\\d{2}T[^,]+,warning,holder_cap,${venue.deployment.pools[0].security},holders of record: 80 of at most 100 \\(80%\\),,,${id},,\\{\\}$`));
     const log = (await as('officer', '/access-log')).body.items as { action: string; subject: string }[];
-    expect(log.slice(0, 3).map((e) => [e.action, e.subject])).toEqual([
+    expect(log.slice(0, 4).map((e) => [e.action, e.subject])).toEqual([
+      ['GET /alerts', 'all'],
       ['GET /cases', 'all'],
       ['GET /cases/history', `case:${id}`],
       ['POST /cases/action', `case:${id}`],

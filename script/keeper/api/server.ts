@@ -112,7 +112,7 @@ interface Route {
  *   GET  /tape/stream?pool=&cursor=    the same, live
  *   GET  /quotes/latest?pool=          newest quote board of each pool the viewer may trade
  *   GET  /quotes/history?pool=&limit=  a pool's boards, newest first
- *   GET  /alerts?kind=&severity=&limit=&cursor=&voided=include
+ *   GET  /alerts?kind=&severity=&limit=&cursor=&voided=include&format=json|csv
  *                                      compliance alerts (an investor: only those about them)
  *   GET  /audit?investor=&event=A,B&from=&to=&limit=&cursor=&format=json|csv
  *                                      officers: the registry's and securities' events from the ledger, newest first
@@ -440,10 +440,11 @@ function buildRoutes(o: ApiOptions, feed: ChangeFeed, head: HeadWatch, limiter: 
 
     'GET /alerts': {
       access: 'signed-in',
-      params: ['kind', 'severity', 'limit', 'cursor', 'voided'],
+      params: ['kind', 'severity', 'limit', 'cursor', 'voided', 'format'],
       async handle(ctx) {
         const p = ctx.params;
-        const limit = p.limit(100, MAX_PAGE);
+        const format = formatOf(p, ['json', 'csv']);
+        const limit = p.limit(format === 'csv' ? MAX_PAGE : 100, MAX_PAGE);
         // Alerts of blocks a reorganization removed are kept, voided; they are shown only when asked for.
         const where = p.oneOf('voided', ['include'] as const) ? ['chain_id = $1'] : ['chain_id = $1', 'voided_at is null'];
         const values: unknown[] = [chainId];
@@ -460,9 +461,11 @@ function buildRoutes(o: ApiOptions, feed: ChangeFeed, head: HeadWatch, limiter: 
         // An investor sees the alerts about them; an officer sees all, and that read is logged.
         if (scope === 'all') await ctx.audit('all');
         else where.push(`lower(subject) = $${values.push(scope.toLowerCase())}`);
-        const rows = await o.ledger.query<{ id: string }>(`select * from alerts where ${where.join(' and ')} order by id desc limit $${values.push(limit + 1)}`, values);
+        const rows = await o.ledger.query<Record<string, unknown> & { id: string }>(`select * from alerts where ${where.join(' and ')} order by id desc limit $${values.push(limit + 1)}`, values);
         const page = rows.slice(0, limit);
-        json(ctx.res, 200, { items: page, nextCursor: rows.length > limit ? String(page[page.length - 1].id) : null });
+        const nextCursor = rows.length > limit ? String(page[page.length - 1].id) : null;
+        if (format === 'json') return json(ctx.res, 200, { items: page, nextCursor });
+        send(ctx.res, 200, 'text/csv', alertsCsv(page), nextCursor ? { 'x-next-cursor': nextCursor } : {});
       },
     },
 
@@ -813,7 +816,19 @@ function formatOf<F extends ReportFormat>(params: Params, formats: readonly F[])
   return params.oneOf('format', formats) ?? formats[0];
 }
 
-/** Turns a parse error of the reports module into a 400 that names the problem. */
+const ALERT_COLUMNS = ['id', 'created_at', 'severity', 'kind', 'subject', 'message', 'block_number', 'tx_hash', 'case_id', 'voided_at', 'data'] as const;
+
+/** Alerts as CSV, one per line, their data as JSON in the last cell. */
+function alertsCsv(rows: Record<string, unknown>[]): string {
+  const cell = (r: Record<string, unknown>, c: (typeof ALERT_COLUMNS)[number]) => {
+    const v = r[c];
+    if (v === null || v === undefined) return '';
+    if (v instanceof Date) return v.toISOString();
+    return typeof v === 'object' ? JSON.stringify(v) : String(v);
+  };
+  return `${[ALERT_COLUMNS.join(','), ...rows.map((r) => ALERT_COLUMNS.map((c) => csvCell(cell(r, c))).join(','))].join('\n')}\n`;
+}
+
 /** A case step, its refusals (no such case, a state that does not allow the step) answered as 404 and 409. */
 async function caseStep<T>(fn: () => Promise<T>): Promise<T> {
   try {
@@ -824,6 +839,7 @@ async function caseStep<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Turns a parse error of the reports module into a 400 that names the problem. */
 function asBadRequest<T>(fn: () => T): T {
   try {
     return fn();

@@ -106,6 +106,7 @@ function AuditExport({ events }: { events: string[] }) {
 }
 
 export function AlertsPanel() {
+  const { config } = useVenue();
   const alerts = useAlerts();
   const { session } = useViewer();
   const [shown, setShown] = useState(ALERTS_PAGE);
@@ -117,7 +118,7 @@ export function AlertsPanel() {
     );
   }
   return (
-    <Panel title="Keeper alerts">
+    <Panel title="Keeper alerts" actions={<a className="button" href={apiUrlOf(config.apiUrl, '/alerts?format=csv&limit=500')} data-testid="alerts-csv">Export CSV</a>}>
       {alerts.isError && <Unavailable what="The keepers' alert feed" />}
       {alerts.isPending && !alerts.isError ? (
         <Skeleton lines={3} label="Loading keeper alerts" />
