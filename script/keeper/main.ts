@@ -117,6 +117,7 @@ async function main() {
       sessionTtlSeconds: config.ACCREDEX_SESSION_TTL_S,
       publicTape: config.ACCREDEX_PUBLIC_TAPE,
       streams: { total: config.ACCREDEX_MAX_STREAMS, perClient: config.ACCREDEX_STREAMS_PER_SESSION },
+      rates: { signInPerIp: { burst: config.ACCREDEX_SIGNIN_PER_MINUTE, perMinute: config.ACCREDEX_SIGNIN_PER_MINUTE } },
       log: log.child({ component: 'api' }),
     });
     log.info({ url: `http://${config.ACCREDEX_HOST}:${config.ACCREDEX_API_PORT}` }, 'api listening');
