@@ -31,6 +31,8 @@ export const keeperConfigSchema = z.object({
     })
     .optional(),
   /** Webhook deliveries in flight at once; a receiver that hangs holds one of them until its timeout. */
+  /** The API's address as webhook receivers reach it, for the confirmation links in each delivery (default: ACCREDEX_HOST and ACCREDEX_API_PORT). */
+  ACCREDEX_PUBLIC_API_URL: z.string().url().optional(),
   ACCREDEX_WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   ACCREDEX_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   /**

@@ -116,6 +116,7 @@ async function main() {
       webOrigins: config.ACCREDEX_WEB_ORIGINS,
       sessionTtlSeconds: config.ACCREDEX_SESSION_TTL_S,
       publicTape: config.ACCREDEX_PUBLIC_TAPE,
+      confirmations: config.ACCREDEX_CONFIRMATIONS,
       streams: { total: config.ACCREDEX_MAX_STREAMS, perClient: config.ACCREDEX_STREAMS_PER_SESSION },
       rates: { signInPerIp: { burst: config.ACCREDEX_SIGNIN_PER_MINUTE, perMinute: config.ACCREDEX_SIGNIN_PER_MINUTE } },
       log: log.child({ component: 'api' }),
@@ -131,7 +132,7 @@ async function main() {
     tasks.push(runLoop(() => syncOnce({ ...common, client: settlementClient, outbox: config.ACCREDEX_WEBHOOK_URL !== undefined, log: o.log, state }), o));
     if (config.ACCREDEX_WEBHOOK_URL) {
       const w = loop('webhook');
-      tasks.push(runLoop(() => deliverOnce({ ledger, url: config.ACCREDEX_WEBHOOK_URL!, secret: config.ACCREDEX_WEBHOOK_SECRET!, concurrency: config.ACCREDEX_WEBHOOK_CONCURRENCY, timeoutMs: config.ACCREDEX_WEBHOOK_TIMEOUT_MS, log: w.log }), w));
+      tasks.push(runLoop(() => deliverOnce({ ledger, url: config.ACCREDEX_WEBHOOK_URL!, secret: config.ACCREDEX_WEBHOOK_SECRET!, concurrency: config.ACCREDEX_WEBHOOK_CONCURRENCY, timeoutMs: config.ACCREDEX_WEBHOOK_TIMEOUT_MS, apiUrl: config.ACCREDEX_PUBLIC_API_URL ?? `http://${config.ACCREDEX_HOST}:${config.ACCREDEX_API_PORT}`, log: w.log }), w));
     }
   }
   if (name === 'monitor' || name === 'all') {
@@ -196,17 +197,19 @@ function parseFlags(args: string[]): Record<string, string> {
 
 async function writeReport(name: 'report' | 'statement', flags: Record<string, string>, ledger: Ledger, chainId: number) {
   const format = (flags.format ?? 'json') as ReportFormat;
-  if (!['json', 'csv', 'html'].includes(format)) throw new Error(`--format must be json, csv or html (got "${format}")`);
-  let text: string;
+  const formats = name === 'report' ? ['json', 'csv', 'html'] : ['json', 'csv', 'html', 'pdf'];
+  if (!formats.includes(format)) throw new Error(`--format must be ${formats.join(', ')} for ${name} (got "${format}")`);
+  let out: string | Uint8Array;
   if (name === 'report') {
     if (!flags.quarter) throw new Error('report needs --quarter, e.g. --quarter 2026Q3');
-    text = renderQuarterly(await quarterlyReport(ledger, chainId, parseQuarter(flags.quarter)), format);
+    out = renderQuarterly(await quarterlyReport(ledger, chainId, parseQuarter(flags.quarter)), format as Exclude<ReportFormat, 'pdf'>);
   } else {
     if (!flags.investor || !flags.from || !flags.to) throw new Error('statement needs --investor, --from and --to');
-    text = renderStatement(await investorStatement(ledger, chainId, flags.investor, parseDays(flags.from, flags.to)), format);
+    out = renderStatement(await investorStatement(ledger, chainId, flags.investor, parseDays(flags.from, flags.to)), format);
   }
-  if (flags.out) writeFileSync(flags.out, text);
-  else process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  if (flags.out) writeFileSync(flags.out, out);
+  else if (typeof out !== 'string') throw new Error('a PDF goes to a file: add --out statement.pdf');
+  else process.stdout.write(out.endsWith('\n') ? out : `${out}\n`);
 }
 
 main().catch((err: unknown) => {

@@ -21,6 +21,7 @@ import { syncOnce } from '../../script/keeper/settlement/indexer.ts';
 import { freePort } from '../../script/venue/anvil.ts';
 import { approveRouterForLp, startLocalVenue, type LocalVenue } from '../../script/venue/fixtures.ts';
 import { apiGet, castAccount, signInAs, type ApiSession } from '../utils/api.ts';
+import { readPdf } from '../utils/pdf.ts';
 import { swapAs } from '../utils/trade.ts';
 
 let venue: LocalVenue;
@@ -32,6 +33,8 @@ const WEB = 'http://127.0.0.1:5173';
 const sessions: Partial<Record<'alice' | 'lp' | 'eve' | 'officer', ApiSession>> = {};
 let expiredToken: string;
 let acmePool: string;
+/** Alice's and the LP's swaps, as the ledger keys them. */
+let trades: Record<'alice' | 'lp', { tx: Hex; log: number }>;
 const alice = castAccount('alice');
 const lp = castAccount('lp');
 const bob = castAccount('bob');
@@ -61,6 +64,11 @@ beforeAll(async () => {
     await swapAs(venue.client, venue.anvil.rpcUrl, venue.deployment, pool, account, true, 100_000_000n);
   }
   await syncToHead();
+  const keyOf = async (who: LocalAccount) => {
+    const [t] = await ledger.query<{ tx_hash: Hex; log_index: number }>('select tx_hash, log_index from trades where lower(investor) = lower($1)', [who.address]);
+    return { tx: t.tx_hash, log: t.log_index };
+  };
+  trades = { alice: await keyOf(alice), lp: await keyOf(lp) };
   await startTestApi();
   for (const who of ['alice', 'lp', 'eve', 'officer'] as const) sessions[who] = await signInAs(base, who);
   const expired = await createSession(ledger, { address: alice.address, chainId: venue.deployment.chainId, ttlSeconds: 60 });
@@ -121,6 +129,8 @@ describe('access matrix', () => {
   const routes = (): [string, number, number, number][] => [
     ['/trades', 200, 200, 200],
     [`/trades?investor=${bob.address}`, 403, 403, 200],
+    [`/trades/confirmation?tx=${trades.alice.tx}&log=${trades.alice.log}`, 200, 404, 200], // another's trade is no trade at all
+    [`/trades/confirmation?tx=${trades.lp.tx}&log=${trades.lp.log}&format=pdf`, 404, 404, 200],
     ['/trades/stream', 200, 403, 200], // streams hold server resources: registered wallets only
     [`/trades/stream?investor=${bob.address}`, 403, 403, 200],
     [`/tape?pool=${acmePool}`, 200, 403, 200],
@@ -294,6 +304,51 @@ describe('access matrix', () => {
     expect(other!.id).toMatch(/^t[0-9a-f]{24}$/);
     expect(JSON.stringify(other)).not.toMatch(new RegExp(lp.address.slice(2), 'i'));
     expect(other).toMatchObject({ side: 'buy', security_amount: expect.any(String), price: expect.any(String), block_time: expect.anything() });
+  });
+
+  it("confirms a trade as Rule 10b-10 asks, from the ledger and the chain, as JSON, a PDF and a self-contained page", async () => {
+    const at = `/trades/confirmation?tx=${trades.alice.tx}&log=${trades.alice.log}`;
+    const [row] = await ledger.query<{ security: `0x${string}`; security_amount: string; stable_amount: string; block_number: string; block_hash: string; pool_name: string }>(
+      'select security, security_amount::text, stable_amount::text, block_number::text, block_hash, pool_name from trades where tx_hash = $1', [trades.alice.tx]);
+    const erc20 = (functionName: 'name' | 'symbol') => venue.client.readContract({ address: row.security, abi: [{ type: 'function', name: functionName, inputs: [], outputs: [{ type: 'string' }], stateMutability: 'view' }], functionName });
+    const { identity } = await venue.client.readContract({ address: venue.deployment.investorRegistry, abi: investorRegistryAbi, functionName: 'investor', args: [alice.address] });
+    const c = (await as('alice', `${at}&format=json`)).body;
+    expect(c).toMatchObject({
+      venue: 'Accredex',
+      number: `${trades.alice.tx}-${trades.alice.log}`,
+      investor: { wallet: alice.address, identity: identity.toString() },
+      security: { address: row.security, name: await erc20('name'), symbol: await erc20('symbol'), chainId: 31337 },
+      side: 'buy',
+      grossAmount: '100',
+      fee: { currency: 'stablecoin', rate: expect.stringMatching(/^\d+(\.\d+)?%$/) },
+      settlement: { txHash: trades.alice.tx, blockNumber: Number(row.block_number), blockHash: row.block_hash },
+    });
+    expect(BigInt(c.quantity.replace('.', '').replace(/^0+/, '') || '0') * 10n ** BigInt(18 - (c.quantity.split('.')[1]?.length ?? 0))).toBe(BigInt(row.security_amount));
+    expect(c.counterparty).toContain(row.pool_name);
+    expect(c.sipc).toMatch(/not a member of the Securities Investor Protection Corporation/);
+
+    const pdf = await fetch(`${base}${at}&format=pdf`, { headers: { authorization: `Bearer ${sessions.alice!.token}` } });
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    const doc = readPdf(new Uint8Array(await pdf.arrayBuffer()));
+    expect(doc.title).toBe(`Accredex trade confirmation ${c.number}`);
+    for (const text of [c.tradeTime, `${c.quantity} shares`, `${c.price} stablecoin per share`, c.security.address, `identity ${c.investor.identity}`, trades.alice.tx, 'Bought', c.sipc]) expect(doc.text).toContain(text);
+
+    const page = await as('alice', `${at}&format=html`);
+    expect(page.body).toContain(`<th scope="row">Quantity</th><td>${c.quantity} shares</td>`);
+    const csp = (await fetch(`${base}${at}&format=html`, { headers: { authorization: `Bearer ${sessions.alice!.token}` } })).headers.get('content-security-policy');
+    expect(csp).toBe("default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
+
+    // A voided trade has no confirmation; a malformed key is named.
+    await ledger.query("update trades set status = 'voided' where tx_hash = $1", [trades.alice.tx]);
+    try {
+      const gone = await as('alice', at);
+      expect(gone.status).toBe(410);
+      expect(gone.body.error).toMatch(/was voided/);
+    } finally {
+      await ledger.query("update trades set status = 'final' where tx_hash = $1", [trades.alice.tx]);
+    }
+    expect((await as('alice', '/trades/confirmation?tx=0x12&log=0')).body.error).toMatch(/^tx must be/);
+    expect((await as('alice', `/trades/confirmation?tx=${trades.alice.tx}`)).body.error).toMatch(/^log is required/);
   });
 
   it('reads roles from the registry at each request: a freeze takes the market data away at once, the own history stays', async () => {

@@ -349,7 +349,7 @@ describe('quarterly report', () => {
 });
 
 describe('trade webhook', () => {
-  interface Delivery { id: string; at: number; body: { type: string; status: string; trade: { tx_hash: string; investor: string } } }
+  interface Delivery { id: string; at: number; body: { type: string; status: string; trade: { tx_hash: string; log_index: number; investor: string }; confirmation?: { html: string; pdf: string } } }
 
   const secret = generateWebhookSecret();
 
@@ -396,7 +396,7 @@ describe('trade webhook', () => {
       await deliverOnce({ ledger: outboxLedger, url: hook.url, secret });
       expect(hook.received).toHaveLength(0);
       await new Promise((r) => setTimeout(r, 1_100)); // the first retry waits one second
-      for (let i = 0; i < 5; i++) await deliverOnce({ ledger: outboxLedger, url: hook.url, secret });
+      for (let i = 0; i < 5; i++) await deliverOnce({ ledger: outboxLedger, url: hook.url, secret, apiUrl: 'https://api.venue.example/' });
       const delivered = await outboxLedger.query<{ change_seq: string; status: string; state: string; tx_hash: string; log_index: number }>('select change_seq::text, status, state, tx_hash, log_index from webhook_deliveries order by change_seq');
       const sent = delivered.filter((d) => d.state === 'delivered');
       // Only changes of trades voided by now were held back; everything else went, once each.
@@ -406,6 +406,11 @@ describe('trade webhook', () => {
       expect(hook.received.map((r) => r.id).sort()).toEqual(sent.map((d) => `31337:${d.tx_hash}:${d.log_index}:${d.change_seq}`).sort());
       expect(hook.received.every((r) => r.body.type === `trade.${r.body.status}` && r.body.trade.investor === alice.address)).toBe(true);
       expect(hook.received.some((r) => r.body.status === 'final')).toBe(true);
+      // Each confirmation links to its trade confirmation document; a retraction links to none.
+      for (const r of hook.received) {
+        const at = `https://api.venue.example/trades/confirmation?tx=${r.body.trade.tx_hash}&log=${r.body.trade.log_index}`;
+        expect(r.body.confirmation).toEqual(r.body.status === 'voided' ? undefined : { html: `${at}&format=html`, pdf: `${at}&format=pdf` });
+      }
       const [{ attempts }] = await outboxLedger.query<{ attempts: number }>("select max(attempts) as attempts from webhook_deliveries where state = 'delivered'");
       expect(attempts).toBe(2);
       expect(hook.refused).toEqual([]);

@@ -16,7 +16,7 @@ const SECURITY_HEADERS = {
   'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
 };
 
-export function send(res: ServerResponse, status: number, contentType: string, body: string, headers: Record<string, string> = {}) {
+export function send(res: ServerResponse, status: number, contentType: string, body: string | Uint8Array, headers: Record<string, string> = {}) {
   res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': contentType, ...headers });
   res.end(body);
 }

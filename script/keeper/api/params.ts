@@ -48,9 +48,14 @@ export class Params {
   }
 
   poolId(name = 'pool'): `0x${string}` | undefined {
+    return this.bytes32(name, 'a pool id');
+  }
+
+  /** 32 bytes in hex (a pool id, a transaction hash), lowercased. */
+  bytes32(name: string, what: string): `0x${string}` | undefined {
     const v = this.values.get(name);
     if (v === undefined) return undefined;
-    if (!/^0x[0-9a-fA-F]{64}$/.test(v)) throw new HttpError(400, `${name} must be a pool id (0x and 64 hex digits)`);
+    if (!/^0x[0-9a-fA-F]{64}$/.test(v)) throw new HttpError(400, `${name} must be ${what} (0x and 64 hex digits)`);
     return v.toLowerCase() as `0x${string}`;
   }
 

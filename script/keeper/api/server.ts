@@ -12,6 +12,7 @@ import type { Ledger } from '../ledger/db.ts';
 import { KEEPER } from '../settlement/indexer.ts';
 import { capTable, capTableCsv } from '../reports/cap-table.ts';
 import { isIdentityId, parseProfile, readProfile, saveProfile } from '../investors/profiles.ts';
+import { confirmationHtml, confirmationPdf, confirmationTrade, tradeConfirmation, TradeVoidedError, type Confirmation } from '../reports/confirmation.ts';
 import { actOnCase, CaseConflict, caseHistory, listCases, parseCaseAction } from '../cases/cases.ts';
 import { auditCsv, auditTrail, parseAuditCursor, parseEvents } from '../reports/audit.ts';
 import {
@@ -46,6 +47,8 @@ export interface ApiOptions {
   publicTape: boolean;
   streams?: Partial<StreamLimits>;
   rates?: Partial<typeof RATES>;
+  /** Blocks after which a trade is final (ACCREDEX_CONFIRMATIONS), as trade confirmations state it. */
+  confirmations?: number;
   /** Internal errors are logged here and never sent to the client. */
   log?: { error(obj: object, msg?: string): void };
 }
@@ -108,6 +111,8 @@ interface Route {
  *   GET  /trades?pool=&investor=&security=&side=&status=&limit=&cursor=
  *                                      trade confirmations, oldest first (an investor: only their own)
  *   GET  /trades/stream?…&cursor=      SSE of every change to those rows (Last-Event-ID resumes)
+ *   GET  /trades/confirmation?tx=&log=&format=html|pdf|json
+ *                                      one trade's confirmation (Rule 10b-10's contents): its investor's own, or officers
  *   GET  /tape?pool=&limit=&cursor=    a pool's trades, anonymized (time, side, size, price) except the viewer's own
  *   GET  /tape/stream?pool=&cursor=    the same, live
  *   GET  /quotes/latest?pool=          newest quote board of each pool the viewer may trade
@@ -122,7 +127,8 @@ interface Route {
  *   POST /cases/action {case, action: acknowledge|assign|escalate|resolve|reopen, note?, assignee?}
  *                                      officers: one step (resolve, escalate and reopen need a note)
  *   GET  /reports/quarterly?quarter=2026Q3&format=json|csv|html        officers
- *   GET  /reports/statement?investor=&from=&to=&format=json|csv        an investor's own, or any for officers
+ *   GET  /reports/statement?investor=&from=&to=&format=json|csv|html|pdf
+ *                                      an investor's own statement (its trades and their totals), or any for officers
  *   GET  /access-log?limit=&cursor=&format=json|csv                     officers
  */
 export async function startApi(o: ApiOptions): Promise<Server & { feed: ChangeFeed }> {
@@ -361,6 +367,32 @@ function buildRoutes(o: ApiOptions, feed: ChangeFeed, head: HeadWatch, limiter: 
         json(ctx.res, 200, { items: page, nextCursor: rows.length > limit ? encodeTradeCursor(page[page.length - 1]) : null });
       },
     },
+    'GET /trades/confirmation': {
+      access: 'signed-in',
+      params: ['tx', 'log', 'format'],
+      async handle(ctx) {
+        const format = formatOf(ctx.params, ['html', 'pdf', 'json']);
+        const txHash = ctx.params.required('tx', ctx.params.bytes32('tx', 'a transaction hash'), 'the settlement transaction hash');
+        const logIndex = Number(ctx.params.required('log', ctx.params.uint('log'), "the swap's log index in that transaction"));
+        const trade = await confirmationTrade(o.ledger, chainId, txHash, logIndex);
+        // Someone else's trade is answered as no trade at all: a 403 would confirm that it exists.
+        if (!trade || (!isOfficer(ctx.caller.viewer!) && trade.investor.toLowerCase() !== ctx.caller.viewer!.address.toLowerCase())) {
+          throw new HttpError(404, `no trade ${txHash} (log ${logIndex}) of yours in the ledger`);
+        }
+        await ctx.audit(trade.investor.toLowerCase());
+        let c: Confirmation;
+        try {
+          c = await tradeConfirmation({ ledger: o.ledger, client: o.client, deployment: o.deployment, txHash, logIndex, confirmations: o.confirmations ?? 2 });
+        } catch (err) {
+          if (err instanceof TradeVoidedError) throw new HttpError(410, err.message);
+          throw err;
+        }
+        const file = { 'content-disposition': `inline; filename="confirmation-${c.number}.${format}"` };
+        if (format === 'json') return json(ctx.res, 200, c);
+        if (format === 'pdf') return send(ctx.res, 200, 'application/pdf', confirmationPdf(c), file);
+        send(ctx.res, 200, 'text/html', confirmationHtml(c), { ...file, 'content-security-policy': SELF_CONTAINED_HTML });
+      },
+    },
     'GET /trades/stream': {
       access: 'signed-in',
       params: [...TRADE_PARAMS, 'cursor'],
@@ -532,7 +564,7 @@ function buildRoutes(o: ApiOptions, feed: ChangeFeed, head: HeadWatch, limiter: 
         const period = asBadRequest(() => parseQuarter(ctx.params.required('quarter', ctx.params.get('quarter'), 'e.g. 2026Q3')));
         await ctx.audit('all');
         // The HTML report is one self-contained page: its own inline styles, nothing else.
-        const csp: Record<string, string> = format === 'html' ? { 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'" } : {};
+        const csp: Record<string, string> = format === 'html' ? { 'content-security-policy': SELF_CONTAINED_HTML } : {};
         send(ctx.res, 200, CONTENT_TYPES[format], renderQuarterly(await quarterlyReport(o.ledger, chainId, period, { securities: await securityNames(o.client, o.deployment.pools.map((p) => p.security)) }), format), csp);
       },
     },
@@ -541,11 +573,11 @@ function buildRoutes(o: ApiOptions, feed: ChangeFeed, head: HeadWatch, limiter: 
       params: ['investor', 'from', 'to', 'format'],
       async handle(ctx) {
         limiter.take(`report:${ctx.caller.viewer!.address.toLowerCase()}`, rates.reports, 'reports for this wallet');
-        const format = formatOf(ctx.params, ['json', 'csv']);
+        const format = formatOf(ctx.params, ['json', 'csv', 'html', 'pdf']);
         const investor = ownedSubject(ctx.caller, ctx.params.address('investor'));
         const period = asBadRequest(() => parseDays(ctx.params.required('from', ctx.params.get('from'), 'a date like 2026-07-01'), ctx.params.required('to', ctx.params.get('to'), 'a date like 2026-09-30')));
         await ctx.audit(investor.toLowerCase());
-        send(ctx.res, 200, CONTENT_TYPES[format], renderStatement(await investorStatement(o.ledger, chainId, investor, period), format));
+        send(ctx.res, 200, CONTENT_TYPES[format], renderStatement(await investorStatement(o.ledger, chainId, investor, period), format), format === 'html' ? { 'content-security-policy': SELF_CONTAINED_HTML } : {});
       },
     },
     'GET /cap-table': {
@@ -810,7 +842,10 @@ function decodeTradeCursor(cursor: string): [string, number, string] {
   return [block, Number(index), tx];
 }
 
-const CONTENT_TYPES: Record<ReportFormat, string> = { json: 'application/json', csv: 'text/csv', html: 'text/html' };
+/** A report or confirmation page: its own inline styles, nothing loaded, never framed. */
+const SELF_CONTAINED_HTML = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
+
+const CONTENT_TYPES: Record<ReportFormat, string> = { json: 'application/json', csv: 'text/csv', html: 'text/html', pdf: 'application/pdf' };
 
 function formatOf<F extends ReportFormat>(params: Params, formats: readonly F[]): F {
   return params.oneOf('format', formats) ?? formats[0];

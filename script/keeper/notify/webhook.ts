@@ -10,6 +10,11 @@ export interface WebhookOptions {
   timeoutMs?: number;
   /** Deliveries in flight at once (a receiver that hangs holds one slot, not the queue). */
   concurrency?: number;
+  /**
+   * The keepers' API as receivers reach it: a confirmation or pending trade then carries links to its trade
+   * confirmation (GET /trades/confirmation, which its investor or an officer opens signed in).
+   */
+  apiUrl?: string;
   log?: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
 }
 
@@ -26,14 +31,19 @@ interface Due {
 }
 
 /** The body a receiver gets: the trade as the ledger has it, with the status this change gave it. */
-async function payloadOf(ledger: Ledger, d: Due): Promise<{ body: Record<string, unknown>; current: string } | undefined> {
+async function payloadOf(ledger: Ledger, d: Due, apiUrl: string | undefined): Promise<{ body: Record<string, unknown>; current: string } | undefined> {
   const [trade] = await ledger.query<Record<string, unknown> & { status: string }>(
     'select * from trades where chain_id = $1 and tx_hash = $2 and log_index = $3',
     [d.chain_id, d.tx_hash, d.log_index],
   );
   if (!trade) return undefined;
   const { change_seq: _, status: current, ...row } = trade;
-  return { current, body: { type: `trade.${d.status}`, status: d.status, changeSeq: d.change_seq, chainId: d.chain_id, trade: row } };
+  const body: Record<string, unknown> = { type: `trade.${d.status}`, status: d.status, changeSeq: d.change_seq, chainId: d.chain_id, trade: row };
+  if (apiUrl && d.status !== 'voided') {
+    const at = `${apiUrl.replace(/\/+$/, '')}/trades/confirmation?tx=${d.tx_hash}&log=${d.log_index}`;
+    body.confirmation = { html: `${at}&format=html`, pdf: `${at}&format=pdf` };
+  }
+  return { current, body };
 }
 
 /**
@@ -57,7 +67,7 @@ export async function deliverOnce(o: WebhookOptions): Promise<{ caughtUp: boolea
   const mark = (d: Due, sql: string, extra: unknown[] = []) => o.ledger.query(`update webhook_deliveries set ${sql} where chain_id = $1 and change_seq = $2`, [d.chain_id, d.change_seq, ...extra]);
 
   const deliver = async (d: Due) => {
-    const payload = await payloadOf(o.ledger, d);
+    const payload = await payloadOf(o.ledger, d, o.apiUrl);
     if (!payload) return mark(d, "state = 'skipped', last_error = 'the trade is not in the ledger'");
     if (d.status !== 'voided' && payload.current === 'voided') return mark(d, "state = 'skipped', last_error = 'superseded: the trade was voided before this confirmation went out'");
     if (d.status === 'voided') {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatUnits, parseDays, parseQuarter, renderQuarterly, renderStatement, type QuarterlyReport } from './reports.ts';
+import { readPdf } from '../../../test/utils/pdf.ts';
+import { formatUnits, parseDays, parseQuarter, renderQuarterly, renderStatement, statementTotals, type QuarterlyReport } from './reports.ts';
 
 describe('periods', () => {
   it('reads quarters as UTC calendar quarters', () => {
@@ -37,10 +38,38 @@ describe('formatUnits', () => {
 });
 
 describe('renderStatement', () => {
-  it('refuses html, which is for quarterly reports', () => {
-    const st = { chainId: 1, investor: '0x1', period: parseQuarter('2026Q1'), trades: [] };
-    expect(() => renderStatement(st, 'html')).toThrow(/json or csv/);
-    expect(renderStatement(st, 'csv')).toMatch(/^# Accredex statement for 0x1/);
+  const st = {
+    chainId: 31337,
+    investor: '0x1',
+    period: parseQuarter('2026Q4'),
+    trades: [
+      { time: '2026-10-02T10:00:00.000Z', txHash: '0xaa', pool: 'ACME-A/dUSD', side: 'buy', shares: '2.5', notional: '62.5', price: '25', status: 'final' },
+      { time: '2026-10-03T10:00:00.000Z', txHash: '0xbb', pool: 'ACME-A/dUSD', side: 'sell', shares: '1', notional: '26.1', price: '26.1', status: 'final' },
+      { time: '2026-11-01T10:00:00.000Z', txHash: '0xcc', pool: 'HSREF/dUSD', side: 'buy', shares: '0.000000000000000001', notional: '0.000001', price: '1', status: 'pending' },
+    ],
+  };
+
+  it('adds each pool\'s trades up exactly, never across pools', () => {
+    expect(statementTotals(st)).toEqual([
+      { pool: 'ACME-A/dUSD', trades: 2, bought: '2.5', sold: '1', paid: '62.5', received: '26.1' },
+      { pool: 'HSREF/dUSD', trades: 1, bought: '0.000000000000000001', sold: '0', paid: '0.000001', received: '0' },
+    ]);
+  });
+
+  it('writes CSV, HTML and a PDF a reader accepts, each with the trades and totals', () => {
+    expect(renderStatement(st, 'csv')).toMatch(/^# Accredex statement for 0x1, 2026Q4, chain 31337\ntime,tx,pool/);
+    const html = renderStatement(st, 'html') as string;
+    expect(html).toContain('<td>ACME-A/dUSD</td><td>2</td><td>2.5</td><td>62.5</td><td>1</td><td>26.1</td>');
+    const pdf = readPdf(renderStatement(st, 'pdf') as Uint8Array);
+    expect(pdf.title).toBe('Accredex statement for 0x1, 2026Q4, chain 31337');
+    expect(pdf.text).toContain('ACME-A/dUSD: 2 trade(s); bought 2.5 shares for 62.5 stablecoin; sold 1 shares for 26.1 stablecoin');
+    expect(pdf.text).toContain('Sold 1 shares in ACME-A/dUSD at 26.1 for 26.1 stablecoin (final); tx 0xbb');
+  });
+
+  it('says when a period has no trades', () => {
+    const empty = { ...st, trades: [] };
+    expect(readPdf(renderStatement(empty, 'pdf') as Uint8Array).text).toContain('No trades in this period.');
+    expect(renderStatement(empty, 'html')).toContain('<p>No trades in this period.</p>');
   });
 });
 

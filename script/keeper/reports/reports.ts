@@ -1,5 +1,6 @@
 import { erc20Abi, type Address, type PublicClient } from 'viem';
 import type { Ledger } from '../ledger/db.ts';
+import { renderPdf } from './pdf.ts';
 
 /** Shares have 18 decimals and the stablecoin 6 (the venue's tokens); amounts are reported as exact decimals. */
 const SHARE_DECIMALS = 18;
@@ -206,13 +207,13 @@ export async function investorStatement(ledger: Pick<Ledger, 'query'>, chainId: 
   };
 }
 
-export type ReportFormat = 'json' | 'csv' | 'html';
+export type ReportFormat = 'json' | 'csv' | 'html' | 'pdf';
 
-const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+export const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 export const csvCell = (s: string | number) => (/[",\n]/.test(String(s)) ? `"${String(s).replace(/"/g, '""')}"` : String(s));
 
 /** Renders a report as JSON, CSV (one section per table) or a self-contained HTML page. */
-export function renderQuarterly(r: QuarterlyReport, format: ReportFormat): string {
+export function renderQuarterly(r: QuarterlyReport, format: Exclude<ReportFormat, 'pdf'>): string {
   if (format === 'json') return JSON.stringify(r, null, 2);
   const named = (s: { security: string; symbol: string | null; name?: string | null }) => (s.symbol ? `${s.symbol}${s.name ? ` (${s.name})` : ''}` : s.security);
   const volume = [['security', 'identifier', 'pools', 'trades', 'shares', 'notional (stablecoin)', 'unique investors', 'LP fees (stablecoin)', 'LP fees (shares)'],
@@ -236,13 +237,63 @@ export function renderQuarterly(r: QuarterlyReport, format: ReportFormat): strin
 <h2>Volume</h2>${table(volume)}<h2>Participants</h2>${table(people)}</body></html>\n`;
 }
 
-/** A statement as JSON or CSV. */
-export function renderStatement(st: Statement, format: ReportFormat): string {
-  if (format === 'html') throw new Error('a statement is json or csv (html is for quarterly reports)');
+/** Per security, what a statement's trades add up to: shares bought and sold, stablecoin paid and received. */
+export function statementTotals(st: Statement): { pool: string; bought: string; sold: string; paid: string; received: string; trades: number }[] {
+  const by = new Map<string, { bought: bigint; sold: bigint; paid: bigint; received: bigint; trades: number }>();
+  const units = (text: string, decimals: number) => {
+    const [whole, fraction = ''] = text.split('.');
+    return BigInt(whole) * 10n ** BigInt(decimals) + BigInt(fraction.padEnd(decimals, '0') || '0');
+  };
+  for (const t of st.trades) {
+    const e = by.get(t.pool) ?? { bought: 0n, sold: 0n, paid: 0n, received: 0n, trades: 0 };
+    const shares = units(t.shares, SHARE_DECIMALS);
+    const stable = units(t.notional, STABLE_DECIMALS);
+    if (t.side === 'buy') (e.bought += shares), (e.paid += stable);
+    else (e.sold += shares), (e.received += stable);
+    e.trades++;
+    by.set(t.pool, e);
+  }
+  return [...by].map(([pool, e]) => ({
+    pool, trades: e.trades,
+    bought: formatUnits(e.bought, SHARE_DECIMALS), sold: formatUnits(e.sold, SHARE_DECIMALS),
+    paid: formatUnits(e.paid, STABLE_DECIMALS), received: formatUnits(e.received, STABLE_DECIMALS),
+  }));
+}
+
+/** A statement as JSON, CSV, a self-contained HTML page or a PDF: its trades, and their totals per pool. */
+export function renderStatement(st: Statement, format: ReportFormat): string | Uint8Array {
   if (format === 'json') return JSON.stringify(st, null, 2);
+  const heading = `Accredex statement for ${st.investor}, ${st.period.label}, chain ${st.chainId}`;
   const header = ['time', 'tx', 'pool', 'side', 'shares', 'notional', 'price', 'status'];
   const rows = st.trades.map((t) => [t.time, t.txHash, t.pool, t.side, t.shares, t.notional, t.price, t.status]);
-  return `# Accredex statement for ${st.investor}, ${st.period.label}, chain ${st.chainId}\n${[header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n')}\n`;
+  if (format === 'csv') return `# ${heading}\n${[header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n')}\n`;
+  const totals = statementTotals(st);
+  const totalLine = (t: (typeof totals)[number]) => `${t.pool}: ${t.trades} trade(s); bought ${t.bought} shares for ${t.paid} stablecoin; sold ${t.sold} shares for ${t.received} stablecoin`;
+  const none = 'No trades in this period.';
+  if (format === 'pdf') {
+    return renderPdf({
+      title: heading,
+      createdAt: new Date(),
+      lines: [
+        { text: 'Accredex: account statement', size: 16, bold: true },
+        { text: `${st.period.label} (UTC), chain ${st.chainId}`, space: 4 },
+        { text: `Investor wallet ${st.investor}` },
+        { text: 'Totals by pool', bold: true, space: 12 },
+        ...(totals.length ? totals.map((t) => ({ text: totalLine(t) })) : [{ text: none }]),
+        { text: 'Trades', bold: true, space: 12 },
+        ...st.trades.map((t) => ({ text: `${t.time}  ${t.side === 'buy' ? 'Bought' : 'Sold'} ${t.shares} shares in ${t.pool} at ${t.price} for ${t.notional} stablecoin (${t.status}); tx ${t.txHash}`, size: 9 })),
+        { text: 'Accredex is not a member of the Securities Investor Protection Corporation (SIPC). Each trade has its own confirmation.', size: 8, space: 14 },
+      ],
+    });
+  }
+  const table = (head: string[], body: (string | number)[][]) =>
+    `<table><thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${body.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(String(c))}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(heading)}</title>
+<style>body{font:14px system-ui,sans-serif;margin:2rem}table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}</style></head>
+<body><h1>Accredex: account statement</h1><p>${escapeHtml(heading)}.</p>
+<h2>Totals by pool</h2>${totals.length ? table(['pool', 'trades', 'shares bought', 'stablecoin paid', 'shares sold', 'stablecoin received'], totals.map((t) => [t.pool, t.trades, t.bought, t.paid, t.sold, t.received])) : `<p>${none}</p>`}
+<h2>Trades</h2>${rows.length ? table(header, rows) : `<p>${none}</p>`}
+<p>Accredex is not a member of the Securities Investor Protection Corporation (SIPC). Each trade has its own confirmation.</p></body></html>\n`;
 }
 
 /** The report's context from the chain: each pool security's ERC-20 name and symbol (a report names what it counts). */
