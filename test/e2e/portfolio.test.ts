@@ -5,7 +5,8 @@
  * says so when the keepers' API is down or she is not signed in, while the holdings still show. The lp's holdings add
  * the shares under its positions, as sdk/v4's positionAmounts computes them from the chain.
  */
-import { createWalletClient, erc20Abi, getAbiItem, http, parseEventLogs, parseUnits, type Address, type TransactionReceipt } from 'viem';
+import { readFileSync } from 'node:fs';
+import { createWalletClient, erc20Abi, formatUnits, getAbiItem, http, parseEventLogs, parseUnits, type Address, type TransactionReceipt } from 'viem';
 import { mnemonicToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
 import { ANVIL_MNEMONIC } from '../../script/venue/anvil.ts';
@@ -17,6 +18,7 @@ import { approveRouterForLp } from '../../script/venue/fixtures.ts';
 import { formatFixed } from '../../web/src/features/market/logic.ts';
 import { formatAmount, formatDate } from '../../web/src/lib/amount.ts';
 import { castAccount, signInAs } from '../utils/api.ts';
+import { readPdf } from '../utils/pdf.ts';
 import { swapAs } from '../utils/trade.ts';
 import type { Page, Route } from 'playwright-core';
 import { openAs, startE2E, type E2E } from './harness.ts';
@@ -121,6 +123,69 @@ describe('portfolio (in Chromium)', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await e2e.screenshot('portfolio-phone');
+  });
+
+  it("lists her trades and the lp's liquidity as history, each trade with a confirmation (page and PDF) whose fields the chain bears out, and statements", async () => {
+    const { client, anvil } = e2e.venue;
+    const pool = acme();
+    await approveRouterForLp(client, anvil.rpcUrl, d(), pool, alice);
+    const receipt = await swapAs(client, anvil.rpcUrl, d(), pool, alice, true, parseUnits('120', 6));
+    const shares = moved(receipt, pool.security).in;
+    const api = await signInAs(e2e.apiUrl, 'alice');
+    await expect.poll(async () => (await api.get('/trades')).body.items.some((t: { tx_hash: string }) => t.tx_hash === receipt.transactionHash), { timeout: 20_000 }).toBe(true);
+    const mine = (await api.get('/trades')).body.items as { tx_hash: string; log_index: number; side: string }[];
+
+    const page = await openAs(e2e, 'portfolio', 'alice');
+    const rows = page.getByTestId('history-row');
+    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(mine.length);
+    // Newest first: this buy leads, and every row names her as "You", never her address.
+    const first = rows.first();
+    expect(await first.getAttribute('data-tx')).toBe(receipt.transactionHash);
+    expect(await first.textContent()).toMatch(/^.*You bought .* shares in ACME-A\/dUSD at /);
+    expect(await page.getByTestId('portfolio').locator('.pf-history').textContent()).not.toMatch(new RegExp(alice.address.slice(2, 12), 'i'));
+    await page.getByTestId('history-kind').selectOption('sell');
+    await expect.poll(() => rows.count()).toBe(mine.filter((t) => t.side === 'sell').length);
+    await page.getByTestId('history-kind').selectOption('all');
+
+    // The CSV is what is shown, with "you" as the investor.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('history-csv').click()]);
+    const csv = readFileSync((await download.path())!, 'utf8').trim().split('\n');
+    expect(csv).toHaveLength(mine.length + 1);
+    expect(csv[1]).toContain(`,you,Bought,ACME-A/dUSD,${formatUnits(shares, 18)},120,`);
+    expect(csv[1]).toContain(receipt.transactionHash);
+
+    // The confirmation PDF, fetched with her session as the link would open it, read back field by field.
+    const pdfHref = (await first.getByTestId('confirmation-pdf').getAttribute('href'))!;
+    const bytes = await page.evaluate(async (url) => Array.from(new Uint8Array(await (await fetch(url, { credentials: 'include' })).arrayBuffer())), pdfHref);
+    const pdf = readPdf(new Uint8Array(bytes));
+    const name = await client.readContract({ address: pool.security, abi: erc20Abi, functionName: 'name' });
+    const symbol = await client.readContract({ address: pool.security, abi: erc20Abi, functionName: 'symbol' });
+    const { identity } = await client.readContract({ address: d().investorRegistry, abi: investorRegistryAbi, functionName: 'investor', args: [alice.address] });
+    const block = await client.getBlock({ blockNumber: receipt.blockNumber });
+    for (const field of ['Accredex: trade confirmation', `${name} (${symbol})`, `token ${pool.security}`, 'Bought', `${formatUnits(shares, 18)} shares`, `identity ${identity}`, `wallet ${alice.address}`,
+      receipt.transactionHash, `${receipt.blockNumber} (${receipt.blockHash})`, new Date(Number(block.timestamp) * 1000).toISOString(), '120 stablecoin (pool fee included)', 'acted as agent', 'not a member of the Securities Investor Protection Corporation']) {
+      expect(pdf.text).toContain(field);
+    }
+    // The page version, opened as the link opens it (her session cookie goes with it).
+    const doc = await page.context().newPage();
+    await doc.goto((await first.getByTestId('confirmation-html').getAttribute('href'))!);
+    expect(await doc.locator('th', { hasText: /^Quantity$/ }).locator('xpath=following-sibling::td').textContent()).toBe(`${formatUnits(shares, 18)} shares`);
+    await doc.close();
+
+    // This month's statement lists this trade.
+    const month = page.getByTestId('statement-month').first();
+    const statementHref = (await month.getByTestId('statement-pdf').getAttribute('href'))!;
+    const statementBytes = await page.evaluate(async (url) => Array.from(new Uint8Array(await (await fetch(url, { credentials: 'include' })).arrayBuffer())), statementHref);
+    expect(readPdf(new Uint8Array(statementBytes)).text).toContain(receipt.transactionHash);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await first.scrollIntoViewIfNeeded();
+    await e2e.screenshot('portfolio-history-phone');
+
+    // The lp's history has its liquidity, and no confirmation links for it.
+    const lpPage = await openAs(e2e, 'portfolio', 'lp');
+    await expect.poll(() => lpPage.locator('[data-testid=history-row][data-kind=add]').count(), { timeout: 20_000 }).toBeGreaterThan(1);
+    expect(await lpPage.locator('[data-testid=history-row][data-kind=add] [data-testid=confirmation-pdf]').count()).toBe(0);
   });
 
   it("counts the shares under the lp's positions, as sdk/v4's positionAmounts gives them from the chain, with its wallet's", async () => {

@@ -131,6 +131,8 @@ describe('access matrix', () => {
     [`/trades?investor=${bob.address}`, 403, 403, 200],
     [`/trades/confirmation?tx=${trades.alice.tx}&log=${trades.alice.log}`, 200, 404, 200], // another's trade is no trade at all
     [`/trades/confirmation?tx=${trades.lp.tx}&log=${trades.lp.log}&format=pdf`, 404, 404, 200],
+    ['/liquidity', 200, 200, 200],
+    [`/liquidity?investor=${bob.address}`, 403, 403, 200],
     ['/trades/stream', 200, 403, 200], // streams hold server resources: registered wallets only
     [`/trades/stream?investor=${bob.address}`, 403, 403, 200],
     [`/tape?pool=${acmePool}`, 200, 403, 200],
@@ -294,6 +296,15 @@ describe('access matrix', () => {
     expect(mine.every((t) => t.investor.toLowerCase() === alice.address.toLowerCase())).toBe(true);
     const everyone = (await as('officer', '/trades')).body.items as { investor: string }[];
     expect(new Set(everyone.map((t) => t.investor.toLowerCase()))).toEqual(new Set([alice.address.toLowerCase(), lp.address.toLowerCase()]));
+
+    // Liquidity events, the same way: the LP's own to the LP, none of them to alice, all of them to officers.
+    const lpOwn = (await as('lp', '/liquidity')).body.items as { investor: string; liquidity_delta: string }[];
+    expect(lpOwn.length).toBeGreaterThan(1); // the seed's positions, one per pool
+    expect(lpOwn.every((e) => e.investor.toLowerCase() === lp.address.toLowerCase() && BigInt(e.liquidity_delta) !== 0n)).toBe(true);
+    expect((await as('alice', '/liquidity')).body.items).toEqual([]);
+    expect((await as('officer', '/liquidity')).body.items).toHaveLength(lpOwn.length);
+    const firstPage = (await as('lp', '/liquidity?limit=1')).body;
+    expect((await as('lp', `/liquidity?limit=500&cursor=${firstPage.nextCursor}`)).body.items).toEqual(lpOwn.slice(1));
 
     const tape = (await as('alice', `/tape?pool=${acmePool}`)).body.items as Record<string, unknown>[];
     expect(tape).toHaveLength(2);

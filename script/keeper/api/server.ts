@@ -110,6 +110,8 @@ interface Route {
  *   GET  /auth/session                 who the session is, and its roles now
  *   GET  /trades?pool=&investor=&security=&side=&status=&limit=&cursor=
  *                                      trade confirmations, oldest first (an investor: only their own)
+ *   GET  /liquidity?pool=&investor=&status=&limit=&cursor=
+ *                                      liquidity added and removed through the gate, oldest first (an investor: own only)
  *   GET  /trades/stream?…&cursor=      SSE of every change to those rows (Last-Event-ID resumes)
  *   GET  /trades/confirmation?tx=&log=&format=html|pdf|json
  *                                      one trade's confirmation (Rule 10b-10's contents): its investor's own, or officers
@@ -350,21 +352,25 @@ function buildRoutes(o: ApiOptions, feed: ChangeFeed, head: HeadWatch, limiter: 
       params: [...TRADE_PARAMS, 'limit', 'cursor'],
       async handle(ctx) {
         const filter = tradeFilter(ctx);
-        const where = ['chain_id = $1', ...filter.where];
-        const values: unknown[] = [chainId, ...filter.values];
-        const limit = ctx.params.limit(100, MAX_PAGE);
-        const cursor = ctx.params.get('cursor');
-        if (cursor !== undefined) {
-          const [block, index, tx] = decodeTradeCursor(cursor);
-          where.push(`(block_number, log_index, tx_hash) > ($${values.push(block)}::bigint, $${values.push(index)}::integer, $${values.push(tx)})`);
-        }
         await ctx.audit(filter.subject);
-        const rows = await o.ledger.query<ChangeRow & TradeKeyRow>(
-          `select * from trades where ${where.join(' and ')} order by block_number, log_index, tx_hash limit $${values.push(limit + 1)}`,
-          values,
-        );
-        const page = rows.slice(0, limit);
-        json(ctx.res, 200, { items: page, nextCursor: rows.length > limit ? encodeTradeCursor(page[page.length - 1]) : null });
+        json(ctx.res, 200, await eventPage(o.ledger, 'trades', [chainId, ...filter.values], filter.where, ctx.params));
+      },
+    },
+    'GET /liquidity': {
+      access: 'signed-in',
+      params: ['pool', 'investor', 'status', 'limit', 'cursor'],
+      async handle(ctx) {
+        const p = ctx.params;
+        const investor = ownedSubject(ctx.caller, p.address('investor'));
+        const officerWide = isOfficer(ctx.caller.viewer!) && p.get('investor') === undefined;
+        const filters = [
+          ...(officerWide ? [] : [['investor', investor.toLowerCase()]]),
+          ['pool_id', p.poolId('pool')],
+          ['status', p.oneOf('status', ['pending', 'final', 'voided'] as const)],
+        ].filter((f): f is [string, string] => f[1] !== undefined);
+        await ctx.audit(officerWide ? 'all' : investor.toLowerCase());
+        const where = filters.map(([column], i) => `lower(${column}) = $${i + 2}`);
+        json(ctx.res, 200, await eventPage(o.ledger, 'liquidity_events', [chainId, ...filters.map(([, v]) => v)], where, p));
       },
     },
     'GET /trades/confirmation': {
@@ -834,6 +840,26 @@ interface TradeKeyRow {
  * row and a live one at the same (block, log index). Opaque to clients.
  */
 const encodeTradeCursor = (row: TradeKeyRow) => Buffer.from(`${row.block_number}:${row.log_index}:${row.tx_hash}`).toString('base64url');
+
+/**
+ * A page of the trades or liquidity events `where` selects (its values from `$2`; `$1` is the chain id), oldest
+ * first, keyed by block, log index and transaction so a cursor resumes exactly after the last row.
+ */
+async function eventPage(ledger: Ledger, table: 'trades' | 'liquidity_events', values: unknown[], filters: string[], params: Params) {
+  const where = ['chain_id = $1', ...filters];
+  const limit = params.limit(100, MAX_PAGE);
+  const cursor = params.get('cursor');
+  if (cursor !== undefined) {
+    const [block, index, tx] = decodeTradeCursor(cursor);
+    where.push(`(block_number, log_index, tx_hash) > ($${values.push(block)}::bigint, $${values.push(index)}::integer, $${values.push(tx)})`);
+  }
+  const rows = await ledger.query<ChangeRow & TradeKeyRow>(
+    `select * from ${table} where ${where.join(' and ')} order by block_number, log_index, tx_hash limit $${values.push(limit + 1)}`,
+    values,
+  );
+  const page = rows.slice(0, limit);
+  return { items: page, nextCursor: rows.length > limit ? encodeTradeCursor(page[page.length - 1]) : null };
+}
 
 function decodeTradeCursor(cursor: string): [string, number, string] {
   const [block, index, tx, ...rest] = Buffer.from(cursor, 'base64url').toString().split(':');

@@ -14,6 +14,7 @@ import { standingChip } from '../eligibility/logic.ts';
 import { useEligibility, type SecurityStanding } from '../eligibility/useEligibility.ts';
 import { formatFixed } from '../market/logic.ts';
 import { averageCost, costBasis, holdingOf, lockupSentence, lotRows, midPrice, pnlTone, unrealized, type Basis } from './logic.ts';
+import { History, Statements } from './History.tsx';
 import { usePortfolioChain, useMyTrades, type PortfolioChain, type SecurityChain } from './queries.ts';
 import './portfolio.css';
 
@@ -34,6 +35,8 @@ export default function PortfolioPage() {
       <Holdings chain={chain.data} />
       <ProfitAndLoss chain={chain.data} />
       <Restrictions chain={chain.data} />
+      <History />
+      <Statements />
     </div>
   );
 }

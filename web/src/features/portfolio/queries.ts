@@ -2,8 +2,8 @@
  * The portfolio's reads. Chain (at the newest block, refreshed each block): the identity behind the connected wallet
  * and all its wallets, each wallet's balance of each security, the identity's lots, each pool's price, and each
  * wallet's liquidity positions (the positions feature's own reader). Standing and lockup ends are the eligibility
- * feature's (useEligibility). Keepers' API: the signed-in wallet's
- * own trades (GET /trades answers an investor with its own rows only).
+ * feature's (useEligibility). Keepers' API: the signed-in wallet's own trades and liquidity events (GET /trades and
+ * GET /liquidity answer an investor with its own rows only).
  */
 import { useQuery } from '@tanstack/react-query';
 import { erc20Abi, type Address } from 'viem';
@@ -13,6 +13,8 @@ import { useBlock, useVenue } from '../../app/venue.tsx';
 import { fetchAllTrades } from '../market/queries.ts';
 import { readPositions, type Position } from '../positions/queries.ts';
 import { useSession, useViewer } from '../session/queries.ts';
+import { apiGet } from '../../lib/api.ts';
+import { parseLiquidityPage, type LiquidityEvent } from './history.ts';
 import type { Lot } from './logic.ts';
 
 export interface SecurityChain {
@@ -79,4 +81,27 @@ export function useMyTrades() {
   });
   // A session that could not be read is the API down, not a signed-out wallet.
   return { trades, signedIn: address !== undefined, apiDown: session.isError };
+}
+
+/** The signed-in wallet's own liquidity events (GET /liquidity answers an investor with its own rows only), every page. */
+export function useMyLiquidity() {
+  const { config } = useVenue();
+  const address = useViewer().session?.address;
+  return useQuery({
+    queryKey: ['api:my-liquidity', config.apiUrl, address],
+    enabled: address !== undefined,
+    staleTime: 2_000,
+    refetchInterval: 3_000,
+    queryFn: async ({ signal }): Promise<LiquidityEvent[]> => {
+      const out: LiquidityEvent[] = [];
+      let cursor: string | null = null;
+      do {
+        const query = new URLSearchParams({ limit: '500', ...(cursor ? { cursor } : {}) });
+        const page = parseLiquidityPage(await apiGet(config.apiUrl, `/liquidity?${query}`, { signal, session: true }));
+        out.push(...page.events);
+        cursor = page.nextCursor;
+      } while (cursor);
+      return out;
+    },
+  });
 }
