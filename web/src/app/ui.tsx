@@ -1,6 +1,6 @@
 /** Small shared building blocks: panels, labelled fields with inline errors, skeletons, stats. */
 import { isAccessError } from '../lib/api.ts';
-import { useId, type InputHTMLAttributes, type ReactNode } from 'react';
+import { useId, useLayoutEffect, useRef, type InputHTMLAttributes, type ReactNode, type TableHTMLAttributes } from 'react';
 
 export function Panel({ title, actions, children, className }: { title?: ReactNode; actions?: ReactNode; children: ReactNode; className?: string }) {
   return (
@@ -76,4 +76,30 @@ export function Unavailable({ what, error }: { what: string; error?: unknown }) 
       {what} is unavailable: the keepers' API can't be reached. Trading and positions work without it.
     </p>
   );
+}
+
+/**
+ * A data table that turns into labelled cards on a phone (styles.css, `table.stacked`): each body cell carries its
+ * column's header text as `data-label`, copied after every render from the last header row (spans counted), so the
+ * cells never need their labels written twice.
+ */
+export function StackedTable({ className, children, ...rest }: TableHTMLAttributes<HTMLTableElement>) {
+  const ref = useRef<HTMLTableElement>(null);
+  useLayoutEffect(() => {
+    const table = ref.current;
+    const head = table?.tHead?.rows[table.tHead.rows.length - 1];
+    if (!table || !head) return;
+    const labels = [...head.cells].flatMap((th) => Array<string>(th.colSpan).fill(th.textContent?.trim() ?? ''));
+    for (const body of table.tBodies) {
+      for (const row of body.rows) {
+        let column = 0;
+        for (const cell of row.cells) {
+          // A cell spanning every column (an empty-state row) has no single label.
+          cell.dataset.label = cell.colSpan >= labels.length ? '' : labels[column] ?? '';
+          column += cell.colSpan;
+        }
+      }
+    }
+  });
+  return <table ref={ref} className={`stacked ${className ?? ''}`} {...rest}>{children}</table>;
 }

@@ -4,7 +4,7 @@
  */
 import { useQuery } from '@tanstack/react-query';
 import { getAddress, isAddress } from 'viem';
-import { Panel, Skeleton, Unavailable } from '../../app/ui.tsx';
+import { Panel, Skeleton, StackedTable, Unavailable } from '../../app/ui.tsx';
 import { useVenue } from '../../app/venue.tsx';
 import { apiGet, apiUrlOf } from '../../lib/api.ts';
 import { shortAddress } from '../../lib/amount.ts';
@@ -50,7 +50,7 @@ export function AccessLogPanel() {
         <p className="muted">No officer has read another investor's data yet.</p>
       ) : (
         <div className="table-scroll">
-          <table data-testid="access-log">
+          <StackedTable data-testid="access-log">
             <thead><tr><th>When (UTC)</th><th>Officer</th><th>Read</th><th>Whose</th><th>From</th></tr></thead>
             <tbody>
               {log.data.map((e) => (
@@ -63,7 +63,7 @@ export function AccessLogPanel() {
                 </tr>
               ))}
             </tbody>
-          </table>
+          </StackedTable>
         </div>
       )}
     </Panel>

@@ -5,7 +5,7 @@
 import { useViewer } from '../session/queries.ts';
 import { useMemo, useState } from 'react';
 import type { Address } from 'viem';
-import { Panel, Skeleton, Unavailable } from '../../app/ui.tsx';
+import { Panel, Skeleton, StackedTable, Unavailable } from '../../app/ui.tsx';
 import { useVenue } from '../../app/venue.tsx';
 import { apiUrlOf } from '../../lib/api.ts';
 import { formatDate } from '../../lib/amount.ts';
@@ -59,7 +59,7 @@ export function AuditLogPanel({ events, error }: { events: RegistryEvent[] | und
         <>
           <p className="muted">From the registry's events on chain: {list.length} entr{list.length === 1 ? 'y' : 'ies'}, newest first.</p>
           <div className="table-scroll">
-            <table className="audit" data-testid="audit-log">
+            <StackedTable className="audit" data-testid="audit-log">
               <thead><tr><th>Block</th><th>Time (UTC)</th><th>Event</th><th>Details</th><th>By</th><th>Transaction</th></tr></thead>
               <tbody>
                 {page.map((e) => {
@@ -76,7 +76,7 @@ export function AuditLogPanel({ events, error }: { events: RegistryEvent[] | und
                   );
                 })}
               </tbody>
-            </table>
+            </StackedTable>
           </div>
           {list.length > shown && <button onClick={() => setShown(shown + PAGE)}>Show {Math.min(PAGE, list.length - shown)} more</button>}
           <AuditExport events={GROUPS[group].events} />
@@ -127,7 +127,7 @@ export function AlertsPanel() {
       ) : alerts.data ? (
         <div className="table-scroll">
           {alerts.isError && <p className="muted">Last alerts received:</p>}
-          <table className="alerts" data-testid="alerts">
+          <StackedTable className="alerts" data-testid="alerts">
             <thead><tr><th>Raised (UTC)</th><th>Severity</th><th>Kind</th><th>Subject</th><th>Message</th></tr></thead>
             <tbody>
               {alerts.data.slice(0, shown).map((a) => (
@@ -140,7 +140,7 @@ export function AlertsPanel() {
                 </tr>
               ))}
             </tbody>
-          </table>
+          </StackedTable>
           {alerts.data.length > shown && <button onClick={() => setShown(shown + ALERTS_PAGE)}>Show {Math.min(ALERTS_PAGE, alerts.data.length - shown)} more</button>}
         </div>
       ) : null}

@@ -5,7 +5,7 @@
  */
 import { useState } from 'react';
 import type { AlertCase, CaseAction } from '../../../../sdk/cases.ts';
-import { Panel, Skeleton, Unavailable } from '../../app/ui.tsx';
+import { Panel, Skeleton, StackedTable, Unavailable } from '../../app/ui.tsx';
 import { useViewer } from '../session/queries.ts';
 import { SubjectCell } from './AuditLog.tsx';
 import { caseState, checkStep, STEP_LABELS, stepsFor } from './cases.ts';
@@ -47,14 +47,14 @@ function CaseList({ cases, error, opened, onOpen }: { cases: AlertCase[] | undef
   if (cases.length === 0) return <p className="muted">No cases here.</p>;
   return (
     <div className="table-scroll">
-      <table data-testid="cases">
+      <StackedTable data-testid="cases">
         <thead><tr><th>Case</th><th>Severity</th><th>Kind</th><th>Subject</th><th>Alerts</th><th>Latest</th><th>State</th><th /></tr></thead>
         <tbody>
           {cases.map((c) => (
             <CaseRow key={c.id} c={c} state={caseState(c, nameOf)} open={opened === c.id} onOpen={() => onOpen(c.id)} />
           ))}
         </tbody>
-      </table>
+      </StackedTable>
     </div>
   );
 }

@@ -6,7 +6,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { encodeFunctionData, type Address } from 'viem';
 import { investorRegistryAbi } from '../../../../sdk/abis/generated.ts';
-import { Field, Panel, Skeleton } from '../../app/ui.tsx';
+import { Field, Panel, Skeleton, StackedTable } from '../../app/ui.tsx';
 import { useChainNow, useVenue } from '../../app/venue.tsx';
 import { useSend } from '../../lib/useSend.ts';
 import { AddressCell, Confirm, ReviewForm, RoleNote, useNames } from './common.tsx';
@@ -155,7 +155,7 @@ function Wallets({ id, details, allowed }: Props) {
       {details.wallets.length === 0 ? (
         <p className="muted">No wallet is linked: the identity cannot trade.</p>
       ) : (
-        <table data-testid="identity-wallets">
+        <StackedTable data-testid="identity-wallets">
           <tbody>
             {details.wallets.map((w) => (
               <tr key={w} data-testid="identity-wallet" data-address={w}>
@@ -166,7 +166,7 @@ function Wallets({ id, details, allowed }: Props) {
               </tr>
             ))}
           </tbody>
-        </table>
+        </StackedTable>
       )}
       {unlinking && <Confirm text={unlinkConfirm(name(unlinking), id)} action={`Unlink ${name(unlinking)}`} busy={busy} onConfirm={() => void unlink(unlinking)} onCancel={() => setUnlinking(undefined)} />}
       <ReviewForm name="Link a wallet" to={registry} allowed={allowed} plan={plan} onDone={() => setText('')}>

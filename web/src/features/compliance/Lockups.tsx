@@ -5,7 +5,7 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { encodeFunctionData, type Address } from 'viem';
 import { investorRegistryAbi } from '../../../../sdk/abis/generated.ts';
-import { Field, Panel, Skeleton } from '../../app/ui.tsx';
+import { Field, Panel, Skeleton, StackedTable } from '../../app/ui.tsx';
 import { useChainNow, useVenue } from '../../app/venue.tsx';
 import { formatDate, formatDuration, parseDate } from '../../lib/amount.ts';
 import { AddressCell, Confirm, RoleNote, useNames } from './common.tsx';
@@ -168,7 +168,7 @@ function Overrides({ securities, events, now, caps }: { securities: SecurityInfo
       {rows.length === 0 ? (
         <p className="muted">No investor-specific lockup is set: every investor has the security's default.</p>
       ) : (
-        <table className="overrides" data-testid="overrides">
+        <StackedTable className="overrides" data-testid="overrides">
           <thead><tr><th>Investor</th><th>Security</th><th>Lockup</th>{caps.compliance && <th><span className="sr-only">Actions</span></th>}</tr></thead>
           <tbody>
             {rows.map((r) => (
@@ -186,7 +186,7 @@ function Overrides({ securities, events, now, caps }: { securities: SecurityInfo
               </tr>
             ))}
           </tbody>
-        </table>
+        </StackedTable>
       )}
       {clearingRow && (
         <Confirm

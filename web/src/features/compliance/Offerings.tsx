@@ -4,7 +4,7 @@
  */
 import { useState } from 'react';
 import type { Address } from 'viem';
-import { Panel, Skeleton, Unavailable } from '../../app/ui.tsx';
+import { Panel, Skeleton, StackedTable, Unavailable } from '../../app/ui.tsx';
 import { useChainNow } from '../../app/venue.tsx';
 import { formatAmount, formatDate, shortAddress } from '../../lib/amount.ts';
 import { useViewer } from '../session/queries.ts';
@@ -47,7 +47,7 @@ function CapTable({ security }: { security: Address }) {
   if (!table.data) return <Skeleton lines={4} label="Loading the cap table" />;
   return (
     <div className="table-scroll">
-      <table data-testid="cap-table">
+      <StackedTable data-testid="cap-table">
         <thead><tr><th>Identity</th><th>Wallets</th><th>In wallets</th><th>In positions</th><th>Total</th><th title="The most the identity's open positions could still come to hold, counted against its maximum holding">Reserved</th><th>Locked</th><th>Share</th><th>Accredited</th></tr></thead>
         <tbody>
           {table.data.rows.map((r) => (
@@ -71,7 +71,7 @@ function CapTable({ security }: { security: Address }) {
             </tr>
           ))}
         </tbody>
-      </table>
+      </StackedTable>
       <p className="muted">{table.data.holders} holders of record on the token's book at block {table.data.block}. An open position keeps its depositor on the book until it closes.</p>
     </div>
   );

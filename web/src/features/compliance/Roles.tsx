@@ -5,7 +5,7 @@
 import { useMemo, useState } from 'react';
 import { encodeFunctionData, getAddress, isAddress, type Address } from 'viem';
 import { investorRegistryAbi } from '../../../../sdk/abis/generated.ts';
-import { Panel, Skeleton } from '../../app/ui.tsx';
+import { Panel, Skeleton, StackedTable } from '../../app/ui.tsx';
 import { useVenue } from '../../app/venue.tsx';
 import { useSend } from '../../lib/useSend.ts';
 import { useWalletStore } from '../../wallet/store.ts';
@@ -21,7 +21,7 @@ export function RolesPanel({ caps, events }: { caps: Capabilities; events: Regis
   if (!ids || !holders) return <Panel title="Roles"><Skeleton lines={3} label="Loading the registry's roles" /></Panel>;
   return (
     <Panel title="Roles">
-      <table data-testid="role-holders">
+      <StackedTable data-testid="role-holders">
         <tbody>
           {[...GRANTABLE, 'admin' as const].map((role) => (
             <tr key={role} data-role={role}>
@@ -30,7 +30,7 @@ export function RolesPanel({ caps, events }: { caps: Capabilities; events: Regis
             </tr>
           ))}
         </tbody>
-      </table>
+      </StackedTable>
       {!caps.admin && <RoleNote role="the default admin" />}
       <RoleChangeForm allowed={caps.admin} check={(c) => checkRoleChange(c, holders, ids, (a) => nameOf(a))} />
       <AdminTransferSteps />

@@ -6,7 +6,7 @@
 import { Fragment, useMemo, useState } from 'react';
 import { encodeFunctionData, type Address } from 'viem';
 import { investorRegistryAbi } from '../../../../sdk/abis/generated.ts';
-import { Field, Panel, Skeleton, Stat } from '../../app/ui.tsx';
+import { Field, Panel, Skeleton, StackedTable, Stat } from '../../app/ui.tsx';
 import { useChainNow, useVenue } from '../../app/venue.tsx';
 import { formatDate, formatDuration } from '../../lib/amount.ts';
 import { AddressCell, useNames } from './common.tsx';
@@ -141,7 +141,7 @@ function RosterTable({ entries, total, now, caps }: { entries: RosterEntry[]; to
         {caps.compliance && blocker ? ` · ${blocker}` : ''}
       </p>
       <div className="table-scroll">
-        <table className="roster-table" data-testid="roster">
+        <StackedTable className="roster-table" data-testid="roster">
           <thead>
             <tr>
               <th>Investor</th>
@@ -233,7 +233,7 @@ function RosterTable({ entries, total, now, caps }: { entries: RosterEntry[]; to
               );
             })}
           </tbody>
-        </table>
+        </StackedTable>
       </div>
     </>
   );

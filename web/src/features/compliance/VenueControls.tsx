@@ -6,7 +6,7 @@ import { useState, type FormEvent } from 'react';
 import { encodeFunctionData, getAddress, type Address } from 'viem';
 import { gateHookAbi } from '../../../../sdk/abis/generated.ts';
 import type { Pool } from '../../../../sdk/manifest.ts';
-import { Field, Panel, Skeleton } from '../../app/ui.tsx';
+import { Field, Panel, Skeleton, StackedTable } from '../../app/ui.tsx';
 import { useVenue } from '../../app/venue.tsx';
 import { parseAddress } from '../../lib/amount.ts';
 import { AddressCell, Confirm, RoleNote, useNames } from './common.tsx';
@@ -52,7 +52,7 @@ export function PoolsPanel({ caps }: { caps: Capabilities }) {
       {!configs.data ? (
         <Skeleton lines={2} label="Loading pools" />
       ) : (
-        <table data-testid="pools">
+        <StackedTable data-testid="pools">
           <thead><tr><th>Pool</th><th>Status</th>{caps.pauser && <th><span className="sr-only">Actions</span></th>}</tr></thead>
           <tbody>
             {configs.data.map(({ pool, paused, authorized, initialized }) => (
@@ -76,7 +76,7 @@ export function PoolsPanel({ caps }: { caps: Capabilities }) {
               </tr>
             ))}
           </tbody>
-        </table>
+        </StackedTable>
       )}
       {configs.data?.map(({ pool }) =>
         confirming === pool.poolId ? (
@@ -120,14 +120,14 @@ export function RoutersPanel({ caps }: { caps: Capabilities }) {
       {!kinds.data ? (
         <Skeleton lines={3} label="Loading routers" />
       ) : (
-        <table data-testid="routers">
+        <StackedTable data-testid="routers">
           <thead><tr><th>Router</th><th>Kind</th>{caps.admin && <th>Change</th>}</tr></thead>
           <tbody>
             {routers.map((r) => (
               <RouterRow key={r} router={r} name={nameOf(r)} kind={kinds.data.get(r.toLowerCase())} caps={caps} />
             ))}
           </tbody>
-        </table>
+        </StackedTable>
       )}
       <form className="inline-form" onSubmit={check} aria-label="Look up a router">
         <Field label="Look up another address" placeholder="0x…" value={text} onChange={(e) => (setText(e.target.value), setTextError(undefined))} error={textError} spellCheck={false} autoComplete="off" />

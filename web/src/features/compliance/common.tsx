@@ -9,6 +9,7 @@ import { shortAddress } from '../../lib/amount.ts';
 import { useToasts } from '../../lib/tx.ts';
 import { useSend } from '../../lib/useSend.ts';
 import { addressBook, type ImportVerdict } from './logic.ts';
+import { StackedTable } from '../../app/ui.tsx';
 
 /** Names the manifest gives addresses: demo labels (local chain) and the venue's contracts. */
 export function useNames() {
@@ -78,7 +79,7 @@ export function ImportPreview(p: {
       {p.fileErrors.map((e) => <p key={e} className="blocker" role="alert">{e}</p>)}
       {p.rows > 0 && (
         <div className="table-scroll preview-scroll">
-          <table className="preview-table">{p.children}</table>
+          <StackedTable className="preview-table">{p.children}</StackedTable>
         </div>
       )}
       {p.verdict.blocker && <p className="blocker" role="alert" data-testid="import-blocker">{p.verdict.blocker}</p>}

@@ -6,7 +6,7 @@
  */
 import { useMemo, useState } from 'react';
 import type { Pool } from '../../../../sdk/manifest.ts';
-import { Panel, Skeleton, Stat, Unavailable } from '../../app/ui.tsx';
+import { Panel, Skeleton, StackedTable, Stat, Unavailable } from '../../app/ui.tsx';
 import { useBlock, useChainNow, useToken, useVenue } from '../../app/venue.tsx';
 import { formatAmount } from '../../lib/amount.ts';
 import { POOL_PAUSED } from '../../lib/revert.ts';
@@ -253,7 +253,7 @@ function PoolMarket({ pool, apiDown }: { pool: Pool; apiDown: boolean }) {
           ) : (
             <>
               <DepthChart mid={chain.mid} asks={chain.depth.asks} bids={chain.depth.bids} stableDecimals={stable.decimals} rangeBps={depthRange} />
-              <table className="depth-table" data-testid="depth-table">
+              <StackedTable className="depth-table" data-testid="depth-table">
                 <thead>
                   <tr>
                     <th>Move</th>
@@ -270,7 +270,7 @@ function PoolMarket({ pool, apiDown }: { pool: Pool; apiDown: boolean }) {
                     </tr>
                   ))}
                 </tbody>
-              </table>
+              </StackedTable>
             </>
           )}
         </Panel>

@@ -19,14 +19,15 @@ interface Props {
 /** A board more than this many blocks behind the head is flagged: the keeper may be stuck. */
 const STALE_BLOCKS = 5n;
 
-function Fill({ fill, decimals }: { fill: BoardFill | null; decimals: number }) {
-  if (!fill) return <td colSpan={3} className="muted num">not enough liquidity</td>;
+/** One side's three cells; each carries its label, which a phone shows above the value (the header is hidden there). */
+function Fill({ fill, decimals, side }: { fill: BoardFill | null; decimals: number; side: 'Buy' | 'Sell' }) {
+  if (!fill) return <td colSpan={3} className="muted num span-side" data-label={side}>not enough liquidity</td>;
   const impact = fill.impactBps / 100;
   return (
     <>
-      <td className="num">{formatAmount(fill.shares, decimals, 4)}</td>
-      <td className="num">{Number(fill.price).toFixed(4)}</td>
-      <td className={`num ${impact >= 3 ? 'bad' : impact >= 1 ? 'warn' : ''}`}>{impact.toFixed(2)}%</td>
+      <td className="num" data-label={`${side}: shares`}>{formatAmount(fill.shares, decimals, 4)}</td>
+      <td className="num" data-label="Avg price">{Number(fill.price).toFixed(4)}</td>
+      <td className={`num ${impact >= 3 ? 'bad' : impact >= 1 ? 'warn' : ''}`} data-label="Impact">{impact.toFixed(2)}%</td>
     </>
   );
 }
@@ -73,10 +74,10 @@ export function QuoteLadder({ board, loading, unavailable, error, head, security
             <tbody>
               {board.ladder.map((rung) => (
                 <tr key={rung.size} data-testid="ladder-row">
-                  <td>{rung.size.toLocaleString('en-US')}</td>
-                  <Fill fill={rung.buy} decimals={securityDecimals} />
-                  <Fill fill={rung.sell} decimals={securityDecimals} />
-                  <td>{rung.size === board.crossCheck.size ? <CrossCheck check={board.crossCheck} /> : <span className="muted">—</span>}</td>
+                  <td className="rung-size" data-label="Size (dUSD)">{rung.size.toLocaleString('en-US')}</td>
+                  <Fill fill={rung.buy} decimals={securityDecimals} side="Buy" />
+                  <Fill fill={rung.sell} decimals={securityDecimals} side="Sell" />
+                  <td className="rung-check" data-label="Check">{rung.size === board.crossCheck.size ? <CrossCheck check={board.crossCheck} /> : <span className="muted">—</span>}</td>
                 </tr>
               ))}
             </tbody>

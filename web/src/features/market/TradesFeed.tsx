@@ -1,6 +1,6 @@
 /** The newest trades of the pool, live from the keepers' stream; a trade whose status changes is updated in place. */
 import { useRef } from 'react';
-import { Panel, Skeleton, Unavailable } from '../../app/ui.tsx';
+import { Panel, Skeleton, StackedTable, Unavailable } from '../../app/ui.tsx';
 import { formatAmount, shortAddress } from '../../lib/amount.ts';
 import { decimalToUnits, formatFixed, formatTime, type Trade } from './logic.ts';
 import type { StreamState } from './queries.ts';
@@ -50,7 +50,7 @@ export function TradesFeed({ trades, loading, unavailable, error, stream, now, s
         <p className="muted" data-testid="no-trades">No trades yet in this pool. New trades appear here as they settle.</p>
       ) : (
         <div className="feed-scroll">
-          <table className="feed" data-testid="trades-feed">
+          <StackedTable className="feed" data-testid="trades-feed">
             <thead>
               <tr>
                 <th>Time (UTC)</th>
@@ -86,7 +86,7 @@ export function TradesFeed({ trades, loading, unavailable, error, stream, now, s
                 </tr>
               ))}
             </tbody>
-          </table>
+          </StackedTable>
         </div>
       )}
     </Panel>
