@@ -49,6 +49,13 @@ describe('compliance desk (in Chromium)', () => {
     expect(await page.getByTestId('offering-HSREF').innerText()).toMatch(/At most 100 holders of record/);
     const aliceIdentity = BigInt(account('alice')).toString();
     await expect.poll(() => page.locator(`[data-testid=cap-row][data-identity="${aliceIdentity}"] td:nth-child(2) div`).count(), { timeout: 20_000 }).toBe(2);
+    // The cap table exports as CSV, row for row what the desk shows, alice's identity with both her wallets.
+    const [capCsv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('cap-table-csv').click()]);
+    const [capHeader, ...capLines] = readFileSync((await capCsv.path())!, 'utf8').trim().split('\n');
+    expect(capHeader).toBe('identity,accredited,holder_of_record,in_wallets,in_positions,total,reserved,locked,concentration_pct,wallets');
+    expect(capLines.map((l) => l.split(',')[0]).sort()).toEqual((await page.getByTestId('cap-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-identity')))).sort());
+    const aliceLine = capLines.find((l) => l.startsWith(`${aliceIdentity},`))!.split(',');
+    expect(aliceLine[9].split(' ').map((w) => w.toLowerCase()).sort()).toEqual([account('alice'), account('alice (cold)')].map((w) => w.toLowerCase()).sort());
 
     expect(await row(page, 'alice').getByTestId('accreditation').innerText()).toMatch(/^Accredited \d{4}-\d{2}-\d{2}\nexpires in 36\d days$/);
     expect(await row(page, 'alice').getByTestId('frozen').textContent()).toBe('No');

@@ -5,7 +5,8 @@
 import { useState } from 'react';
 import type { Address } from 'viem';
 import { Panel, Skeleton, StackedTable, Unavailable } from '../../app/ui.tsx';
-import { useChainNow } from '../../app/venue.tsx';
+import { useChainNow, useVenue } from '../../app/venue.tsx';
+import { apiUrlOf } from '../../lib/api.ts';
 import { formatAmount, formatDate, shortAddress } from '../../lib/amount.ts';
 import { useViewer } from '../session/queries.ts';
 import { describeOffering, identityLabel, UNTIL_LIFTED } from './logic.ts';
@@ -41,6 +42,7 @@ export function OfferingsPanel() {
 
 function CapTable({ security }: { security: Address }) {
   const { session } = useViewer();
+  const { config } = useVenue();
   const table = useCapTable(security);
   if (!session) return <p className="muted">Sign in to see the cap table.</p>;
   if (table.isError) return <Unavailable what="The cap table" error={table.error} />;
@@ -72,7 +74,11 @@ function CapTable({ security }: { security: Address }) {
           ))}
         </tbody>
       </StackedTable>
-      <p className="muted">{table.data.holders} holders of record on the token's book at block {table.data.block}. An open position keeps its depositor on the book until it closes.</p>
+      <p className="muted">
+        {table.data.holders} holders of record on the token's book at block {table.data.block}. An open position keeps its depositor on the book until it closes.{' '}
+        <a className="button" href={apiUrlOf(config.apiUrl, `/cap-table?security=${security}&format=csv`)} data-testid="cap-table-csv">Export CSV</a>{' '}
+        <a className="button" href={apiUrlOf(config.apiUrl, `/cap-table?security=${security}&format=json`)} data-testid="cap-table-json">JSON</a>
+      </p>
     </div>
   );
 }
