@@ -56,4 +56,36 @@ describe('layout (in Chromium)', () => {
       expect({ route, ...overflow }).toEqual({ route, scrollWidth: 390, widest: null });
     }
   });
+
+  it("follows the system's light or dark scheme, and the header toggle's choice, kept across a reload", async () => {
+    const page = await openAs(e2e, 'market', 'alice');
+    const background = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+    const DARK = 'rgb(13, 17, 23)';
+    const LIGHT = 'rgb(255, 255, 255)';
+    const toggle = page.getByTestId('theme-toggle');
+
+    await page.emulateMedia({ colorScheme: 'light' });
+    await expect.poll(background).toBe(LIGHT);
+    expect(await toggle.getAttribute('aria-label')).toBe('Colour theme: system (light). Switch to light');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expect.poll(background).toBe(DARK);
+
+    // Chosen: light against a dark system, then dark against a light one, which a reload keeps.
+    await toggle.click();
+    await expect.poll(background).toBe(LIGHT);
+    expect(await toggle.getAttribute('data-theme-choice')).toBe('light');
+    await e2e.screenshot('market-light');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await toggle.click();
+    await expect.poll(background).toBe(DARK);
+    await page.reload();
+    await page.getByTestId('theme-toggle').waitFor();
+    await expect.poll(background).toBe(DARK);
+    expect(await page.getByTestId('theme-toggle').getAttribute('data-theme-choice')).toBe('dark');
+    // Back to the system's, which is light here.
+    await page.getByTestId('theme-toggle').click();
+    await expect.poll(background).toBe(LIGHT);
+    // The text stays readable: dark text on the light page.
+    expect(await page.evaluate(() => getComputedStyle(document.body).color)).toBe('rgb(31, 35, 40)');
+  });
 });

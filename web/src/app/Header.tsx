@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { ROUTES } from './App.tsx';
 import { ChainStatus } from './ChainStatus.tsx';
+import { nextTheme, useResolvedTheme, useThemeStore } from './theme.ts';
 import { useVenue } from './venue.tsx';
 import { WalletButton } from '../wallet/WalletButton.tsx';
 import { switchChain, useWalletStore } from '../wallet/store.ts';
@@ -32,6 +33,7 @@ export function Header({ route }: { route: string }) {
             </a>
           ))}
         </nav>
+        <ThemeToggle />
         <WalletButton />
       </header>
       <h1 style={VISUALLY_HIDDEN}>{page}</h1>
@@ -44,5 +46,20 @@ export function Header({ route }: { route: string }) {
       <ChainStatus />
       <SignInBanner />
     </>
+  );
+}
+
+const THEME_LABEL = { system: 'System', light: 'Light', dark: 'Dark' } as const;
+
+/** Cycles the colour theme: the system's, light, dark. */
+function ThemeToggle() {
+  const { choice, choose } = useThemeStore();
+  const resolved = useResolvedTheme();
+  const next = nextTheme(choice);
+  return (
+    <button type="button" className="theme-toggle" onClick={() => choose(next)} data-testid="theme-toggle" data-theme-choice={choice}
+      aria-label={`Colour theme: ${THEME_LABEL[choice].toLowerCase()}${choice === 'system' ? ` (${resolved})` : ''}. Switch to ${THEME_LABEL[next].toLowerCase()}`}>
+      {resolved === 'light' ? '☀' : '☾'} {THEME_LABEL[choice]}
+    </button>
   );
 }

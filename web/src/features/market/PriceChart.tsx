@@ -17,6 +17,7 @@ import {
 } from 'lightweight-charts';
 import { useEffect, useRef } from 'react';
 import type { Candle } from './logic.ts';
+import { useResolvedTheme } from '../../app/theme.ts';
 
 export type ChartMode = 'candles' | 'line';
 
@@ -28,9 +29,15 @@ interface Props {
   mid: number | undefined;
 }
 
-const COLORS = { up: '#3fb950', down: '#f85149', line: '#4f8cff', text: '#8b949e', grid: '#21262d', mid: '#d29922' };
+/** The canvas can't read CSS variables: the chart's colours per theme, matching styles.css. */
+const PALETTES = {
+  dark: { up: '#3fb950', down: '#f85149', line: '#4f8cff', text: '#8b949e', grid: '#21262d', mid: '#d29922', volume: '#2f3b4d', volumeUp: '#1f3b2a', volumeDown: '#3d1f22', volumeLine: '#1f2d45' },
+  light: { up: '#1a7f37', down: '#cf222e', line: '#0969da', text: '#59636e', grid: '#d8dee4', mid: '#9a6700', volume: '#d0d7de', volumeUp: '#b7e4c2', volumeDown: '#f5c2c0', volumeLine: '#c6d8f0' },
+};
 
 export function PriceChart({ candles, points, mode, mid }: Props) {
+  const theme = useResolvedTheme();
+  const COLORS = PALETTES[theme];
   const container = useRef<HTMLDivElement>(null);
   // The price scale takes in the mid too, so its line is on screen even when every trade was at one price.
   const midRef = useRef(mid);
@@ -58,7 +65,7 @@ export function PriceChart({ candles, points, mode, mid }: Props) {
       upColor: COLORS.up, downColor: COLORS.down, borderVisible: false, wickUpColor: COLORS.up, wickDownColor: COLORS.down, priceFormat, autoscaleInfoProvider,
     });
     const line = api.addSeries(LineSeries, { color: COLORS.line, lineWidth: 2, pointMarkersVisible: true, priceFormat, autoscaleInfoProvider });
-    const volume = api.addSeries(HistogramSeries, { priceScaleId: 'volume', priceFormat: { type: 'volume' }, color: '#2f3b4d', lastValueVisible: false, priceLineVisible: false });
+    const volume = api.addSeries(HistogramSeries, { priceScaleId: 'volume', priceFormat: { type: 'volume' }, color: COLORS.volume, lastValueVisible: false, priceLineVisible: false });
     // Volume sits in the bottom fifth, under the price.
     volume.priceScale().applyOptions({ scaleMargins: { top: 0.8, bottom: 0 }, visible: false });
     api.priceScale('right').applyOptions({ scaleMargins: { top: 0.1, bottom: 0.25 } });
@@ -78,11 +85,20 @@ export function PriceChart({ candles, points, mode, mid }: Props) {
     // The histogram follows the mode: per candle, or per second of trades under the line.
     c.volume.setData(
       mode === 'candles'
-        ? candles.map((k) => ({ time: k.time as UTCTimestamp, value: k.volume, color: k.close >= k.open ? '#1f3b2a' : '#3d1f22' }))
-        : points.map((p) => ({ time: p.time as UTCTimestamp, value: p.volume, color: '#1f2d45' })),
+        ? candles.map((k) => ({ time: k.time as UTCTimestamp, value: k.volume, color: k.close >= k.open ? COLORS.volumeUp : COLORS.volumeDown }))
+        : points.map((p) => ({ time: p.time as UTCTimestamp, value: p.volume, color: COLORS.volumeLine })),
     );
     c.api.timeScale().fitContent();
-  }, [candles, points, mode]);
+  }, [candles, points, mode, COLORS]);
+
+  // A theme switch recolours the chart in place.
+  useEffect(() => {
+    const c = chart.current!;
+    c.api.applyOptions({ layout: { textColor: COLORS.text }, grid: { vertLines: { color: COLORS.grid }, horzLines: { color: COLORS.grid } }, rightPriceScale: { borderColor: COLORS.grid }, timeScale: { borderColor: COLORS.grid } });
+    c.candles.applyOptions({ upColor: COLORS.up, downColor: COLORS.down, wickUpColor: COLORS.up, wickDownColor: COLORS.down });
+    c.line.applyOptions({ color: COLORS.line });
+    c.volume.applyOptions({ color: COLORS.volume });
+  }, [COLORS]);
 
   useEffect(() => {
     const c = chart.current!;
@@ -92,7 +108,7 @@ export function PriceChart({ candles, points, mode, mid }: Props) {
     return () => {
       if (chart.current) series.removePriceLine(line);
     };
-  }, [mid, mode]);
+  }, [mid, mode, COLORS]);
 
   return (
     <div
