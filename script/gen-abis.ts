@@ -42,17 +42,22 @@ for (const [name, path] of Object.entries(sources)) {
   write(name, `From ${path}`, abi);
   for (const item of abi.filter((i) => i.type === 'error')) errors.set(JSON.stringify(item), item);
 }
-// Single functions the dashboard's first download reads (the eligibility strip, the swap page): a whole ABI would
-// weigh on its JavaScript budget. Taken from the same build output, so they never drift from the contracts.
-const fragments: Record<string, [source: string, fn: string]> = {
-  poolConfigAbi: ['gateHookAbi', 'poolConfig'],
-  getSlot0Abi: ['stateViewAbi', 'getSlot0'],
+// The functions the dashboard's first download reads (the eligibility strip, the swap page): a whole ABI would weigh
+// on its JavaScript budget. Taken from the same build output, so they never drift from the contracts.
+const fragments: Record<string, [source: string, fns: string[]]> = {
+  poolConfigAbi: ['gateHookAbi', ['poolConfig']],
+  getSlot0Abi: ['stateViewAbi', ['getSlot0']],
+  standingRegistryAbi: ['investorRegistryAbi', ['investor', 'tradeStatus', 'lockupEnd']],
+  standingTokenAbi: ['restrictedSecurityTokenAbi', ['limits', 'holderCount', 'holdingOf', 'lockedOf']],
 };
-for (const [name, [source, fn]] of Object.entries(fragments)) {
+for (const [name, [source, fns]] of Object.entries(fragments)) {
   const { abi } = JSON.parse(readFileSync(sources[source], 'utf8')) as { abi: { type: string; name?: string }[] };
-  const item = abi.filter((i) => i.type === 'function' && i.name === fn);
-  if (item.length !== 1) throw new Error(`gen-abis: ${sources[source]} has ${item.length} functions named ${fn}`);
-  write(name, `${fn} alone, from ${sources[source]}`, item);
+  const items = fns.map((fn) => {
+    const item = abi.filter((i) => i.type === 'function' && i.name === fn);
+    if (item.length !== 1) throw new Error(`gen-abis: ${sources[source]} has ${item.length} functions named ${fn}`);
+    return item[0];
+  });
+  write(name, `${fns.join(', ')} alone, from ${sources[source]}`, items);
 }
 // Every error any venue contract can raise, once: revert decoding needs these and none of the functions.
 write('venueErrorsAbi', 'The errors of all the ABIs above, deduplicated (for revert decoding).', [...errors.values()]);

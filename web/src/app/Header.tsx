@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { ROUTES } from './App.tsx';
 import { ChainStatus } from './ChainStatus.tsx';
 import { nextTheme, useResolvedTheme, useThemeStore } from './theme.ts';
@@ -6,6 +6,9 @@ import { useVenue } from './venue.tsx';
 import { WalletButton } from '../wallet/WalletButton.tsx';
 import { switchChain, useWalletStore } from '../wallet/store.ts';
 import { SignInBanner } from '../features/session/SignInBanner.tsx';
+
+/** Loaded after the first paint: the notices read lots the first route does not need. */
+const NoticesButton = lazy(() => import('../features/notices/NoticesButton.tsx').then((m) => ({ default: m.NoticesButton })));
 
 /** Out of sight, still read by screen readers (the shell's stylesheet is not loaded with a class for it). */
 const VISUALLY_HIDDEN = { position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)', whiteSpace: 'nowrap' } as const;
@@ -34,6 +37,7 @@ export function Header({ route }: { route: string }) {
           ))}
         </nav>
         <ThemeToggle />
+        <Suspense fallback={null}><NoticesButton /></Suspense>
         <WalletButton />
       </header>
       <h1 style={VISUALLY_HIDDEN}>{page}</h1>

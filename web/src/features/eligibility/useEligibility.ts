@@ -2,7 +2,8 @@
  * pool) every block. */
 import { useQuery } from '@tanstack/react-query';
 import type { Address } from 'viem';
-import { investorRegistryAbi, restrictedSecurityTokenAbi } from '../../../../sdk/abis/generated.ts';
+import { standingRegistryAbi } from '../../../../sdk/abis/standingRegistryAbi.ts';
+import { standingTokenAbi } from '../../../../sdk/abis/standingTokenAbi.ts';
 import { ELIGIBILITY, type EligibilityReason } from '../../../../sdk/errors.ts';
 import { useBlock, useVenue } from '../../app/venue.tsx';
 // GateHook's poolConfig alone (generated): the strip is in the entry chunk, which the gate's whole ABI would weigh on.
@@ -57,11 +58,11 @@ export function useEligibility(address: Address | undefined) {
     enabled: address !== undefined && block !== undefined,
     placeholderData: (previous) => previous,
     queryFn: async (): Promise<Standing> => {
-      const registry = { address: deployment.investorRegistry, abi: investorRegistryAbi } as const;
+      const registry = { address: deployment.investorRegistry, abi: standingRegistryAbi } as const;
       const record = await client.readContract({ ...registry, functionName: 'investor', args: [address!], blockNumber: block });
       const securities = await Promise.all(
         deployment.pools.map(async (pool) => {
-          const token = { address: pool.security, abi: restrictedSecurityTokenAbi, blockNumber: block } as const;
+          const token = { address: pool.security, abi: standingTokenAbi, blockNumber: block } as const;
           const [[status, until, key], [sellStatus, sellUntil], lockupEnd, limits, [holders, nonAccredited], holding, [locked, nextRelease], [, , , paused]] = await Promise.all([
             client.readContract({ ...registry, functionName: 'tradeStatus', args: [address!, pool.security, true], blockNumber: block }),
             client.readContract({ ...registry, functionName: 'tradeStatus', args: [address!, pool.security, false], blockNumber: block }),
