@@ -47,7 +47,6 @@ contract Deploy is Script, CanonicalStack {
         | Hooks.AFTER_REMOVE_LIQUIDITY_FLAG | Hooks.BEFORE_SWAP_FLAG | Hooks.BEFORE_DONATE_FLAG
         | Hooks.AFTER_REMOVE_LIQUIDITY_RETURNS_DELTA_FLAG;
 
-    /// @dev Field order is alphabetical: forge decodes JSON objects into tuples by sorted key.
     struct SecuritySpec {
         /// @dev The default lockup end, unix seconds (the offering's close plus its holding period). Required.
         uint256 lockupEnd;
@@ -153,7 +152,7 @@ contract Deploy is Script, CanonicalStack {
         _trust(venue.hook, address(s.positionManager), IGateHook.RouterKind.Forwarder);
         _trust(venue.hook, address(s.v4Quoter), IGateHook.RouterKind.Quoter);
 
-        SecuritySpec[] memory specs = abi.decode(vm.parseJson(config, ".securities"), (SecuritySpec[]));
+        SecuritySpec[] memory specs = _specs();
         venue.securities = new RestrictedSecurityToken[](specs.length);
         venue.pools = new PoolKey[](specs.length);
         venue.poolNames = new string[](specs.length);
@@ -180,7 +179,66 @@ contract Deploy is Script, CanonicalStack {
             if (!initialized) s.poolManager.initialize(key, _sqrtPriceX96(key, address(token), specs[i].priceUsd));
             venue.pools[i] = key;
             venue.poolNames[i] = string.concat(specs[i].symbol, "/", vm.parseJsonString(config, ".stablecoin.symbol"));
+            _offering(venue, i);
         }
+    }
+
+    /// @dev Each security's required fields, read one by one: entries may carry optional keys (see `_offering`), so
+    /// the array does not decode as one tuple type.
+    function _specs() internal view returns (SecuritySpec[] memory specs) {
+        uint256 count;
+        while (vm.keyExistsJson(config, string.concat(".securities[", vm.toString(count), "]"))) ++count;
+        specs = new SecuritySpec[](count);
+        for (uint256 i; i < count; ++i) {
+            string memory at = string.concat(".securities[", vm.toString(i), "]");
+            specs[i] = SecuritySpec({
+                lockupEnd: vm.parseJsonUint(config, string.concat(at, ".lockupEnd")),
+                name: vm.parseJsonString(config, string.concat(at, ".name")),
+                priceUsd: vm.parseJsonUint(config, string.concat(at, ".priceUsd")),
+                symbol: vm.parseJsonString(config, string.concat(at, ".symbol"))
+            });
+        }
+    }
+
+    /// @dev A minted share: `amount` whole shares to `to`. Fields alphabetical (forge decodes JSON objects by key).
+    struct Allocation {
+        uint256 amount;
+        address to;
+    }
+
+    /// @dev What `npm run venue -- list-security` adds to a security's entry, each optional: its offering rules
+    /// (`limits`), its issuance (`issuance`: minted once, while the token has no supply) and seed liquidity
+    /// (`liquidityUsd`: a full-range position worth that many dollars a side, added once, while the pool is empty, by
+    /// the deployer, which must therefore be a registered investor holding the shares and the stablecoin).
+    function _offering(Venue memory venue, uint256 i) internal {
+        string memory at = string.concat(".securities[", vm.toString(i), "]");
+        RestrictedSecurityToken token = venue.securities[i];
+        if (vm.keyExistsJson(config, string.concat(at, ".limits"))) {
+            IRestrictedSecurity.Limits memory want = IRestrictedSecurity.Limits(
+                uint96(vm.parseJsonUint(config, string.concat(at, ".limits.maxHolding")) * 1e18),
+                uint96(vm.parseJsonUint(config, string.concat(at, ".limits.minTrade")) * 1e18),
+                uint32(vm.parseJsonUint(config, string.concat(at, ".limits.maxHolders"))),
+                uint32(vm.parseJsonUint(config, string.concat(at, ".limits.maxNonAccredited")))
+            );
+            if (keccak256(abi.encode(token.limits())) != keccak256(abi.encode(want))) token.setLimits(want);
+        }
+        if (vm.keyExistsJson(config, string.concat(at, ".issuance")) && token.totalSupply() == 0) {
+            Allocation[] memory issuance = abi.decode(vm.parseJson(config, string.concat(at, ".issuance")), (Allocation[]));
+            for (uint256 k; k < issuance.length; ++k) token.mint(issuance[k].to, issuance[k].amount * 1e18);
+        }
+        if (!vm.keyExistsJson(config, string.concat(at, ".liquidityUsd"))) return;
+        PoolKey memory key = venue.pools[i];
+        if (venue.stack.stateView.getLiquidity(key.toId()) != 0) return;
+        require(
+            venue.registry.investor(operator).registered,
+            string.concat(at, ".liquidityUsd: the deployer adds the seed liquidity, so it must be a registered investor (register it, or leave liquidityUsd out)")
+        );
+        _approvePositionManager(venue, key);
+        (uint160 price,) = _slot0(venue.stack.stateView, key.toId());
+        int24 max = TickMath.maxUsableTick(key.tickSpacing);
+        bool usdIs0 = Currency.unwrap(key.currency0) == address(venue.usd);
+        uint256 usd = vm.parseJsonUint(config, string.concat(at, ".liquidityUsd")) * 1e6;
+        _mint(venue.stack.positionManager, key, -max, max, _liquidityForUsd(price, -max, max, usd, usdIs0), operator);
     }
 
     /// @dev Mines the CREATE2 salt that puts exactly the gate's flags in the address's low bits. HookMiner's
@@ -343,11 +401,7 @@ contract Deploy is Script, CanonicalStack {
     /// @dev Full range for depth everywhere, plus a concentrated position from 0.8x to 1.25x the price.
     function _provideLiquidity(Venue memory venue, PoolKey memory key, address lp) internal {
         IPositionManager posm = venue.stack.positionManager;
-        address[2] memory currencies = [Currency.unwrap(key.currency0), Currency.unwrap(key.currency1)];
-        for (uint256 i; i < 2; ++i) {
-            IERC20(currencies[i]).approve(address(venue.stack.permit2), type(uint256).max);
-            venue.stack.permit2.approve(currencies[i], address(posm), type(uint160).max, type(uint48).max);
-        }
+        _approvePositionManager(venue, key);
         (uint160 price, int24 tick) = _slot0(venue.stack.stateView, key.toId());
         bool usdIs0 = Currency.unwrap(key.currency0) == address(venue.usd);
         int24 max = TickMath.maxUsableTick(key.tickSpacing);
@@ -360,6 +414,15 @@ contract Deploy is Script, CanonicalStack {
         // forge-lint: disable-next-line(divide-before-multiply)
         int24 upper = ((tick + 2231) / key.tickSpacing) * key.tickSpacing;
         _mint(posm, key, lower, upper, _liquidityForUsd(price, lower, upper, 100_000e6, usdIs0), lp);
+    }
+
+    /// @dev Lets PositionManager take both of the pool's currencies from the broadcaster, through Permit2.
+    function _approvePositionManager(Venue memory venue, PoolKey memory key) internal {
+        address[2] memory currencies = [Currency.unwrap(key.currency0), Currency.unwrap(key.currency1)];
+        for (uint256 i; i < 2; ++i) {
+            IERC20(currencies[i]).approve(address(venue.stack.permit2), type(uint256).max);
+            venue.stack.permit2.approve(currencies[i], address(venue.stack.positionManager), type(uint160).max, type(uint48).max);
+        }
     }
 
     function _liquidityForUsd(uint160 price, int24 lower, int24 upper, uint256 usdAmount, bool usdIs0)

@@ -129,7 +129,8 @@ async function main() {
     const o = loop('settlement');
     const state = {};
     const settlementClient = newClient();
-    tasks.push(runLoop(() => syncOnce({ ...common, client: settlementClient, outbox: config.ACCREDEX_WEBHOOK_URL !== undefined, log: o.log, state }), o));
+    const reloadDeployment = () => loadDeployment(chainId, config.ACCREDEX_DEPLOYMENTS_DIR);
+    tasks.push(runLoop(() => syncOnce({ ...common, client: settlementClient, outbox: config.ACCREDEX_WEBHOOK_URL !== undefined, log: o.log, state, reloadDeployment }), o));
     if (config.ACCREDEX_WEBHOOK_URL) {
       const w = loop('webhook');
       tasks.push(runLoop(() => deliverOnce({ ledger, url: config.ACCREDEX_WEBHOOK_URL!, secret: config.ACCREDEX_WEBHOOK_SECRET!, concurrency: config.ACCREDEX_WEBHOOK_CONCURRENCY, timeoutMs: config.ACCREDEX_WEBHOOK_TIMEOUT_MS, apiUrl: config.ACCREDEX_PUBLIC_API_URL ?? `http://${config.ACCREDEX_HOST}:${config.ACCREDEX_API_PORT}`, log: w.log }), w));

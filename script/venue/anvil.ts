@@ -18,6 +18,8 @@ export interface AnvilOptions {
   /** On loopback. */
   port: number;
   logFile: string;
+  /** Another chain than the local venue's 31337 (a stand-in for a real chain, in tests). */
+  chainId?: number;
 }
 
 export interface Anvil {
@@ -31,7 +33,7 @@ export async function startAnvil(opts: AnvilOptions): Promise<Anvil> {
   const child = spawnBound(
     foundryBinary('anvil'),
     // The durable chain's settings, so tests see what the venue runs.
-    anvilArgs({ port: opts.port, spec: newChainSpec() }),
+    anvilArgs({ port: opts.port, spec: { ...newChainSpec(), ...(opts.chainId ? { chainId: opts.chainId } : {}) } }),
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   child.stdout!.pipe(log);

@@ -15,6 +15,8 @@ export interface DeployOptions {
   privateKey: Hex;
   /** Where the manifest goes; must be inside deployments/ (forge's write permission). */
   deploymentsDir?: string;
+  /** The deploy config (DEPLOY_CONFIG); by default script/config/<chainId>.json. Inside script/config or deployments. */
+  config?: string;
 }
 
 /**
@@ -27,18 +29,27 @@ export async function deployVenue(opts: DeployOptions): Promise<Deployment> {
   if (chainId === LOCAL_CHAIN_ID) await placePermit2(opts.rpcUrl);
   const dir = opts.deploymentsDir ?? 'deployments';
   mkdirSync(dir, { recursive: true });
+  await runDeployScript(['--rpc-url', opts.rpcUrl, '--private-key', opts.privateKey, '--broadcast'], { DEPLOYMENTS_DIR: dir, ...(opts.config ? { DEPLOY_CONFIG: opts.config } : {}) });
+  return loadDeployment(chainId, dir);
+}
+
+/**
+ * Runs script/Deploy.s.sol with `args` (RPC, signer, --broadcast) and `env`. Fails with the output's tail when forge
+ * fails, including a failed script it reports with exit code 0.
+ */
+export async function runDeployScript(args: string[], env: Record<string, string>): Promise<void> {
+  const fail = (stdout: string, stderr: string) => {
+    const tail = `${stdout}\n${stderr}`.trim().split('\n').filter((l) => !l.startsWith('npm warn')).slice(-25).join('\n');
+    return new Error(`deploy script failed:\n${tail}`);
+  };
+  let out: { stdout: string; stderr: string };
   try {
-    await run(
-      'node_modules/.bin/forge',
-      ['script', 'script/Deploy.s.sol', '--rpc-url', opts.rpcUrl, '--private-key', opts.privateKey, '--broadcast'],
-      { env: { ...process.env, DEPLOYMENTS_DIR: dir }, maxBuffer: 64 * 1024 * 1024 },
-    );
+    out = await run('node_modules/.bin/forge', ['script', 'script/Deploy.s.sol', ...args], { env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 });
   } catch (err) {
     const { stdout = '', stderr = '' } = err as { stdout?: string; stderr?: string };
-    const tail = `${stdout}\n${stderr}`.trim().split('\n').filter((l) => !l.startsWith('npm warn')).slice(-25).join('\n');
-    throw new Error(`deploy script failed:\n${tail}`);
+    throw fail(stdout, stderr);
   }
-  return loadDeployment(chainId, dir);
+  if (/^Error: /m.test(`${out.stdout}\n${out.stderr}`)) throw fail(out.stdout, out.stderr);
 }
 
 /**

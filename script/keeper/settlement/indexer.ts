@@ -1,4 +1,5 @@
-import type { Hex, PublicClient } from 'viem';
+import { getAbiItem, getAddress, toEventSelector, type Address, type Hex, type PublicClient } from 'viem';
+import { investorRegistryAbi } from '../../../sdk/abis/generated.ts';
 import type { Deployment } from '../../../sdk/manifest.ts';
 import type { Ledger } from '../ledger/db.ts';
 import { LOG_TABLES } from '../ledger/schema.ts';
@@ -23,6 +24,13 @@ export interface SettlementOptions {
    * statement that makes it (a transactional outbox).
    */
   outbox?: boolean;
+  /**
+   * The manifest as it is on disk now. When the registry lists a security the manifest in hand does not name (an
+   * issuer ran `npm run venue -- list-security`), the keeper reads the manifest again before indexing that block, and
+   * if it still lacks the security, indexes nothing from that block on until it does: its pool's trades are never
+   * skipped for want of a manifest.
+   */
+  reloadDeployment?: () => Deployment;
   /**
    * Kept between steps: the next getLogs range (see nextLogRange in ../logs.ts).
    */
@@ -85,6 +93,20 @@ export async function syncOnce(o: SettlementOptions): Promise<SyncResult> {
     // The range is on another branch than the checkpoint (the chain switched after the check above): roll back.
     reorgAncestor = await rollBack(o, cp.number);
     return { head, checkpoint: reorgAncestor, indexed, reorgAncestor, caughtUp: false };
+  }
+  const unlisted = unlistedSecurities(logs, o.deployment);
+  if (unlisted) {
+    const fresh = o.reloadDeployment?.();
+    if (fresh && unlistedSecurities(logs, fresh) === undefined) {
+      // The manifest names it now: read the range again, with the new security's own events in the filter. The
+      // deployment is the one every keeper of this process holds: they all see the new pool from here on.
+      Object.assign(o.deployment, fresh);
+      o.log?.info({ block: unlisted.block.toString(), securities: unlisted.securities, pools: fresh.pools.length }, 'settlement: manifest reloaded for a newly listed security');
+      return { head, checkpoint: cp.number, indexed, caughtUp: false };
+    }
+    throw new Error(
+      `the registry listed ${unlisted.securities.join(', ')} at block ${unlisted.block}, which deployments/${chainId}.json does not name; nothing from that block on is indexed until it does (the deploy or list-security writes it when it finishes)`,
+    );
   }
   const gotLogs = performance.now();
   const blocks = await blocksOf(o, logs, fetched.last);
@@ -244,4 +266,15 @@ async function blocksOf(o: SettlementOptions, logs: RpcLog[], last: BlockRef): P
     blocks.set(n, b);
   }));
   return blocks;
+}
+
+const SECURITY_CONFIGURED = toEventSelector(getAbiItem({ abi: investorRegistryAbi, name: 'SecurityConfigured' }));
+
+/** Securities the registry listed in these logs that the manifest does not name, and the first such block. */
+export function unlistedSecurities(logs: readonly RpcLog[], d: Deployment): { block: bigint; securities: Address[] } | undefined {
+  const known = new Set(d.pools.map((p) => p.security.toLowerCase()));
+  const registry = d.investorRegistry.toLowerCase();
+  const found = logs.filter((l) => !l.removed && l.address.toLowerCase() === registry && l.topics[0] === SECURITY_CONFIGURED && !known.has(`0x${l.topics[1]!.slice(26)}`.toLowerCase()));
+  if (found.length === 0) return undefined;
+  return { block: BigInt(found[0].blockNumber), securities: [...new Set(found.map((l) => getAddress(`0x${l.topics[1]!.slice(26)}`)))] };
 }
