@@ -7,6 +7,7 @@ import { runChainBenchmark } from './chain.ts';
 import { runGasBenchmark } from './gas.ts';
 import { runLedgerBenchmark, runLoadBenchmark } from './ledger.ts';
 import { runQuoteBenchmark } from './quote.ts';
+import { runScaleBenchmark } from './scale.ts';
 import { runStartBenchmark } from './start.ts';
 import { runWebBenchmark } from './web.ts';
 import { formatTable, mergeResults, type Metric, type Results } from './metrics.ts';
@@ -21,6 +22,7 @@ const benchmarks: Record<string, () => Metric[] | Promise<Metric[]>> = {
   load: runLoadBenchmark,
   web: runWebBenchmark,
   chain: runChainBenchmark,
+  scale: runScaleBenchmark,
 };
 
 const requested = process.argv.slice(2);

@@ -1,6 +1,8 @@
 /**
- * Who a signed-in wallet is, read from the investor registry at each request (never cached in the session: a role
- * revoked or an investor removed on chain loses access at once).
+ * Who a signed-in wallet is, read from the investor registry at each request, as of the chain's newest block then
+ * (never cached in the session: a role revoked or an investor removed on chain loses access with the block that does
+ * it). Each request asks the chain for its newest block; what a wallet is at a given block never changes, so the
+ * registry is read once per wallet and block however many requests come in it.
  */
 import type { Address, Hex, PublicClient } from 'viem';
 import { investorRegistryAbi } from '../../../sdk/abis/investorRegistryAbi.ts';
@@ -35,26 +37,39 @@ function rolesOf(client: PublicClient, registry: Address) {
   return ids;
 }
 
-/** Reads in flight, by wallet: requests that arrive together share one read of the registry (never a cached one). */
-const inFlight = new Map<string, Promise<Viewer>>();
+/**
+ * Per chain client, the viewers as of one block (the newest a request saw, by number and hash, so a reorganized
+ * block is a new one): an older block's entries are dropped once a newer block comes.
+ */
+const cache = new WeakMap<PublicClient, { block: string; viewers: Map<string, Promise<Viewer>> }>();
+/** A bound on the wallets remembered for one block (a flood of sign-ins from many wallets). */
+const MAX_VIEWERS = 10_000;
 
-/** The viewer a wallet is now: its officer roles and whether it is a registered investor. */
-export function readViewer(client: PublicClient, registry: Address, address: Address): Promise<Viewer> {
+/** The viewer a wallet is now: its officer roles and whether it is a registered investor, at the newest block. */
+export async function readViewer(client: PublicClient, registry: Address, address: Address): Promise<Viewer> {
+  const head = await client.getBlock({ blockTag: 'latest' });
+  const block = `${head.number}:${head.hash}`;
+  let entry = cache.get(client);
+  if (!entry || (entry.block !== block && head.number >= BigInt(entry.block.split(':')[0]))) cache.set(client, (entry = { block, viewers: new Map() }));
+  // A request that saw an older head than the newest seen reads at its own block, uncached.
+  const viewers = entry.block === block ? entry.viewers : new Map<string, Promise<Viewer>>();
   const key = `${registry}:${address}`.toLowerCase();
-  let read = inFlight.get(key);
+  let read = viewers.get(key);
   if (!read) {
-    read = readViewerNow(client, registry, address).finally(() => inFlight.delete(key));
-    inFlight.set(key, read);
+    read = readViewerNow(client, registry, address, head.number);
+    if (viewers.size >= MAX_VIEWERS) viewers.clear();
+    viewers.set(key, read);
+    read.catch(() => viewers.delete(key));
   }
   return read;
 }
 
-async function readViewerNow(client: PublicClient, registry: Address, address: Address): Promise<Viewer> {
+async function readViewerNow(client: PublicClient, registry: Address, address: Address, blockNumber: bigint): Promise<Viewer> {
   const ids = await rolesOf(client, registry);
   const roles = Object.entries(ids) as [OfficerRole, Hex][];
   const [held, record] = await Promise.all([
-    Promise.all(roles.map(([, id]) => client.readContract({ address: registry, abi: investorRegistryAbi, functionName: 'hasRole', args: [id, address] }))),
-    client.readContract({ address: registry, abi: investorRegistryAbi, functionName: 'investor', args: [address] }),
+    Promise.all(roles.map(([, id]) => client.readContract({ address: registry, abi: investorRegistryAbi, functionName: 'hasRole', args: [id, address], blockNumber }))),
+    client.readContract({ address: registry, abi: investorRegistryAbi, functionName: 'investor', args: [address], blockNumber }),
   ]);
   return { address, officerRoles: roles.filter((_, i) => held[i]).map(([name]) => name), investor: record.registered };
 }

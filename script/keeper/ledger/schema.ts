@@ -270,6 +270,16 @@ export const MIGRATIONS: string[] = [
   insert into alert_case_events (case_id, at, actor, action, alert_id)
     select case_id, created_at, 'monitor', 'alert', id from alerts where case_id is not null;
   `,
+  // The API's reads, keyed as it pages them (every filter is on a lowercased column): an investor's own trades or
+  // liquidity, a pool's trades, everyone's for officers, a pool's tape. Without them each page scans every row.
+  `
+  create index trades_by_investor on trades (chain_id, lower(investor), block_number, log_index, tx_hash);
+  create index trades_by_pool on trades (chain_id, lower(pool_id), block_number, log_index, tx_hash);
+  create index trades_in_order on trades (chain_id, block_number, log_index, tx_hash);
+  create index trades_tape on trades (chain_id, lower(pool_id), change_seq);
+  create index liquidity_by_investor on liquidity_events (chain_id, lower(investor), block_number, log_index, tx_hash);
+  create index alerts_by_subject on alerts (chain_id, lower(subject), id);
+  `,
 ];
 
 /** The tables whose rows come from chain logs and carry a block and a status. */
