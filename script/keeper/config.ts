@@ -58,6 +58,8 @@ export const keeperConfigSchema = z.object({
   ACCREDEX_STREAMS_PER_SESSION: z.coerce.number().int().min(1).max(100).default(4),
   /** Sign-in requests a minute from one client address (also its burst). Raise it where many users share one address. */
   ACCREDEX_SIGNIN_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
+  /** Sign-ins a minute of one wallet (its burst is half, at least 1). */
+  ACCREDEX_SIGNIN_PER_WALLET_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(10),
   ACCREDEX_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 }).refine((c) => c.ACCREDEX_WEBHOOK_URL === undefined || c.ACCREDEX_WEBHOOK_SECRET !== undefined, {
   path: ['ACCREDEX_WEBHOOK_SECRET'],

@@ -118,7 +118,10 @@ async function main() {
       publicTape: config.ACCREDEX_PUBLIC_TAPE,
       confirmations: config.ACCREDEX_CONFIRMATIONS,
       streams: { total: config.ACCREDEX_MAX_STREAMS, perClient: config.ACCREDEX_STREAMS_PER_SESSION },
-      rates: { signInPerIp: { burst: config.ACCREDEX_SIGNIN_PER_MINUTE, perMinute: config.ACCREDEX_SIGNIN_PER_MINUTE } },
+      rates: {
+        signInPerIp: { burst: config.ACCREDEX_SIGNIN_PER_MINUTE, perMinute: config.ACCREDEX_SIGNIN_PER_MINUTE },
+        signInPerAddress: { burst: Math.max(1, Math.floor(config.ACCREDEX_SIGNIN_PER_WALLET_PER_MINUTE / 2)), perMinute: config.ACCREDEX_SIGNIN_PER_WALLET_PER_MINUTE },
+      },
       log: log.child({ component: 'api' }),
     });
     log.info({ url: `http://${config.ACCREDEX_HOST}:${config.ACCREDEX_API_PORT}` }, 'api listening');

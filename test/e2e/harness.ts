@@ -47,8 +47,9 @@ export async function startE2E(name: string): Promise<E2E> {
       host,
       apiPort,
       logFile: join(venue.dataDir, 'keepers.log'),
-      // Every page and test signs in from 127.0.0.1: the per-address limit would be hit by the suite, not an attacker.
-      env: { ACCREDEX_POLL_MS: '200', ACCREDEX_CONFIRMATIONS: '1', ACCREDEX_LOG_LEVEL: 'warn', ACCREDEX_SIGNIN_PER_MINUTE: '1000' },
+      // Every page and test signs in from 127.0.0.1, and the cast's wallets sign in again in each test: the sign-in
+      // limits would be hit by the suite, not an attacker.
+      env: { ACCREDEX_POLL_MS: '200', ACCREDEX_CONFIRMATIONS: '1', ACCREDEX_LOG_LEVEL: 'warn', ACCREDEX_SIGNIN_PER_MINUTE: '1000', ACCREDEX_SIGNIN_PER_WALLET_PER_MINUTE: '1000' },
     });
     const apiUrl = `http://${host}:${apiPort}`;
     web = await startWeb({ host, port: webPort, rpcUrl: venue.anvil.rpcUrl, apiUrl, chainId: LOCAL_CHAIN_ID, deploymentsDir: venue.deploymentsDir });

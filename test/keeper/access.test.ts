@@ -129,6 +129,7 @@ describe('access matrix', () => {
   const routes = (): [string, number, number, number][] => [
     ['/trades', 200, 200, 200],
     [`/trades?investor=${bob.address}`, 403, 403, 200],
+    [`/trades?investor=${castAccount('aliceCold').address}`, 200, 403, 200], // her identity's other wallet is hers
     [`/trades/confirmation?tx=${trades.alice.tx}&log=${trades.alice.log}`, 200, 404, 200], // another's trade is no trade at all
     [`/trades/confirmation?tx=${trades.lp.tx}&log=${trades.lp.log}&format=pdf`, 404, 404, 200],
     ['/liquidity', 200, 200, 200],

@@ -8,7 +8,7 @@ import { signIn } from '../../sdk/auth.ts';
 import { ANVIL_MNEMONIC, LOCAL_CHAIN_ID } from '../../sdk/local.ts';
 
 /** anvil account indexes of the demo cast (script/Deploy.s.sol). */
-export const CAST = { operator: 0, alice: 1, bob: 2, carol: 3, dave: 4, eve: 5, lp: 6, officer: 7 } as const;
+export const CAST = { operator: 0, alice: 1, bob: 2, carol: 3, dave: 4, eve: 5, lp: 6, officer: 7, aliceCold: 8 } as const;
 
 export const castAccount = (who: keyof typeof CAST): LocalAccount => mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: CAST[who] });
 

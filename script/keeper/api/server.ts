@@ -5,7 +5,7 @@ import type { Address, PublicClient } from 'viem';
 import type { Deployment, Pool } from '../../../sdk/manifest.ts';
 import type { AccessLogEntry } from '../../../sdk/auth.ts';
 import { logAccess } from '../auth/access-log.ts';
-import { isOfficer, mayTrade, readViewer, type Viewer } from '../auth/roles.ts';
+import { isOfficer, mayTrade, ownsWallet, readViewer, type Viewer } from '../auth/roles.ts';
 import { createSession, lookupSession, revokeSession, type Session } from '../auth/sessions.ts';
 import { issueNonce, SignInError, verifySignIn } from '../auth/siwe.ts';
 import type { Ledger } from '../ledger/db.ts';
@@ -211,7 +211,7 @@ async function handle(o: ApiOptions, routes: Map<string, Route>, req: IncomingMe
   await authorize(o, route.access, caller, params);
   const audit = async (subject: string) => {
     const v = caller.viewer;
-    if (!v || !isOfficer(v) || subject === v.address.toLowerCase()) return;
+    if (!v || !isOfficer(v) || ownsWallet(v, subject)) return;
     await logAccess(o.ledger, o.deployment.chainId, {
       viewer: v, action: `${req.method} ${url.pathname}`, subject, query: url.search, ip: clientIp(req), userAgent: req.headers['user-agent'],
     });
@@ -221,6 +221,9 @@ async function handle(o: ApiOptions, routes: Map<string, Route>, req: IncomingMe
     const now = await authenticate(o, req).catch(() => undefined);
     const [before, after] = [caller.viewer, now?.caller.viewer];
     if (!after || !before || isOfficer(after) !== isOfficer(before) || after.investor !== before.investor) return false;
+    // A wallet unlinked from the viewer's identity is no longer its own.
+    const named = params.get('investor');
+    if (named !== undefined && !isOfficer(after) && !ownsWallet(after, named)) return false;
     return authorize(o, route.access, now!.caller, params).then(() => true, () => false);
   };
   await route.handle({ o, req, res, url, params, caller, audit, stillAllowed });
@@ -382,7 +385,7 @@ function buildRoutes(o: ApiOptions, feed: ChangeFeed, head: HeadWatch, limiter: 
         const logIndex = Number(ctx.params.required('log', ctx.params.uint('log'), "the swap's log index in that transaction"));
         const trade = await confirmationTrade(o.ledger, chainId, txHash, logIndex);
         // Someone else's trade is answered as no trade at all: a 403 would confirm that it exists.
-        if (!trade || (!isOfficer(ctx.caller.viewer!) && trade.investor.toLowerCase() !== ctx.caller.viewer!.address.toLowerCase())) {
+        if (!trade || (!isOfficer(ctx.caller.viewer!) && !ownsWallet(ctx.caller.viewer!, trade.investor))) {
           throw new HttpError(404, `no trade ${txHash} (log ${logIndex}) of yours in the ledger`);
         }
         await ctx.audit(trade.investor.toLowerCase());
@@ -725,7 +728,7 @@ function signInDomains(o: ApiOptions): Set<string> {
 function ownedSubject(caller: Caller, named: Address | undefined): Address {
   const v = caller.viewer!;
   if (named === undefined) return v.address;
-  if (!isOfficer(v) && named.toLowerCase() !== v.address.toLowerCase()) throw new HttpError(403, `${v.address} may see only its own data, not ${named}'s`);
+  if (!isOfficer(v) && !ownsWallet(v, named)) throw new HttpError(403, `${v.address} may see only its own data (its identity's wallets), not ${named}'s`);
   return named;
 }
 

@@ -15,7 +15,12 @@ export interface Viewer {
   officerRoles: OfficerRole[];
   /** Whether the registry holds an investor record for this wallet. */
   investor: boolean;
+  /** The wallets of its identity, itself first (only itself without one): the same investor's data is its own. */
+  wallets: Address[];
 }
+
+/** Whether `wallet` is one of the viewer's own (its identity's). */
+export const ownsWallet = (v: Viewer, wallet: string) => v.wallets.some((w) => w.toLowerCase() === wallet.toLowerCase());
 
 export const isOfficer = (v: Viewer) => v.officerRoles.length > 0;
 
@@ -71,7 +76,9 @@ async function readViewerNow(client: PublicClient, registry: Address, address: A
     Promise.all(roles.map(([, id]) => client.readContract({ address: registry, abi: investorRegistryAbi, functionName: 'hasRole', args: [id, address], blockNumber }))),
     client.readContract({ address: registry, abi: investorRegistryAbi, functionName: 'investor', args: [address], blockNumber }),
   ]);
-  return { address, officerRoles: roles.filter((_, i) => held[i]).map(([name]) => name), investor: record.registered };
+  const linked = record.identity === 0n ? [] : (await client.readContract({ address: registry, abi: investorRegistryAbi, functionName: 'identity', args: [record.identity], blockNumber })).wallets;
+  const wallets = [address, ...linked.filter((w) => w.toLowerCase() !== address.toLowerCase())];
+  return { address, officerRoles: roles.filter((_, i) => held[i]).map(([name]) => name), investor: record.registered, wallets };
 }
 
 /** Eligibility values (contracts/libraries/Eligibility.sol) under which an investor is a participant of a security. */

@@ -12,10 +12,7 @@ import type { Deployment } from '../../../sdk/manifest.ts';
 import { readProfile } from '../investors/profiles.ts';
 import type { Ledger } from '../ledger/db.ts';
 import { renderPdf } from './pdf.ts';
-import { escapeHtml, formatUnits, securityNames } from './reports.ts';
-
-const SHARE_DECIMALS = 18;
-const STABLE_DECIMALS = 6;
+import { escapeHtml, formatUnits, securityNames, SHARE_DECIMALS, STABLE_DECIMALS } from './reports.ts';
 
 export interface Confirmation {
   venue: string;

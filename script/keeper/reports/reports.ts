@@ -3,8 +3,8 @@ import type { Ledger } from '../ledger/db.ts';
 import { renderPdf } from './pdf.ts';
 
 /** Shares have 18 decimals and the stablecoin 6 (the venue's tokens); amounts are reported as exact decimals. */
-const SHARE_DECIMALS = 18;
-const STABLE_DECIMALS = 6;
+export const SHARE_DECIMALS = 18;
+export const STABLE_DECIMALS = 6;
 
 export interface Period {
   label: string;

@@ -3,6 +3,7 @@
  * monthly and quarterly statements. Both are the keepers' API's, for the signed-in wallet only.
  */
 import { useMemo, useState } from 'react';
+import type { Address } from 'viem';
 import { Panel, Skeleton, Unavailable } from '../../app/ui.tsx';
 import { useChainNow, useVenue } from '../../app/venue.tsx';
 import { isAccessError } from '../../lib/api.ts';
@@ -21,9 +22,10 @@ function apiBlocker(what: string, signedIn: boolean, apiDown: boolean, error: un
   return undefined;
 }
 
-export function History() {
+/** `wallets`: the identity's, whose trades are all the investor's; liquidity is the signed-in wallet's. */
+export function History({ wallets }: { wallets: readonly Address[] }) {
   const { deployment, config } = useVenue();
-  const { trades, signedIn, apiDown } = useMyTrades();
+  const { trades, signedIn, apiDown } = useMyTrades(wallets);
   const liquidity = useMyLiquidity();
   const [filter, setFilter] = useState<HistoryFilter>({ kind: 'all', poolId: 'all' });
   const rows = useMemo(() => (trades.data && liquidity.data ? historyRows(trades.data, liquidity.data) : undefined), [trades.data, liquidity.data]);

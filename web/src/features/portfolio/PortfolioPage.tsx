@@ -35,7 +35,7 @@ export default function PortfolioPage() {
       <Holdings chain={chain.data} />
       <ProfitAndLoss chain={chain.data} />
       <Restrictions chain={chain.data} />
-      <History />
+      <History wallets={chain.data.wallets} />
       <Statements />
     </div>
   );
@@ -88,7 +88,7 @@ function walletsSentence(wallets: readonly string[]): string {
 function ProfitAndLoss({ chain }: { chain: PortfolioChain }) {
   return (
     <Panel title="Cost basis and P&L">
-      <PnlBody chain={chain} {...useMyTrades()} />
+      <PnlBody chain={chain} {...useMyTrades(chain.wallets)} />
     </Panel>
   );
 }
@@ -115,11 +115,11 @@ function PnlBody({ chain, signedIn, apiDown, trades }: { chain: PortfolioChain }
   }
   if (!trades.data) return <Skeleton lines={3} label="Loading your trades" />;
   const bases = costBasis(trades.data);
-  if (bases.size === 0) return <p className="muted" data-testid="pnl-empty">You have no trades yet from this wallet: your cost basis and P&L start with your first trade.</p>;
+  if (bases.size === 0) return <p className="muted" data-testid="pnl-empty">You have no trades yet: your cost basis and P&L start with your first trade.</p>;
   return (
     <>
       <p className="muted pf-note">
-        Average cost from this wallet's own trades, the pool fee included (it is in what a buy paid and taken from what a sell received). Unrealized P&L is the remaining shares at the mid price less their cost.
+        Average cost from the trades of every wallet of yours, the pool fee included (it is in what a buy paid and taken from what a sell received). Unrealized P&L is the remaining shares at the mid price less their cost.
       </p>
       <div className="pf-cards">
         {deployment.pools.filter((p) => bases.has(p.poolId.toLowerCase())).map((pool) => (

@@ -65,19 +65,21 @@ export function usePortfolioChain(address: Address | undefined) {
 }
 
 /**
- * The signed-in wallet's own trades, every page; disabled (and `signedIn` false) until the session is this wallet's.
- * `apiDown`: the session itself could not be read (the keepers' API can't be reached).
+ * The investor's own trades, every page: those of each of `wallets` (the identity's; the API answers an investor
+ * for any wallet of its identity), or of the signed-in wallet alone. Disabled (and `signedIn` false) until the
+ * session is this wallet's. `apiDown`: the session itself could not be read (the keepers' API can't be reached).
  */
-export function useMyTrades() {
+export function useMyTrades(wallets?: readonly Address[]) {
   const { config } = useVenue();
   const address = useViewer().session?.address;
   const session = useSession();
+  const owners = wallets && wallets.length > 0 ? wallets : address ? [address] : [];
   const trades = useQuery({
-    queryKey: ['api:my-trades', config.apiUrl, address],
+    queryKey: ['api:my-trades', config.apiUrl, address, owners.join(',')],
     enabled: address !== undefined,
     staleTime: 2_000,
     refetchInterval: 3_000,
-    queryFn: ({ signal }) => fetchAllTrades(config.apiUrl, '/trades', {}, true, signal),
+    queryFn: async ({ signal }) => (await Promise.all(owners.map((investor) => fetchAllTrades(config.apiUrl, '/trades', { investor }, true, signal)))).flat(),
   });
   // A session that could not be read is the API down, not a signed-out wallet.
   return { trades, signedIn: address !== undefined, apiDown: session.isError };
