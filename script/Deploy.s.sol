@@ -3,6 +3,7 @@ pragma solidity 0.8.26;
 
 import {Script} from "forge-std/Script.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IPoolManager} from "@uniswap/v4-core/src/interfaces/IPoolManager.sol";
 import {IHooks} from "@uniswap/v4-core/src/interfaces/IHooks.sol";
@@ -179,7 +180,8 @@ contract Deploy is Script, CanonicalStack {
             if (!initialized) s.poolManager.initialize(key, _sqrtPriceX96(key, address(token), specs[i].priceUsd));
             venue.pools[i] = key;
             venue.poolNames[i] = string.concat(specs[i].symbol, "/", vm.parseJsonString(config, ".stablecoin.symbol"));
-            _offering(venue, i);
+            // Once, in the run that lists it: later runs leave its rules, supply and liquidity to its officers.
+            if (!initialized) _offering(venue, i);
         }
     }
 
@@ -206,29 +208,29 @@ contract Deploy is Script, CanonicalStack {
         address to;
     }
 
-    /// @dev What `npm run venue -- list-security` adds to a security's entry, each optional: its offering rules
-    /// (`limits`), its issuance (`issuance`: minted once, while the token has no supply) and seed liquidity
-    /// (`liquidityUsd`: a full-range position worth that many dollars a side, added once, while the pool is empty, by
-    /// the deployer, which must therefore be a registered investor holding the shares and the stablecoin).
+    /// @dev What `npm run venue -- list-security` adds to a security's entry, each optional, applied in the run that
+    /// initializes its pool and never again (an officer's later change of the rules stands): its offering rules
+    /// (`limits`), its issuance (`issuance`) and seed liquidity (`liquidityUsd`: a full-range position worth that many
+    /// dollars a side, from the deployer, which must therefore be a registered investor holding the shares and the
+    /// stablecoin).
     function _offering(Venue memory venue, uint256 i) internal {
         string memory at = string.concat(".securities[", vm.toString(i), "]");
         RestrictedSecurityToken token = venue.securities[i];
         if (vm.keyExistsJson(config, string.concat(at, ".limits"))) {
             IRestrictedSecurity.Limits memory want = IRestrictedSecurity.Limits(
-                uint96(vm.parseJsonUint(config, string.concat(at, ".limits.maxHolding")) * 1e18),
-                uint96(vm.parseJsonUint(config, string.concat(at, ".limits.minTrade")) * 1e18),
-                uint32(vm.parseJsonUint(config, string.concat(at, ".limits.maxHolders"))),
-                uint32(vm.parseJsonUint(config, string.concat(at, ".limits.maxNonAccredited")))
+                _shares96(string.concat(at, ".limits.maxHolding")),
+                _shares96(string.concat(at, ".limits.minTrade")),
+                SafeCast.toUint32(vm.parseJsonUint(config, string.concat(at, ".limits.maxHolders"))),
+                SafeCast.toUint32(vm.parseJsonUint(config, string.concat(at, ".limits.maxNonAccredited")))
             );
             if (keccak256(abi.encode(token.limits())) != keccak256(abi.encode(want))) token.setLimits(want);
         }
-        if (vm.keyExistsJson(config, string.concat(at, ".issuance")) && token.totalSupply() == 0) {
+        if (vm.keyExistsJson(config, string.concat(at, ".issuance"))) {
             Allocation[] memory issuance = abi.decode(vm.parseJson(config, string.concat(at, ".issuance")), (Allocation[]));
             for (uint256 k; k < issuance.length; ++k) token.mint(issuance[k].to, issuance[k].amount * 1e18);
         }
         if (!vm.keyExistsJson(config, string.concat(at, ".liquidityUsd"))) return;
         PoolKey memory key = venue.pools[i];
-        if (venue.stack.stateView.getLiquidity(key.toId()) != 0) return;
         require(
             venue.registry.investor(operator).registered,
             string.concat(at, ".liquidityUsd: the deployer adds the seed liquidity, so it must be a registered investor (register it, or leave liquidityUsd out)")
@@ -414,6 +416,13 @@ contract Deploy is Script, CanonicalStack {
         // forge-lint: disable-next-line(divide-before-multiply)
         int24 upper = ((tick + 2231) / key.tickSpacing) * key.tickSpacing;
         _mint(posm, key, lower, upper, _liquidityForUsd(price, lower, upper, 100_000e6, usdIs0), lp);
+    }
+
+    /// @dev Whole shares at `key`, as the token's 96-bit raw amount (refused, not truncated, past 79,228,162,514).
+    function _shares96(string memory key) internal view returns (uint96) {
+        uint256 whole = vm.parseJsonUint(config, key);
+        require(whole <= type(uint96).max / 1e18, string.concat(key, ": at most 79228162514 shares"));
+        return uint96(whole * 1e18);
     }
 
     /// @dev Lets PositionManager take both of the pool's currencies from the broadcaster, through Permit2.

@@ -126,12 +126,16 @@ describe('a real chain, simulated (chain 4242, canonical Uniswap at other addres
     expect(Number(bought) / 1e18).toBeLessThan(10);
 
     // The settlement keeper, started before the listing (its manifest has one pool), never skips the new pool: it stops
-    // at the listing's block until its manifest names the security, then reads the manifest again and records the trade.
+    // at the block where the gate authorized it until its manifest names it, then reads the manifest again and records
+    // the trade. A manifest of another venue (another registry) is never taken for this one's.
     const ledger = await openPgliteLedger();
     try {
       const stale = structuredClone(d);
       const sync = (reloadDeployment?: () => Deployment) => syncOnce({ client: client() as never, ledger, deployment: stale, confirmations: 1, maxRange: 1000, reloadDeployment });
-      await expect(async () => { for (let i = 0; i < 50; i++) if ((await sync()).caughtUp) return; }).rejects.toThrow(new RegExp(`the registry listed ${pool.security} at block \\d+, which deployments/4242.json does not name`));
+      await expect(async () => { for (let i = 0; i < 50; i++) if ((await sync()).caughtUp) return; }).rejects.toThrow(new RegExp(`the gate authorized pool ${pool.poolId.toLowerCase()} at block \\d+, which deployments/4242.json does not name`));
+      const other = { ...loadDeployment(CHAIN_ID, dir), investorRegistry: stale.gateHook };
+      await expect(sync(() => other)).rejects.toThrow(/the manifest on disk is another venue's/);
+      expect(stale.pools).toHaveLength(1);
       for (let i = 0; i < 50 && !(await sync(() => loadDeployment(CHAIN_ID, dir))).caughtUp; i++);
       expect(stale.pools.map((p) => p.name)).toEqual(['ALPHA/tUSD', 'BETA/tUSD']);
       const trades = await ledger.query<{ pool_name: string; investor: string; security_amount: string }>('select pool_name, investor, security_amount::text from trades');
@@ -141,19 +145,32 @@ describe('a real chain, simulated (chain 4242, canonical Uniswap at other addres
     }
   }, 300_000);
 
-  it('refuses a security the config already lists, and leaves the config as it was when the chain refuses a step', async () => {
+  it('refuses a security the config already lists, changes nothing when the chain refuses a step or on a dry run, and leaves an officer\'s later rules alone', async () => {
     const text = readFileSync(config, 'utf8');
     const base = { rpcUrl, config, deploymentsDir: dir, privateKey: key(0), price: '5', lockupEnd: '2026-01-01' };
     await expect(listSecurity({ ...base, name: 'Another', symbol: 'BETA' })).rejects.toThrow(/already lists BETA \(Beta Robotics Series A\)/);
     // Shares issued to a wallet the registry does not know: the token refuses the mint, and nothing is listed.
     const stranger = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 9 }).address;
-    await expect(listSecurity({ ...base, name: 'Gamma Foods', symbol: 'GAMMA', issue: [`${stranger}=5`] })).rejects.toThrow(/is as it was, since the deploy script failed:/);
+    await expect(listSecurity({ ...base, name: 'Gamma Foods', symbol: 'GAMMA', issue: [`${stranger}=5`] })).rejects.toThrow(/nothing was sent and .* is unchanged, since the simulated deploy script failed:/);
     expect(readFileSync(config, 'utf8')).toBe(text);
     expect(loadDeployment(CHAIN_ID, dir).pools.map((p) => p.name)).toEqual(['ALPHA/tUSD', 'BETA/tUSD']);
     // Bad input is named, all of it, before anything runs.
-    await expect(listSecurity({ ...base, name: '', symbol: 'lower', price: 'free', lockupEnd: 'soon', issue: ['0x12=3'] })).rejects.toThrow(
-      /--name: the security's legal name; --symbol: .*; --price: dollars per share; --lockup-end: .*; --issue 0x12=3: give ADDRESS=SHARES/,
+    await expect(listSecurity({ ...base, name: '', symbol: 'lower', price: 'free', lockupEnd: '2027-02-31', issue: ['0x12=3'], maxHolding: '100000000000' })).rejects.toThrow(
+      /--name: the security's legal name; --symbol: .*; --price: dollars per share; --lockup-end 2027-02-31: a calendar date .*; --max-holding: at most 79228162514 shares; --issue 0x12=3: give ADDRESS=SHARES/,
     );
-    expect(existsSync(config)).toBe(true);
+    // A dry run simulates the listing and changes no file.
+    const dry = await listSecurity({ ...base, name: 'Delta Energy', symbol: 'DELTA', dryRun: true });
+    expect(dry.pool.name).toBe('DELTA/tUSD');
+    expect(readFileSync(config, 'utf8')).toBe(text);
+    expect(loadDeployment(CHAIN_ID, dir).pools.map((p) => p.name)).toEqual(['ALPHA/tUSD', 'BETA/tUSD']);
+    expect(existsSync(`${dir}/.list-security-${process.pid}`)).toBe(false);
+
+    // An officer's later change of BETA's rules stands when another security is listed (its steps ran once).
+    const beta = loadDeployment(CHAIN_ID, dir).pools[1].security;
+    const rules = { maxHolding: 0n, minTrade: 0n, maxHolders: 2000, maxNonAccredited: 0 };
+    await send(0, beta, encodeFunctionData({ abi: restrictedSecurityTokenAbi, functionName: 'setLimits', args: [rules] }));
+    await listSecurity({ ...base, name: 'Epsilon Bio', symbol: 'EPS' });
+    expect(loadDeployment(CHAIN_ID, dir).pools.map((p) => p.name)).toEqual(['ALPHA/tUSD', 'BETA/tUSD', 'EPS/tUSD']);
+    expect(await client().readContract({ address: beta, abi: restrictedSecurityTokenAbi, functionName: 'limits' })).toEqual(rules);
   }, 300_000);
 });

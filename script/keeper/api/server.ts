@@ -58,6 +58,8 @@ const RATES = {
   signInPerIp: { burst: 20, perMinute: 20 } as Rate,
   signInPerAddress: { burst: 5, perMinute: 10 } as Rate,
   reports: { burst: 5, perMinute: 10 } as Rate,
+  /** A confirmation is one trade's page or PDF: an investor opens several from the history. */
+  confirmations: { burst: 30, perMinute: 60 } as Rate,
 };
 
 const MAX_PAGE = 500;
@@ -380,6 +382,7 @@ function buildRoutes(o: ApiOptions, feed: ChangeFeed, head: HeadWatch, limiter: 
       access: 'signed-in',
       params: ['tx', 'log', 'format'],
       async handle(ctx) {
+        limiter.take(`confirmation:${ctx.caller.viewer!.address.toLowerCase()}`, rates.confirmations, 'trade confirmations for this wallet');
         const format = formatOf(ctx.params, ['html', 'pdf', 'json']);
         const txHash = ctx.params.required('tx', ctx.params.bytes32('tx', 'a transaction hash'), 'the settlement transaction hash');
         const logIndex = Number(ctx.params.required('log', ctx.params.uint('log'), "the swap's log index in that transaction"));

@@ -61,7 +61,8 @@ interface TradeRow {
 
 /** The trade's row, if the ledger has it: for access checks before a confirmation is built. */
 export async function confirmationTrade(ledger: Pick<Ledger, 'query'>, chainId: number, txHash: Hex, logIndex: number): Promise<{ investor: Address } | undefined> {
-  const [row] = await ledger.query<{ investor: Address }>('select investor from trades where chain_id = $1 and lower(tx_hash) = lower($2) and log_index = $3', [chainId, txHash, logIndex]);
+  // Hashes are stored as the node gives them, lowercase: the primary key finds the row.
+  const [row] = await ledger.query<{ investor: Address }>('select investor from trades where chain_id = $1 and tx_hash = $2 and log_index = $3', [chainId, txHash.toLowerCase(), logIndex]);
   return row;
 }
 
@@ -82,14 +83,17 @@ export async function tradeConfirmation(p: ConfirmationParameters): Promise<Conf
   const [t] = await p.ledger.query<TradeRow>(
     `select tx_hash, log_index, pool_id, pool_name, security, investor, side, security_amount::text, stable_amount::text, price::text,
        fee_pips, fee_amount::text, block_number::text, block_hash, block_time::text, status
-     from trades where chain_id = $1 and lower(tx_hash) = lower($2) and log_index = $3`,
-    [d.chainId, p.txHash, p.logIndex],
+     from trades where chain_id = $1 and tx_hash = $2 and log_index = $3`,
+    [d.chainId, p.txHash.toLowerCase(), p.logIndex],
   );
   if (!t) throw new TradeNotFoundError(`no trade ${p.txHash} (log ${p.logIndex}) in the ledger`);
   if (t.status === 'voided') throw new TradeVoidedError(`trade ${p.txHash} (log ${p.logIndex}) was voided (its block left the chain in a reorganization): it has no confirmation`);
+  const investorAt = (blockNumber?: bigint) => p.client.readContract({ address: d.investorRegistry, abi: investorRegistryAbi, functionName: 'investor', args: [t.investor], blockNumber });
   const [names, record] = await Promise.all([
     securityNames(p.client, [t.security]),
-    p.client.readContract({ address: d.investorRegistry, abi: investorRegistryAbi, functionName: 'investor', args: [t.investor], blockNumber: BigInt(t.block_number) }),
+    // The identity at the trade's block; a node keeps old states for a while only, so past that, the identity now
+    // (a wallet's identity changes only if an officer relinks it).
+    investorAt(BigInt(t.block_number)).catch(() => investorAt()),
   ]);
   const identity = record.identity === 0n ? null : record.identity.toString();
   const profile = identity ? await readProfile(p.ledger, d.chainId, identity) : undefined;

@@ -54,7 +54,8 @@ export interface Decoded {
   unmatched: number;
 }
 
-const SETTLEMENT_EVENTS = new Set(['Swap', 'ModifyLiquidity', 'InvestorSwap', 'InvestorLiquidityAdded', 'InvestorLiquidityRemoved']);
+// PoolAuthorized: a pool the manifest may not name yet (the indexer stops there until it does).
+const SETTLEMENT_EVENTS = new Set(['Swap', 'ModifyLiquidity', 'InvestorSwap', 'InvestorLiquidityAdded', 'InvestorLiquidityRemoved', 'PoolAuthorized']);
 /** Only the events the keeper reads. */
 const abi = [
   ...[...poolManagerAbi, ...gateHookAbi].filter((item) => item.type === 'event' && SETTLEMENT_EVENTS.has(item.name)),

@@ -1,5 +1,5 @@
-import { getAbiItem, getAddress, toEventSelector, type Address, type Hex, type PublicClient } from 'viem';
-import { investorRegistryAbi } from '../../../sdk/abis/generated.ts';
+import { getAbiItem, toEventSelector, type Hex, type PublicClient } from 'viem';
+import { gateHookAbi } from '../../../sdk/abis/generated.ts';
 import type { Deployment } from '../../../sdk/manifest.ts';
 import type { Ledger } from '../ledger/db.ts';
 import { LOG_TABLES } from '../ledger/schema.ts';
@@ -25,10 +25,10 @@ export interface SettlementOptions {
    */
   outbox?: boolean;
   /**
-   * The manifest as it is on disk now. When the registry lists a security the manifest in hand does not name (an
-   * issuer ran `npm run venue -- list-security`), the keeper reads the manifest again before indexing that block, and
-   * if it still lacks the security, indexes nothing from that block on until it does: its pool's trades are never
-   * skipped for want of a manifest.
+   * The manifest as it is on disk now. When the gate authorizes a pool the manifest in hand does not name (an issuer
+   * ran `npm run venue -- list-security`), the keeper reads the manifest again before indexing that block, and if it
+   * still lacks the pool, indexes up to the block before and nothing after until it does: the new pool's trades, and
+   * its security's own events from then on, are never skipped for want of a manifest.
    */
   reloadDeployment?: () => Deployment;
   /**
@@ -88,28 +88,32 @@ export async function syncOnce(o: SettlementOptions): Promise<SyncResult> {
     from,
     head,
   );
-  const { logs, to } = fetched;
+  let { logs, to, last } = fetched;
   if (cp.hash !== undefined && fetched.parentHash !== cp.hash) {
     // The range is on another branch than the checkpoint (the chain switched after the check above): roll back.
     reorgAncestor = await rollBack(o, cp.number);
     return { head, checkpoint: reorgAncestor, indexed, reorgAncestor, caughtUp: false };
   }
-  const unlisted = unlistedSecurities(logs, o.deployment);
+  const unlisted = unlistedPools(logs, o.deployment);
   if (unlisted) {
     const fresh = o.reloadDeployment?.();
-    if (fresh && unlistedSecurities(logs, fresh) === undefined) {
+    if (fresh && sameVenue(fresh, o.deployment) && unlistedPools(logs, fresh) === undefined) {
       // The manifest names it now: read the range again, with the new security's own events in the filter. The
       // deployment is the one every keeper of this process holds: they all see the new pool from here on.
       Object.assign(o.deployment, fresh);
-      o.log?.info({ block: unlisted.block.toString(), securities: unlisted.securities, pools: fresh.pools.length }, 'settlement: manifest reloaded for a newly listed security');
+      o.log?.info({ block: unlisted.block.toString(), pools: unlisted.pools, count: fresh.pools.length }, 'settlement: manifest reloaded for a newly authorized pool');
       return { head, checkpoint: cp.number, indexed, caughtUp: false };
     }
-    throw new Error(
-      `the registry listed ${unlisted.securities.join(', ')} at block ${unlisted.block}, which deployments/${chainId}.json does not name; nothing from that block on is indexed until it does (the deploy or list-security writes it when it finishes)`,
-    );
+    const why = `the gate authorized pool ${unlisted.pools.join(', ')} at block ${unlisted.block}, which deployments/${chainId}.json does not name${fresh && !sameVenue(fresh, o.deployment) ? ' (and the manifest on disk is another venue\'s: its chain, contracts or deploy block differ)' : ''}; blocks from ${unlisted.block} on are not indexed until it does (the deploy or list-security writes it when it finishes)`;
+    if (unlisted.block === from) throw new Error(why);
+    // Index what came before the authorization, and stop there.
+    o.log?.warn({ block: unlisted.block.toString(), pools: unlisted.pools }, why);
+    to = unlisted.block - 1n;
+    logs = logs.filter((l) => BigInt(l.blockNumber) <= to);
+    last = await header(o.client, to);
   }
   const gotLogs = performance.now();
-  const blocks = await blocksOf(o, logs, fetched.last);
+  const blocks = await blocksOf(o, logs, last);
   const gotHeaders = performance.now();
   const decoded = decodeSettlementLogs(logs, o.deployment, blocks);
   const decodedAt = performance.now();
@@ -125,7 +129,7 @@ export async function syncOnce(o: SettlementOptions): Promise<SyncResult> {
       [...blocks.values()].map((b) => [chainId, b.number.toString(), b.hash, b.timestamp.toString()]),
       'on conflict (chain_id, number) do update set hash = excluded.hash, timestamp = excluded.timestamp',
     );
-    await saveCheckpoint(tx, KEEPER, chainId, to, fetched.last.hash);
+    await saveCheckpoint(tx, KEEPER, chainId, to, last.hash);
   });
   const written = performance.now();
   await finalize(o, finalThrough);
@@ -268,13 +272,21 @@ async function blocksOf(o: SettlementOptions, logs: RpcLog[], last: BlockRef): P
   return blocks;
 }
 
-const SECURITY_CONFIGURED = toEventSelector(getAbiItem({ abi: investorRegistryAbi, name: 'SecurityConfigured' }));
+const POOL_AUTHORIZED = toEventSelector(getAbiItem({ abi: gateHookAbi, name: 'PoolAuthorized' }));
 
-/** Securities the registry listed in these logs that the manifest does not name, and the first such block. */
-export function unlistedSecurities(logs: readonly RpcLog[], d: Deployment): { block: bigint; securities: Address[] } | undefined {
-  const known = new Set(d.pools.map((p) => p.security.toLowerCase()));
-  const registry = d.investorRegistry.toLowerCase();
-  const found = logs.filter((l) => !l.removed && l.address.toLowerCase() === registry && l.topics[0] === SECURITY_CONFIGURED && !known.has(`0x${l.topics[1]!.slice(26)}`.toLowerCase()));
+/** Pools the gate authorized in these logs that the manifest does not name, and the first such block. */
+export function unlistedPools(logs: readonly RpcLog[], d: Deployment): { block: bigint; pools: Hex[] } | undefined {
+  const known = new Set(d.pools.map((p) => p.poolId.toLowerCase()));
+  const gate = d.gateHook.toLowerCase();
+  const found = logs.filter((l) => !l.removed && l.address.toLowerCase() === gate && l.topics[0] === POOL_AUTHORIZED && !known.has(l.topics[1]!.toLowerCase()));
   if (found.length === 0) return undefined;
-  return { block: BigInt(found[0].blockNumber), securities: [...new Set(found.map((l) => getAddress(`0x${l.topics[1]!.slice(26)}`)))] };
+  return { block: BigInt(found[0].blockNumber), pools: [...new Set(found.map((l) => l.topics[1]!.toLowerCase() as Hex))] };
+}
+
+/** Whether a manifest read from disk is this venue's, grown: same chain, contracts and deploy block, every pool kept. */
+export function sameVenue(fresh: Deployment, held: Deployment): boolean {
+  const fields = ['chainId', 'deployBlock', 'poolManager', 'investorRegistry', 'gateHook', 'stablecoin'] as const;
+  if (fields.some((f) => String(fresh[f]).toLowerCase() !== String(held[f]).toLowerCase())) return false;
+  const pools = new Set(fresh.pools.map((p) => p.poolId.toLowerCase()));
+  return held.pools.every((p) => pools.has(p.poolId.toLowerCase()));
 }

@@ -107,7 +107,8 @@ function RosterExport({ entries, now }: { entries: RosterEntry[]; now: number })
     const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
     const link = Object.assign(document.createElement('a'), { href: url, download: `roster-${formatDate(now)}.csv` });
     link.click();
-    URL.revokeObjectURL(url);
+    // Revoked once the download has its copy: at once, some browsers cancel it.
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
   }
   return (
     <p className="roster-export">

@@ -44,7 +44,7 @@ export function NoticesButton() {
   return (
     <div className="notices" ref={root}>
       <button ref={button} type="button" aria-expanded={open} aria-controls="notices-list" onClick={() => (setFresh(new Set()), setOpen(!open))} data-testid="notices-button" data-unread={unread}>
-        Notices{unread > 0 && <span className="notices-count" aria-label={`${unread} unread`}>{unread}</span>}
+        Notices{unread > 0 && <span className="notices-count">{unread}<span className="sr-only"> unread</span></span>}
       </button>
       {open && (
         <div id="notices-list" className="notices-list" role="region" aria-label="Notices">

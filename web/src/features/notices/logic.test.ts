@@ -33,7 +33,7 @@ describe('noticesFor', () => {
 
   it('keeps a past event for 30 days, skips partial freezes held until lifted, and nothing for the unregistered', () => {
     const input = { ...base, securities: [{ symbol: 'HSREF', security: '0xb', lockupEnd: now - HORIZON - 1, lots: [{ amount: 10n ** 18n, releaseAt: 2 ** 40 - 1, kind: 2 }, { amount: 10n ** 18n, releaseAt: now - HORIZON, kind: 1 }] }] };
-    expect(noticesFor(input, date, shares).map((n) => n.id)).toEqual([`lot-released:0xb:${now - HORIZON}:${10n ** 18n}`]);
+    expect(noticesFor(input, date, shares).map((n) => n.id)).toEqual([`lot-released:0xb:1:${now - HORIZON}:${10n ** 18n}`]);
     expect(noticesFor({ ...base, registered: false, accreditationExpiry: now + DAY }, date, shares)).toEqual([]);
   });
 });

@@ -47,7 +47,7 @@ export function noticesFor(input: NoticeInput, date: (unixSeconds: number) => st
       if (lot.releaseAt >= UNTIL_LIFTED) continue;
       const why = LOT_KINDS[lot.kind] ?? `lot kind ${lot.kind}`;
       const what = `${shares(lot.amount)} ${s.symbol} shares (${why})`;
-      const key = `${s.security}:${lot.releaseAt}:${lot.amount}`;
+      const key = `${s.security}:${lot.kind}:${lot.releaseAt}:${lot.amount}`;
       if (lately(lot.releaseAt)) out.push({ id: `lot-released:${key}`, tone: 'good', at: lot.releaseAt, text: `${what} unlocked on ${date(lot.releaseAt)}: they may be sold.` });
       else if (soon(lot.releaseAt)) out.push({ id: `lot-releases:${key}`, tone: 'info', at: lot.releaseAt, text: `${what} unlock on ${date(lot.releaseAt)} (${inDays(lot.releaseAt - now)}).` });
     }

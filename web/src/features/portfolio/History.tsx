@@ -36,7 +36,8 @@ export function History({ wallets }: { wallets: readonly Address[] }) {
   function download() {
     const url = URL.createObjectURL(new Blob([historyCsv(shown!, poolName)], { type: 'text/csv' }));
     Object.assign(document.createElement('a'), { href: url, download: 'accredex-history.csv' }).click();
-    URL.revokeObjectURL(url);
+    // Revoked once the download has its copy: at once, some browsers cancel it.
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
   }
 
   return (
